@@ -1,0 +1,87 @@
+"""Public facts the project relies on: regions, districts and their populations, OSMS categories.
+
+Data files sit beside this module; district populations that are not official are marked as
+estimates in the files themselves (``population_is_estimate``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    code: str
+    name_ru: str
+    name_kk: str
+    name_en: str
+    kind: str  # "city" or "district"
+    population: int
+    population_is_estimate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    code: str
+    name_ru: str
+    name_en: str
+    population: int
+    population_date: dt.date
+    default_as_of: dt.date
+    kazakh_name_share: float  # share of residents with Kazakh-style names (the rest Russian-style)
+    note: str
+    districts: tuple[District, ...]
+
+    def district(self, code: str) -> District:
+        for d in self.districts:
+            if d.code == code:
+                return d
+        raise KeyError(f"region {self.code} has no district {code!r}")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with resources.files(__package__).joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def regions() -> dict[str, Region]:
+    districts: dict[str, list[District]] = {}
+    for r in _rows("districts.csv"):
+        districts.setdefault(r["region"], []).append(
+            District(
+                code=r["code"],
+                name_ru=r["name_ru"],
+                name_kk=r["name_kk"],
+                name_en=r["name_en"],
+                kind=r["kind"],
+                population=int(r["population"]),
+                population_is_estimate=r["population_is_estimate"] == "true",
+            )
+        )
+    return {
+        r["region"]: Region(
+            code=r["region"],
+            name_ru=r["name_ru"],
+            name_en=r["name_en"],
+            population=int(r["population"]),
+            population_date=dt.date.fromisoformat(r["population_date"]),
+            default_as_of=dt.date.fromisoformat(r["default_as_of"]),
+            kazakh_name_share=float(r["kazakh_name_share"]),
+            note=r["note"],
+            districts=tuple(districts[r["region"]]),
+        )
+        for r in _rows("regions.csv")
+    }
+
+
+def region(code: str) -> Region:
+    try:
+        return regions()[code]
+    except KeyError:
+        known = ", ".join(sorted(regions()))
+        raise KeyError(f"unknown region {code!r}; known regions: {known}") from None

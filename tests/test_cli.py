@@ -1,0 +1,33 @@
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from birtizim.cli import app
+
+runner = CliRunner()
+
+
+def test_it_synthesises_a_region_and_prints_its_summary(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["synth", "--region", "shymkent", "--residents", "1500", "--seed", "3", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["region"] == "shymkent" and manifest["residents"] == 1500
+    for source in manifest["sources"]:
+        assert source["kind"] in result.output
+    assert "undetermined" in result.output
+
+
+def test_it_rejects_an_unknown_region_with_the_known_ones(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["synth", "--region", "atlantis", "--out", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "almaty-2019" in result.output and "shymkent" in result.output
+    assert not (tmp_path / "manifest.json").exists()
+
+
+def test_it_rejects_a_bad_date(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["synth", "--as-of", "2020-13-01", "--out", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "YYYY-MM-DD" in result.output
