@@ -13,8 +13,10 @@ confirm; they are not an identity on their own.
 The fold is one ordered table of rules (``BASE_RULES``) that runs in Python and is compiled to DuckDB
 macros (``install_sql``), so the engine can fold millions of names set-based while tests check that
 both agree. A fold costs a few microseconds a value in DuckDB, and names repeat heavily, so the
-engine folds each *distinct* spelling once and joins the keys back. Role-specific rules strip patronymic endings (-ұлы/-улы/-ович, -қызы/-кызы/-овна) and
-surname endings (-ов/-ев/-ова/-ева), so Серікұлы, Серикович and Сериковна all give ``serik``.
+engine folds each *distinct* spelling once and joins the keys back.
+
+Role-specific rules strip patronymic endings (-ұлы/-улы/-ович, -қызы/-кызы/-овна) and surname
+endings (-ов/-ев/-ова/-ева), so Серікұлы, Серикович and Сериковна all give ``serik``.
 """
 
 from __future__ import annotations
