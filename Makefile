@@ -21,7 +21,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
-	$(BIN)/birtizim synth --region almaty-2019 --residents $(DEMO_RESIDENTS) --seed $(DEMO_SEED) --out $(DEMO_DIR)
+	$(BIN)/birtizim synth --region almaty-2019 --residents $(DEMO_RESIDENTS) --seed $(DEMO_SEED) --out $(DEMO_DIR)/region
+	$(BIN)/birtizim reconcile --synthetic $(DEMO_DIR)/region --out $(DEMO_DIR)/run
+	$(BIN)/birtizim eval --run $(DEMO_DIR)/run --truth $(DEMO_DIR)/region/truth
 
 lint: install
 	$(BIN)/ruff check src tests

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -17,6 +18,10 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
+
+if TYPE_CHECKING:  # the engine is imported inside commands so that `birtizim --help` stays fast
+    from birtizim.engine.ingest import Source
+    from birtizim.engine.pipeline import Run
 
 
 @app.callback()
@@ -78,6 +83,121 @@ def synth(
     statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.status_counts.items()))
     console.print(f"True statuses: {statuses}")
     console.print(f"Written to {out} in {summary.seconds:.1f} s")
+
+
+def _fail(message: str) -> NoReturn:
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _sources_from(pairs: list[str], synthetic: Path | None, mapping: Path | None) -> list[Source]:
+    from birtizim.engine.ingest import Source
+    from birtizim.engine.sources import KINDS, Mapping
+
+    mappings = Mapping.load_all(mapping) if mapping else {}
+    found: list[tuple[str, Path]] = []
+    if synthetic is not None:
+        manifest = synthetic / "manifest.json"
+        if not manifest.is_file():
+            _fail(f"{synthetic}: no manifest.json (is it a folder written by `birtizim synth`?)")
+        found += [(s["kind"], synthetic / s["path"]) for s in json.loads(manifest.read_text("utf-8"))["sources"]]
+    for pair in pairs:
+        kind, sep, path = pair.partition("=")
+        if not sep or not path:
+            _fail(f"--source takes KIND=PATH, got {pair!r}")
+        if kind not in KINDS:
+            _fail(f"--source {pair}: unknown kind {kind!r}; known: {', '.join(KINDS)}")
+        found.append((kind, Path(path)))
+    if not found:
+        _fail("no sources: give --source KIND=PATH (one per file) or --synthetic DIR")
+    return [Source(kind, path, mappings.get(kind) or mappings.get("*")) for kind, path in found]
+
+
+@app.command()
+def reconcile(
+    source: Annotated[list[str] | None, typer.Option(help="KIND=PATH, once per agency file.")] = None,
+    synthetic: Annotated[Path | None, typer.Option(help="Take the sources of a `birtizim synth` folder.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="TOML mapping of columns for unknown layouts.")] = None,
+    as_of: Annotated[str | None, typer.Option(help="Status date YYYY-MM-DD (default: the region's).")] = None,
+    out: Annotated[Path, typer.Option(help="Run folder to write.")] = Path("data/run"),
+    full_iin: Annotated[bool, typer.Option(help="Show full IINs in XLSX exports (masked by default).")] = False,
+) -> None:
+    """Reconcile agency lists into one list of residents with one OSMS status each."""
+    from birtizim.engine.pipeline import STEPS
+    from birtizim.engine.pipeline import reconcile as run_reconcile
+    from birtizim.engine.sources import SourceError
+
+    try:
+        as_of_date = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        _fail(f"--as-of {as_of!r} is not a date YYYY-MM-DD")
+    try:
+        sources = _sources_from(source or [], synthetic, mapping)
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bar:
+            task = bar.add_task("reconciling", total=len(sources) + len(STEPS))
+            run = run_reconcile(
+                sources,
+                out,
+                as_of=as_of_date,
+                full_iin=full_iin,
+                progress=lambda step: bar.update(task, advance=1, description=step),
+            )
+    except SourceError as exc:
+        _fail(str(exc))
+    _print_districts(run)
+
+
+def _print_districts(run: Run) -> None:
+    table = Table(title=f"{run.region}: status as of {run.as_of}, ranked by actualisation")
+    for col in ("rank", "district", "residents", "state", "contributor", "lapsed", "undetermined", "actualised"):
+        table.add_column(col, justify="left" if col == "district" else "right")
+    from birtizim.reference import region
+
+    names = {d.code: d.name_en for d in region(run.region).districts}
+    for d in run.districts:
+        table.add_row(
+            str(d.rank),
+            names.get(d.district, d.district),
+            f"{d.residents:,}",
+            f"{d.state:,}",
+            f"{d.contributor:,}",
+            f"{d.lapsed:,}",
+            f"{d.undetermined:,}",
+            f"{d.actualisation:.1%}",
+        )
+    console.print(table)
+    if run.districts:
+        best, worst = run.districts[0], run.districts[-1]
+        console.print(
+            f"Best: {names.get(best.district)} {best.actualisation:.1%}; "
+            f"worst: {names.get(worst.district)} {worst.actualisation:.1%}"
+        )
+    rows = sum(i.rows_in for i in run.ingested)
+    rejected = sum(i.rejected for i in run.ingested)
+    console.print(
+        f"{rows:,} rows read from {len(run.ingested)} files, {rejected:,} rejected; "
+        f"run written to {run.folder} in {run.seconds:.1f} s"
+    )
+
+
+@app.command("eval")
+def evaluate(
+    run: Annotated[Path, typer.Option(help="A run folder written by `birtizim reconcile`.")],
+    truth: Annotated[Path, typer.Option(help="The truth/ folder of the synthetic region.")],
+) -> None:
+    """Link precision/recall/F1 and status accuracy of a run against synthetic ground truth (JSON)."""
+    from birtizim.eval import evaluate as run_eval
+
+    for needed in (run / "links.parquet", truth / "rows.parquet"):
+        if not needed.is_file():
+            _fail(f"{needed}: not found")
+    print(json.dumps(run_eval(run, truth), ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":  # pragma: no cover

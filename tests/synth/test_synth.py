@@ -295,6 +295,22 @@ def test_other_noise_kinds_are_real(
             assert ids.count(t["person_id"]) >= 2
 
 
+def test_registry_rows_carry_their_own_persons_status(
+    demo: Path, truth_rows: dict[str, list[Any]], persons: dict[str, list[Any]]
+) -> None:
+    by_id = {pid: i for i, pid in enumerate(persons["person_id"])}
+    cols = list(by_kind("registry").headers)
+    words = {"resident": "Проживает", "deceased": "Умер", "emigrated": "Выбыл за пределы РК"}
+    departed = 0
+    for row, t in _rows_with_truth(demo, "registry", truth_rows):
+        p = by_id[t["person_id"]]
+        assert row[cols.index("iin")] == persons["iin"][p]
+        assert row[cols.index("registry_status")] == words[persons["registry_status"][p]]
+        departed += persons["registry_status"][p] != "resident"
+        assert bool(row[cols.index("status_date")]) == (persons["registry_status"][p] != "resident")
+    assert departed > 0
+
+
 def test_some_residents_are_in_no_list(persons: dict[str, list[Any]], truth_rows: dict[str, list[Any]]) -> None:
     listed = {pid for pid, src in zip(truth_rows["person_id"], truth_rows["source"], strict=True) if src != "registry"}
     adults_unlisted = [

@@ -506,12 +506,13 @@ def _kind_fields(
         return as_of - rng.integers(lo, hi, n).astype("timedelta64[D]")
 
     if spec.kind == "registry":
-        status_text = np.array(["Проживает", "Умер", "Выбыл за пределы РК"], dtype=object)[pop.registry_status]
-        streets = np.array(STREETS, dtype=object)[pop.street]
+        # The registry holds everyone once, in its own (shuffled) row order: index by ``own``.
+        status_text = np.array(["Проживает", "Умер", "Выбыл за пределы РК"], dtype=object)[pop.registry_status[own]]
+        streets = np.array(STREETS, dtype=object)[pop.street[own]]
         address = pc.binary_join_element_wise(
-            pa.array(streets, pa.string()), pc.cast(pa.array(pop.house), pa.string()), ", "
+            pa.array(streets, pa.string()), pc.cast(pa.array(pop.house[own]), pa.string()), ", "
         )
-        return {"registry_status": status_text, "status_date": pop.event_date, "address": address}
+        return {"registry_status": status_text, "status_date": pop.event_date[own], "address": address}
     if spec.kind == "contributions":
         ctype = np.where(outsider, 1, pop.contributor_type[own])
         since = np.where(outsider, 0, pop.months_since_payment[own])

@@ -1,0 +1,91 @@
+"""reconcile(sources) -> a run folder: run.duckdb, Parquet tables, report.xlsx and district work lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from birtizim.engine import export, iin, ingest, link, names, report, status
+from birtizim.engine.ingest import Ingested, Source
+
+Progress = Callable[[str], None]
+STEPS = ("read", "link", "status", "report", "export")
+
+
+@dataclass
+class Run:
+    folder: Path
+    region: str
+    as_of: dt.date
+    seconds: float
+    ingested: list[Ingested]
+    districts: list[report.DistrictRow]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def reconcile(
+    sources: list[Source],
+    out: Path,
+    *,
+    as_of: dt.date | None = None,
+    full_iin: bool = False,
+    progress: Progress | None = None,
+) -> Run:
+    started = time.perf_counter()
+    say = progress or (lambda _step: None)
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "run.duckdb"
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    timings: dict[str, float] = {}
+
+    def timed(step: str, t0: float) -> float:
+        now = time.perf_counter()
+        timings[step] = round(now - t0, 2)
+        say(step)
+        return now
+
+    try:
+        iin.install_sql(con)
+        names.install_sql(con)
+        t = time.perf_counter()
+        region, ingested = ingest.ingest(con, sources, progress=say)
+        as_of = as_of or region.default_as_of
+        t = timed("read", t)
+        link.link_all(con)
+        t = timed("link", t)
+        status.decide(con, as_of)
+        t = timed("status", t)
+        report.build(con, region, ingested)
+        t = timed("report", t)
+        export.write_parquet(con, out)
+        export.write_report(con, out / "report.xlsx", full_iin=full_iin)
+        export.write_worklists(con, out / "worklists", full_iin=full_iin)
+        timed("export", t)
+        run = Run(
+            folder=out,
+            region=region.code,
+            as_of=as_of,
+            seconds=round(time.perf_counter() - started, 2),
+            ingested=ingested,
+            districts=report.districts(con),
+            timings=timings,
+        )
+        meta = {
+            "region": run.region,
+            "as_of": as_of.isoformat(),
+            "seconds": run.seconds,
+            "timings": timings,
+            "sources": [{**asdict(i), "path": str(i.path)} for i in ingested],
+        }
+        con.execute("CREATE OR REPLACE TABLE run_meta AS SELECT ? AS meta", [json.dumps(meta, ensure_ascii=False)])
+        (out / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        return run
+    finally:
+        con.close()

@@ -1,0 +1,176 @@
+"""Read agency files into DuckDB tables of text, keeping every row's number.
+
+CSV: utf-8 (with or without BOM) or cp1251, separated by ``,``, ``;`` or tab (taken from the header
+line). DuckDB reads the file; a row with too few or too many fields is not dropped but stored as a
+reject with its row number and DuckDB's reason. XLSX: python-calamine reads the first sheet.
+
+Each read produces a table with one VARCHAR column per header plus ``_row``, the 1-based data row
+number (header excluded) that rejects and links refer to.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from birtizim.engine.sources import SourceError
+
+DELIMITERS = (",", ";", "\t")
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    table: str
+    headers: list[str]
+    rows_in: int  # data rows in the file, accepted and rejected
+    encoding: str
+    delimiter: str | None
+
+
+def read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+    if not path.is_file():
+        raise SourceError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise SourceError(f"{path}: the file is empty")
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return _read_xlsx(con, path, table)
+    return _read_csv(con, path, table)
+
+
+def _detect_encoding(data: bytes, path: Path) -> str:
+    if b"\x00" in data[:65536]:
+        raise SourceError(f"{path}: not a text file (it holds binary data); expected CSV or XLSX")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("cp1251")
+        return "cp1251"
+    except UnicodeDecodeError:
+        raise SourceError(f"{path}: the text is neither utf-8 nor cp1251") from None
+
+
+def _unique(headers: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, h in enumerate(headers):
+        name = h.strip() or f"column{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+    data = path.read_bytes()
+    encoding = _detect_encoding(data, path)
+    text_head = data[:65536].decode(encoding, errors="replace")
+    first_line = text_head.splitlines()[0] if text_head.strip() else ""
+    if not first_line.strip():
+        raise SourceError(f"{path}: the file is empty")
+    delimiter = max(DELIMITERS, key=first_line.count)
+    headers = _unique(next(csv.reader(io.StringIO(first_line), delimiter=delimiter)))
+    source = path
+    tmp = None
+    if encoding == "cp1251":
+        # DuckDB reads utf-8 only without extensions; transcode once (C speed, whole file).
+        tmp = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)  # noqa: SIM115 - removed below
+        tmp.write(data.decode("cp1251").encode("utf-8"))
+        tmp.close()
+        source = Path(tmp.name)
+    columns = {h: "VARCHAR" for h in headers}
+    try:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE "{table}_read" AS
+            SELECT row_number() OVER () AS _seq, *
+            FROM read_csv(?, delim=?, header=true, columns=?, auto_detect=false, quote='"', escape='"',
+                          ignore_errors=true, store_rejects=true,
+                          rejects_table='{table}_rejects_raw', rejects_scan='{table}_rejects_scan')
+            """,
+            [str(source), delimiter, columns],
+        )
+    except duckdb.Error as exc:
+        raise SourceError(f"{path}: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
+    finally:
+        if tmp is not None:
+            Path(tmp.name).unlink(missing_ok=True)
+    # Rows DuckDB could not parse keep their place: accepted rows are numbered around them.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE "{table}_parse_rejects" AS
+        SELECT DISTINCT CAST(line - 1 AS BIGINT) AS _row, error_type || ': ' || error_message AS reason
+        FROM "{table}_rejects_raw";
+        CREATE OR REPLACE TEMP TABLE "{table}" AS
+        WITH total AS (
+            SELECT (SELECT count(*) FROM "{table}_read") + (SELECT count(*) FROM "{table}_parse_rejects") AS n
+        ),
+        kept AS (
+            SELECT r AS _row, row_number() OVER (ORDER BY r) AS _seq
+            FROM (SELECT range AS r FROM range(1, (SELECT n FROM total) + 1)
+                  EXCEPT SELECT _row FROM "{table}_parse_rejects")
+        )
+        SELECT k._row, r.* EXCLUDE (_seq) FROM "{table}_read" r JOIN kept k USING (_seq) ORDER BY k._row;
+        DROP TABLE "{table}_read";
+        """
+    )
+    rows_in = con.execute(
+        f'SELECT (SELECT count(*) FROM "{table}") + (SELECT count(*) FROM "{table}_parse_rejects")'
+    ).fetchone()
+    return ReadResult(table, headers, int(rows_in[0]) if rows_in else 0, encoding, delimiter)
+
+
+def _cell(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        # Numeric cells: integral values are the digits (an IIN in a number cell has lost its zeros).
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    except Exception as exc:  # calamine raises its own error types for damaged workbooks
+        raise SourceError(f"{path}: cannot be read as a spreadsheet: {exc}") from None
+    rows = [r for r in sheet]
+    while rows and all(_cell(c) is None for c in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise SourceError(f"{path}: the spreadsheet is empty")
+    headers = _unique([_cell(c) or "" for c in rows[0]])
+    data = rows[1:]
+    # XLSX row-by-row conversion: calamine hands Python objects; spreadsheets are the small lists.
+    columns = {h: [_cell(r[i]) if i < len(r) else None for r in data] for i, h in enumerate(headers)}
+    arrow = pa.table(
+        {
+            "_row": pa.array(range(1, len(data) + 1), pa.int64()),
+            **{h: pa.array(v, pa.string()) for h, v in columns.items()},
+        }
+    )
+    con.register(f"{table}_arrow", arrow)
+    con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}" AS SELECT * FROM "{table}_arrow"')
+    con.unregister(f"{table}_arrow")
+    con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}_parse_rejects" (_row BIGINT, reason VARCHAR)')
+    return ReadResult(table, headers, len(data), "xlsx", None)

@@ -1,0 +1,138 @@
+"""Each resident's OSMS status as of a date, with the evidence, and the typed conflicts.
+
+The order is the one in ``birtizim.reference.osms`` (and ARCHITECTURE.md): left; a state-paid
+category that does not depend on work; active contributions; a "non-working" category; lapsed
+contributions; undetermined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from birtizim.reference.osms import GRACE_MONTHS, GRACE_MONTHS_REGULAR, REGULAR_MONTHS
+
+# Ages outside which a listed category cannot be right (a pension recipient of 30 is a data error).
+CATEGORY_AGE_LIMITS = {"pension": (40, 130), "students": (14, 45), "childcare": (15, 60), "unemployed": (16, 70)}
+
+
+def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE evidence AS
+        SELECT l.person_id, l.method, a.*,
+               (year(DATE '{as_of}') * 12 + month(DATE '{as_of}'))
+               - (year(a.last_payment_month) * 12 + month(a.last_payment_month)) AS months_since_payment
+        FROM links l JOIN agency a USING (record_id);
+
+        CREATE OR REPLACE TEMP TABLE person_flags AS
+        SELECT person_id,
+               bool_or(source = 'pension') AS pensioner,
+               bool_or(source = 'disability') AS disability,
+               bool_or(source = 'students') AS student,
+               bool_or(source = 'childcare' AND childcare_reason = 'leave') AS childcare_leave,
+               bool_or(source = 'childcare' AND coalesce(childcare_reason, 'nonworking') = 'nonworking')
+                   AS nonworking_parent,
+               bool_or(source = 'unemployed') AS unemployed,
+               bool_or(source = 'asp') AS asp,
+               bool_or(source = 'contributions') AS contributed,
+               bool_or(source = 'contributions' AND months_since_payment BETWEEN 0 AND
+                       CASE WHEN months_paid_60 >= {REGULAR_MONTHS} THEN {GRACE_MONTHS_REGULAR}
+                            ELSE {GRACE_MONTHS} END) AS contributing,
+               arg_max(payer_type, last_payment_month) FILTER (source = 'contributions') AS contributor_type,
+               max(last_payment_month) AS last_payment_month,
+               list(source || ':' || row_number ORDER BY source, row_number) AS evidence
+        FROM evidence GROUP BY person_id;
+
+        CREATE OR REPLACE TABLE statuses AS
+        SELECT p.person_id, p.iin, p.last_name, p.first_name, p.patronymic, p.birth_date, p.sex, p.district,
+               p.registry_status,
+               date_diff('year', p.birth_date, DATE '{as_of}')
+                 - CASE WHEN strftime(p.birth_date, '%m%d') > strftime(DATE '{as_of}', '%m%d') THEN 1 ELSE 0 END
+                 AS age,
+               f.* EXCLUDE (person_id)
+        FROM persons p LEFT JOIN person_flags f USING (person_id);
+
+        CREATE OR REPLACE TABLE statuses AS
+        SELECT *,
+            CASE WHEN registry_status <> 'resident' THEN 'left'
+                 WHEN age < 18 OR pensioner OR disability OR student OR childcare_leave THEN 'state'
+                 WHEN contributing THEN 'contributor'
+                 WHEN unemployed OR nonworking_parent OR asp THEN 'state'
+                 WHEN contributed THEN 'lapsed'
+                 ELSE 'undetermined' END AS status,
+            CASE WHEN registry_status <> 'resident' THEN NULL
+                 WHEN age < 18 THEN 'children'
+                 WHEN pensioner THEN 'pensioner'
+                 WHEN disability THEN 'disability'
+                 WHEN student THEN 'student'
+                 WHEN childcare_leave THEN 'childcare_leave'
+                 WHEN contributing THEN NULL
+                 WHEN unemployed THEN 'unemployed'
+                 WHEN nonworking_parent THEN 'nonworking_parent'
+                 WHEN asp THEN 'asp' END AS category
+        FROM statuses;
+        """
+    )
+    _conflicts(con)
+
+
+def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
+    limits = " ".join(
+        f"WHEN e.source = '{src}' AND NOT (s.age BETWEEN {lo} AND {hi}) THEN true"
+        for src, (lo, hi) in CATEGORY_AGE_LIMITS.items()
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE conflicts AS
+        -- person-level
+        SELECT person_id, NULL::BIGINT AS record_id, NULL::VARCHAR AS source, NULL::BIGINT AS row_number,
+               'contributions_and_nonworking_category' AS type,
+               'paying contributions while listed as ' || concat_ws(', ',
+                   CASE WHEN unemployed THEN 'registered unemployed' END,
+                   CASE WHEN nonworking_parent THEN 'non-working parent' END,
+                   CASE WHEN asp THEN 'АСП recipient' END) AS detail
+        FROM statuses WHERE status <> 'left' AND contributing AND (unemployed OR nonworking_parent OR asp)
+        UNION ALL
+        SELECT s.person_id, e.record_id, e.source, e.row_number, 'departed_but_listed',
+               'registry: ' || s.registry_status || coalesce(' on ' || strftime(p.status_date, '%d.%m.%Y'), '')
+               || '; still in ' || e.source
+        FROM statuses s JOIN evidence e USING (person_id) JOIN persons p USING (person_id)
+        WHERE s.registry_status <> 'resident'
+        UNION ALL
+        SELECT s.person_id, e.record_id, e.source, e.row_number, 'category_age_mismatch',
+               e.source || ' list, age ' || s.age
+        FROM statuses s JOIN evidence e USING (person_id)
+        WHERE CASE {limits} ELSE false END
+        UNION ALL
+        SELECT s.person_id, e.record_id, e.source, e.row_number, 'district_mismatch',
+               e.source || ': ' || e.district_raw || ', registry: ' || s.district
+        FROM statuses s JOIN evidence e USING (person_id)
+        WHERE e.district IS NOT NULL AND e.district <> s.district
+        UNION ALL
+        SELECT e.person_id, e.record_id, e.source, e.row_number, 'iin_birth_date_mismatch',
+               'IIN says ' || strftime(iin_birth_date(e.iin), '%d.%m.%Y') || ', row says '
+               || strftime(e.birth_date, '%d.%m.%Y')
+        FROM evidence e
+        WHERE e.iin_valid AND e.birth_date IS NOT NULL AND e.birth_date <> iin_birth_date(e.iin)
+        UNION ALL
+        SELECT e.person_id, e.record_id, e.source, e.row_number, 'duplicate_in_list',
+               'the same person is in ' || e.source || ' ' || count(*) OVER (PARTITION BY e.person_id, e.source)
+               || ' times'
+        FROM evidence e
+        QUALIFY count(*) OVER (PARTITION BY e.person_id, e.source) > 1
+        UNION ALL
+        SELECT e.person_id, e.record_id, e.source, e.row_number, 'not_in_registry',
+               'matches no resident of the registry'
+        FROM evidence e WHERE e.method = 'new'
+        UNION ALL
+        SELECT r.person_id, r.record_id, a.source, a.row_number, 'uncertain_match',
+               'possible match, probability ' || round(r.match_probability, 3)
+        FROM review r JOIN agency a USING (record_id)
+        UNION ALL
+        SELECT NULL, a.record_id, a.source, a.row_number, 'unknown_district',
+               'district not recognised: ' || a.district_raw
+        FROM agency a WHERE a.district_raw IS NOT NULL AND a.district IS NULL
+        """
+    )

@@ -1,0 +1,153 @@
+"""Reading agency files as they really arrive, and refusing clearly what cannot be read."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+import xlsxwriter
+
+from birtizim.engine import iin, ingest, names
+from birtizim.engine.ingest import Source
+from birtizim.engine.sources import Mapping, SourceError
+
+REGISTRY = (
+    "ИИН,Фамилия,Имя,Отчество,Дата рождения,Пол,Район,Статус\n"
+    "791028302728,Ахметов,Ерлан,Серикович,28.10.1979,М,Талгарский район,Проживает\n"
+    "061211600012,Оспанова,Айгерім,Нұрланқызы,11.12.2006,Ж,Илийский район,Проживает\n"
+)
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    c = duckdb.connect()
+    iin.install_sql(c)
+    names.install_sql(c)
+    ingest.install_sql(c)
+    ingest.create_tables(c)
+    return c
+
+
+def write(tmp_path: Path, name: str, data: bytes | str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode(encoding))
+    return path
+
+
+def rows(con: duckdb.DuckDBPyConnection, table: str = "stage") -> list[tuple[object, ...]]:
+    return con.execute(f"SELECT * FROM {table} ORDER BY row_number").fetchall()
+
+
+def test_it_reads_cp1251_with_semicolons(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = write(tmp_path, "u.csv", "ИИН;Фамилия;Имя;Отчество\n791028302728;Ахметов;Ерлан;Серикович\n", "cp1251")
+    done = ingest.ingest_source(con, Source("unemployed", path), 0)
+    assert (done.encoding, done.delimiter, done.accepted, done.rejected) == ("cp1251", ";", 1, 0)
+    assert con.execute("SELECT last_name, iin, iin_valid FROM stage").fetchone() == ("Ахметов", "791028302728", True)
+
+
+def test_it_reads_utf8_with_bom_and_tabs(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = write(tmp_path, "s.tsv", "\ufeffЖСН\tТегі\tАты\n791028302728\tАхметов\tЕрлан\n")
+    done = ingest.ingest_source(con, Source("students", path), 0)
+    assert (done.encoding, done.delimiter, done.accepted) == ("utf-8-sig", "\t", 1)
+
+
+def test_it_names_the_file_when_the_encoding_is_unknown(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # 0x98 is undefined in cp1251 and invalid in utf-8
+    path = write(tmp_path, "bad.csv", b"\xc8\xc8\xcd;\xd4\x98\n1;2\n")
+    with pytest.raises(SourceError, match=r"bad\.csv: the text is neither utf-8 nor cp1251"):
+        ingest.ingest_source(con, Source("unemployed", path), 0)
+
+
+def test_it_refuses_a_file_without_an_iin_column(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = write(tmp_path, "noiin.csv", "Фамилия,Имя\nАхметов,Ерлан\n")
+    with pytest.raises(SourceError, match=r"noiin\.csv: no IIN column .*columns are: Фамилия, Имя"):
+        ingest.ingest_source(con, Source("pension", path), 0)
+
+
+def test_it_refuses_an_empty_file_and_accepts_a_header_only_one(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match=r"empty\.csv: the file is empty"):
+        ingest.ingest_source(con, Source("pension", write(tmp_path, "empty.csv", b"")), 0)
+    done = ingest.ingest_source(con, Source("pension", write(tmp_path, "h.csv", "ИИН,ФИО\n")), 1)
+    assert (done.rows_in, done.accepted, done.rejected) == (0, 0, 0)
+
+
+def test_it_refuses_garbage(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = write(tmp_path, "garbage.csv", bytes(range(256)) * 40)
+    with pytest.raises(SourceError, match=r"garbage\.csv: not a text file"):
+        ingest.ingest_source(con, Source("pension", path), 0)
+    xlsx = write(tmp_path, "fake.xlsx", b"PK\x03\x04 not really a zip")
+    with pytest.raises(SourceError, match=r"fake\.xlsx: cannot be read as a spreadsheet"):
+        ingest.ingest_source(con, Source("disability", xlsx), 1)
+
+
+def test_a_huge_column_of_scientific_notation_loses_no_row(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    lines = ["ИИН;ФИО"] + [f"{7 + i % 2}.91028E+11;Ахметов Ерлан Серикович" for i in range(50_000)]
+    path = write(tmp_path, "kgd.csv", "\n".join(lines) + "\n")
+    done = ingest.ingest_source(con, Source("contributions", path), 0)
+    assert (done.rows_in, done.accepted, done.rejected) == (50_000, 50_000, 0)
+    statuses = con.execute("SELECT iin_status, count(*), count(iin), min(iin_prefix) FROM stage GROUP BY 1").fetchall()
+    assert statuses == [("scientific_notation", 50_000, 0, "79102")]
+
+
+def test_rows_that_do_not_parse_are_rejected_with_their_row_number(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    text = (
+        "ИИН;Фамилия;Имя\n791028302728;Ахметов;Ерлан\n061211600012;Оспанова;Айгерім;лишнее\n"
+        "791028302728;Ахметов\n;;\n061211600012;Оспанова;Айгерім\n"
+    )
+    done = ingest.ingest_source(con, Source("students", write(tmp_path, "x.csv", text)), 0)
+    assert (done.rows_in, done.accepted, done.rejected) == (5, 2, 3)
+    assert [r[2] for r in rows(con)] == [1, 5]  # row numbers survive the rejected rows between them
+    rejects = con.execute("SELECT row_number, reason FROM rejects ORDER BY row_number").fetchall()
+    assert [r[0] for r in rejects] == [2, 3, 4]
+    assert "TOO MANY COLUMNS" in rejects[0][1] and "MISSING COLUMNS" in rejects[1][1]
+    assert rejects[2][1] == "empty row"
+
+
+def test_it_reads_xlsx_with_numeric_iins(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = tmp_path / "d.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["ЖСН", "Тегі", "Аты", "Аудан"])
+    ws.write_row(1, 0, [61211600012, "Оспанова", "Айгерім", "Іле ауданы"])  # leading zero lost
+    ws.write_row(2, 0, ["791028302728", "Ахметов", "Ерлан", "Талғар ауданы"])
+    wb.close()
+    done = ingest.ingest_source(con, Source("disability", path), 0)
+    assert done.accepted == 2
+    got = con.execute("SELECT iin, iin_status, iin_valid FROM stage ORDER BY row_number").fetchall()
+    assert got == [("061211600012", "leading_zero_restored", True), ("791028302728", "ok", True)]
+
+
+def test_a_mapping_reads_an_unknown_layout(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = write(tmp_path, "odd.csv", "Номер;Получатель\n791028302728;Ахметов Ерлан Серикович\n")
+    with pytest.raises(SourceError, match="no IIN column"):
+        ingest.ingest_source(con, Source("asp", path), 0)
+    toml = write(tmp_path, "m.toml", '[asp]\n"Номер" = "iin"\n"Получатель" = "full_name"\n')
+    mapping = Mapping.load_all(toml)["asp"]
+    ingest.ingest_source(con, Source("asp", path, mapping), 1)
+    assert con.execute("SELECT iin, last_name, first_name, patronymic FROM stage").fetchone() == (
+        "791028302728",
+        "Ахметов",
+        "Ерлан",
+        "Серикович",
+    )
+    bad = write(tmp_path, "bad.toml", '[asp]\n"Номер" = "passport"\n')
+    with pytest.raises(SourceError, match="unknown canonical fields"):
+        Mapping.load_all(bad)
+
+
+def test_unknown_districts_are_kept_and_flagged(tmp_path: Path) -> None:
+    from birtizim.engine import pipeline
+
+    reg = write(tmp_path, "registry.csv", REGISTRY)
+    pension = write(
+        tmp_path,
+        "p.csv",
+        "ИИН,ФИО,Район\n791028302728,Ахметов Ерлан Серикович,Атлантида\n061211600012,Оспанова Айгерім,Іле ауданы\n",
+    )
+    run = pipeline.reconcile([Source("registry", reg), Source("pension", pension)], tmp_path / "run")
+    con = duckdb.connect(str(run.folder / "run.duckdb"), read_only=True)
+    assert con.execute("SELECT type, detail FROM conflicts WHERE type = 'unknown_district'").fetchall() == [
+        ("unknown_district", "district not recognised: Атлантида")
+    ]
+    assert con.execute("SELECT count(*) FROM links WHERE method = 'iin'").fetchone() == (2,)
