@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -22,6 +23,16 @@ console = Console()
 if TYPE_CHECKING:  # the engine is imported inside commands so that `birtizim --help` stays fast
     from birtizim.engine.ingest import Source
     from birtizim.engine.pipeline import Run
+
+
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+    )
 
 
 @app.callback()
@@ -50,14 +61,7 @@ def synth(
     except ValueError:
         raise typer.BadParameter(f"{as_of!r} is not a date YYYY-MM-DD", param_hint="--as-of") from None
 
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as bar:
+    with _progress_bar() as bar:
         task = bar.add_task("synthesising", total=steps())
 
         def progress(step: str, total: int) -> None:
@@ -133,13 +137,7 @@ def reconcile(
         _fail(f"--as-of {as_of!r} is not a date YYYY-MM-DD")
     try:
         sources = _sources_from(source or [], synthetic, mapping)
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=console,
-        ) as bar:
+        with _progress_bar() as bar:
             task = bar.add_task("reconciling", total=len(sources) + len(STEPS))
             run = run_reconcile(
                 sources,
@@ -154,12 +152,21 @@ def reconcile(
 
 
 def _print_districts(run: Run) -> None:
-    table = Table(title=f"{run.region}: status as of {run.as_of}, ranked by actualisation")
-    for col in ("rank", "district", "residents", "state", "contributor", "lapsed", "undetermined", "actualised"):
-        table.add_column(col, justify="left" if col == "district" else "right")
+    table = Table(
+        title=f"{run.region}: status as of {run.as_of}, ranked by actualisation",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        collapse_padding=True,
+        pad_edge=False,
+    )
     from birtizim.reference import region
 
     names = {d.code: d.name_en for d in region(run.region).districts}
+    for col in ("#", "district", "residents", "state", "contrib", "lapsed", "undeterm", "actual"):
+        if col == "district":  # names must stay whole; the numbers can wrap their headers instead
+            table.add_column(col, no_wrap=True, min_width=max(map(len, names.values())))
+        else:
+            table.add_column(col, justify="right")
     for d in run.districts:
         table.add_row(
             str(d.rank),
