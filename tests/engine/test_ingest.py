@@ -33,10 +33,6 @@ def write(tmp_path: Path, name: str, data: bytes | str, encoding: str = "utf-8")
     return path
 
 
-def rows(con: duckdb.DuckDBPyConnection, table: str = "stage") -> list[tuple[object, ...]]:
-    return con.execute(f"SELECT * FROM {table} ORDER BY row_number").fetchall()
-
-
 def test_it_reads_cp1251_with_semicolons(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     path = write(tmp_path, "u.csv", "ИИН;Фамилия;Имя;Отчество\n791028302728;Ахметов;Ерлан;Серикович\n", "cp1251")
     done = ingest.ingest_source(con, Source("unemployed", path), 0)
@@ -97,7 +93,8 @@ def test_rows_that_do_not_parse_are_rejected_with_their_row_number(
     )
     done = ingest.ingest_source(con, Source("students", write(tmp_path, "x.csv", text)), 0)
     assert (done.rows_in, done.accepted, done.rejected) == (5, 2, 3)
-    assert [r[2] for r in rows(con)] == [1, 5]  # row numbers survive the rejected rows between them
+    numbers = con.execute("SELECT row_number FROM stage ORDER BY row_number").fetchall()
+    assert numbers == [(1,), (5,)]  # row numbers survive the rejected rows between them
     rejects = con.execute("SELECT row_number, reason FROM rejects ORDER BY row_number").fetchall()
     assert [r[0] for r in rejects] == [2, 3, 4]
     assert "TOO MANY COLUMNS" in rejects[0][1] and "MISSING COLUMNS" in rejects[1][1]

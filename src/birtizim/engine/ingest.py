@@ -21,6 +21,10 @@ from birtizim.reference import Region, regions
 
 Progress = Callable[[str], None]
 
+# record_id = RECORD_ID_BASE * (position of the source + 1) + row number: unique and in file order
+# without sorting millions of rows to number them.
+RECORD_ID_BASE = 1_000_000_000
+
 
 @dataclass(frozen=True)
 class Source:
@@ -41,7 +45,7 @@ class Ingested:
 
 
 RECORD_COLUMNS = """
-    source VARCHAR, file VARCHAR, row_number BIGINT,
+    record_id BIGINT, source VARCHAR, file VARCHAR, row_number BIGINT,
     iin_raw VARCHAR, iin VARCHAR, iin_status VARCHAR, iin_valid BOOLEAN, iin_prefix VARCHAR,
     last_name VARCHAR, first_name VARCHAR, patronymic VARCHAR,
     birth_date DATE, sex VARCHAR, district VARCHAR, district_raw VARCHAR,
@@ -129,6 +133,7 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE "{table}_canon" AS
+        SELECT *, TRY_CAST(cleaned.iin AS BIGINT) AS iin_num FROM (
         SELECT _row AS row_number,
                {c("iin")} AS iin_raw, iin_clean({c("iin")}) AS cleaned,
                nullif(trim({last}), '') AS last_name, nullif(trim({first}), '') AS first_name,
@@ -139,7 +144,7 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
                {c("payer_type")} AS payer_type_raw, parse_month({c("last_payment_month")}) AS last_payment_month,
                TRY_CAST({c("months_paid_60")} AS INTEGER) AS months_paid_60,
                {c("childcare_reason")} AS childcare_reason_raw
-        FROM "{table}";
+        FROM "{table}");
         """,
     )
     con.execute(
@@ -149,17 +154,19 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
                CASE WHEN iin_raw IS NULL AND last_name IS NULL AND first_name IS NULL THEN 'empty row'
                     ELSE 'no usable IIN and no name' END
         FROM "{table}_canon"
-        WHERE cleaned.iin IS NULL AND iin_sci_prefix(iin_raw) IS NULL AND last_name IS NULL AND first_name IS NULL
+        WHERE cleaned.iin IS NULL AND cleaned.status <> 'scientific_notation' AND last_name IS NULL
+          AND first_name IS NULL
         """,
         params,
     )
     con.execute(
         f"""
         INSERT INTO stage
-        SELECT ?, ?, row_number, iin_raw, cleaned.iin, cleaned.status,
-               coalesce(iin_is_valid(cleaned.iin), false), iin_sci_prefix(iin_raw),
+        SELECT {RECORD_ID_BASE * (index + 1)} + row_number, ?, ?, row_number, iin_raw, cleaned.iin, cleaned.status,
+               coalesce(iin_is_valid_n(iin_num), false),
+               CASE WHEN cleaned.status = 'scientific_notation' THEN iin_sci_prefix(iin_raw) END,
                last_name, first_name, patronymic,
-               coalesce(birth_date, CASE WHEN ? = 'registry' THEN iin_birth_date(cleaned.iin) END),
+               coalesce(birth_date, CASE WHEN ? = 'registry' THEN iin_birth_date_n(iin_num) END),
                coalesce(sex, CASE WHEN ? = 'registry' THEN iin_sex(cleaned.iin) END),
                NULL, district_raw,
                CASE WHEN ? = 'registry' THEN {_classify("registry_status_raw", REGISTRY_STATUSES, "'resident'")} END,
@@ -169,7 +176,8 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
                CASE WHEN childcare_reason_raw IS NOT NULL THEN
                    {_classify("childcare_reason_raw", CHILDCARE_REASONS, "'nonworking'")} END
         FROM "{table}_canon"
-        WHERE NOT (cleaned.iin IS NULL AND iin_sci_prefix(iin_raw) IS NULL AND last_name IS NULL AND first_name IS NULL)
+        WHERE NOT (cleaned.iin IS NULL AND cleaned.status <> 'scientific_notation' AND last_name IS NULL
+                   AND first_name IS NULL)
         """,
         [*params, source.kind, source.kind, source.kind],
     )
@@ -244,8 +252,7 @@ def finish(con: duckdb.DuckDBPyConnection, region: Region) -> None:
         SELECT s.* EXCLUDE (district), dl.district,
                sl.k AS surname_key, f.k AS first_key, p.k AS patronymic_key,
                nullif(concat_ws(' ', least(sl.k, sf.k), CASE WHEN sl.k IS NOT NULL AND sf.k IS NOT NULL
-                                                          THEN greatest(sl.k, sf.k) END), '') AS pair_key,
-               row_number() OVER (ORDER BY s.source, s.file, s.row_number) AS record_id
+                                                          THEN greatest(sl.k, sf.k) END), '') AS pair_key
         FROM stage s
         LEFT JOIN district_lookup dl USING (district_raw)
         LEFT JOIN surname_fold sl ON sl.v = s.last_name

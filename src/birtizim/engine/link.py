@@ -34,26 +34,27 @@ def build_persons(con: duckdb.DuckDBPyConnection) -> None:
     """The registry becomes ``persons``; registry rows without a valid or with a repeated IIN are rejects."""
     con.execute(
         """
+        CREATE OR REPLACE TEMP TABLE registry_rows AS
+        SELECT record_id, iin_valid,
+               iin_valid AND row_number() OVER (PARTITION BY iin ORDER BY row_number) = 1 AS kept
+        FROM records WHERE source = 'registry';
+
         INSERT INTO rejects
-        SELECT source, file, row_number,
-               CASE WHEN NOT iin_valid THEN 'registry row without a valid IIN'
+        SELECT r.source, r.file, r.row_number,
+               CASE WHEN NOT k.iin_valid THEN 'registry row without a valid IIN'
                     ELSE 'IIN repeated in the registry (the first row is kept)' END
-        FROM (SELECT *, row_number() OVER (PARTITION BY iin ORDER BY row_number) AS nth
-              FROM records WHERE source = 'registry')
-        WHERE NOT iin_valid OR nth > 1;
+        FROM records r JOIN registry_rows k USING (record_id) WHERE NOT k.kept;
 
         CREATE OR REPLACE TABLE persons AS
         SELECT row_number AS person_id, record_id, iin, last_name, first_name, patronymic,
                surname_key, first_key, patronymic_key, pair_key, birth_date, sex, district,
                registry_status, status_date
-        FROM (SELECT *, row_number() OVER (PARTITION BY iin ORDER BY row_number) AS nth
-              FROM records WHERE source = 'registry' AND iin_valid)
-        WHERE nth = 1;
+        FROM records JOIN registry_rows USING (record_id) WHERE kept;
 
-        DELETE FROM records r WHERE r.source = 'registry'
-            AND r.record_id NOT IN (SELECT record_id FROM persons);
+        DELETE FROM records WHERE record_id IN (SELECT record_id FROM registry_rows WHERE NOT kept);
 
-        CREATE OR REPLACE TABLE agency AS SELECT * FROM records WHERE source <> 'registry';
+        -- a view, not a copy: agency rows are a filter over records
+        CREATE OR REPLACE VIEW agency AS SELECT * FROM records WHERE source <> 'registry';
         CREATE OR REPLACE TABLE links (record_id BIGINT, person_id BIGINT, method VARCHAR, match_probability DOUBLE);
         CREATE OR REPLACE TABLE review (record_id BIGINT, person_id BIGINT, match_probability DOUBLE);
         """
@@ -96,9 +97,12 @@ def link_repaired(con: duckdb.DuckDBPyConnection) -> None:
         WHERE {_NAMES_AGREE} AND (a.birth_date IS NULL OR a.birth_date = p.birth_date)
         UNION ALL
         -- scientific notation: the digits that survived must start the IIN, and the names agree
+        -- (an equi-join on the first five digits, then the full prefix: a bare starts_with() join
+        -- would compare every such row with every resident)
         SELECT a.record_id, p.person_id
-        FROM agency a JOIN persons p ON starts_with(p.iin, a.iin_prefix)
-        WHERE a.iin_prefix IS NOT NULL AND length(a.iin_prefix) >= 5 AND {_NAMES_AGREE}
+        FROM agency a JOIN persons p ON left(p.iin, 5) = left(a.iin_prefix, 5)
+        WHERE a.iin_prefix IS NOT NULL AND length(a.iin_prefix) >= 5 AND starts_with(p.iin, a.iin_prefix)
+          AND {_NAMES_AGREE}
           AND a.record_id NOT IN (SELECT record_id FROM links);
 
         INSERT INTO links

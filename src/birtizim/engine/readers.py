@@ -109,29 +109,41 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRes
     finally:
         if tmp is not None:
             Path(tmp.name).unlink(missing_ok=True)
-    # Rows DuckDB could not parse keep their place: accepted rows are numbered around them.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE "{table}_parse_rejects" AS
         SELECT DISTINCT CAST(line - 1 AS BIGINT) AS _row, error_type || ': ' || error_message AS reason
-        FROM "{table}_rejects_raw";
-        CREATE OR REPLACE TEMP TABLE "{table}" AS
-        WITH total AS (
-            SELECT (SELECT count(*) FROM "{table}_read") + (SELECT count(*) FROM "{table}_parse_rejects") AS n
-        ),
-        kept AS (
-            SELECT r AS _row, row_number() OVER (ORDER BY r) AS _seq
-            FROM (SELECT range AS r FROM range(1, (SELECT n FROM total) + 1)
-                  EXCEPT SELECT _row FROM "{table}_parse_rejects")
-        )
-        SELECT k._row, r.* EXCLUDE (_seq) FROM "{table}_read" r JOIN kept k USING (_seq) ORDER BY k._row;
-        DROP TABLE "{table}_read";
+        FROM "{table}_rejects_raw"
         """
     )
-    rows_in = con.execute(
-        f'SELECT (SELECT count(*) FROM "{table}") + (SELECT count(*) FROM "{table}_parse_rejects")'
-    ).fetchone()
-    return ReadResult(table, headers, int(rows_in[0]) if rows_in else 0, encoding, delimiter)
+    if _count(con, f'"{table}_parse_rejects"') == 0:  # the usual case: numbers are positions, no copy
+        con.execute(f'ALTER TABLE "{table}_read" RENAME TO "{table}"; ALTER TABLE "{table}" RENAME _seq TO _row')
+    else:
+        # Rows DuckDB could not parse keep their place: an accepted row's number is its position
+        # among accepted rows plus the rejected rows before it. Reject i (in file order) comes
+        # before the accepted rows whose position exceeds row_i - i; an ASOF join finds the count.
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE "{table}_shift" AS
+            SELECT after_seq, max(shift) AS shift
+            FROM (SELECT _row - row_number() OVER (ORDER BY _row) AS after_seq,
+                         row_number() OVER (ORDER BY _row) AS shift
+                  FROM (SELECT DISTINCT _row FROM "{table}_parse_rejects"))
+            GROUP BY after_seq;
+            CREATE OR REPLACE TEMP TABLE "{table}" AS
+            SELECT r._seq + coalesce(s.shift, 0) AS _row, r.* EXCLUDE (_seq)
+            FROM "{table}_read" r ASOF LEFT JOIN "{table}_shift" s ON r._seq > s.after_seq;
+            DROP TABLE "{table}_read";
+            DROP TABLE "{table}_shift";
+            """
+        )
+    rows_in = _count(con, f'"{table}"') + _count(con, f'"{table}_parse_rejects"')
+    return ReadResult(table, headers, rows_in, encoding, delimiter)
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
 
 
 def _cell(value: object) -> str | None:

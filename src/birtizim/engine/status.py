@@ -42,17 +42,9 @@ def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
                             ELSE {GRACE_MONTHS} END) AS contributing,
                arg_max(payer_type, last_payment_month) FILTER (source = 'contributions') AS contributor_type,
                max(last_payment_month) AS last_payment_month,
-               list(source || ':' || row_number ORDER BY source, row_number) AS evidence
+               -- sorted after aggregating: an ORDER BY inside list() cost ten times more at 2M
+               list_transform(list_sort(list({{'s': source, 'r': row_number}})), e -> e.s || ':' || e.r) AS evidence
         FROM evidence GROUP BY person_id;
-
-        CREATE OR REPLACE TABLE statuses AS
-        SELECT p.person_id, p.iin, p.last_name, p.first_name, p.patronymic, p.birth_date, p.sex, p.district,
-               p.registry_status,
-               date_diff('year', p.birth_date, DATE '{as_of}')
-                 - CASE WHEN strftime(p.birth_date, '%m%d') > strftime(DATE '{as_of}', '%m%d') THEN 1 ELSE 0 END
-                 AS age,
-               f.* EXCLUDE (person_id)
-        FROM persons p LEFT JOIN person_flags f USING (person_id);
 
         CREATE OR REPLACE TABLE statuses AS
         SELECT *,
@@ -72,7 +64,15 @@ def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
                  WHEN unemployed THEN 'unemployed'
                  WHEN nonworking_parent THEN 'nonworking_parent'
                  WHEN asp THEN 'asp' END AS category
-        FROM statuses;
+        FROM (
+            SELECT p.person_id, p.iin, p.last_name, p.first_name, p.patronymic, p.birth_date, p.sex, p.district,
+                   p.registry_status,
+                   date_diff('year', p.birth_date, DATE '{as_of}')
+                     - CASE WHEN strftime(p.birth_date, '%m%d') > strftime(DATE '{as_of}', '%m%d') THEN 1 ELSE 0 END
+                     AS age,
+                   f.* EXCLUDE (person_id)
+            FROM persons p LEFT JOIN person_flags f USING (person_id)
+        );
         """
     )
     _conflicts(con)
