@@ -6,7 +6,7 @@ import duckdb
 import pytest
 import xlsxwriter
 
-from birtizim.engine import iin, ingest, names
+from birtizim.engine import iin, ingest, names, readers
 from birtizim.engine.ingest import Source
 from birtizim.engine.sources import Mapping, SourceError
 
@@ -51,6 +51,20 @@ def test_it_names_the_file_when_the_encoding_is_unknown(con: duckdb.DuckDBPyConn
     path = write(tmp_path, "bad.csv", b"\xc8\xc8\xcd;\xd4\x98\n1;2\n")
     with pytest.raises(SourceError, match=r"bad\.csv: the text is neither utf-8 nor cp1251"):
         ingest.ingest_source(con, Source("unemployed", path), 0)
+
+
+def test_a_bad_byte_past_the_sniffed_head_rejects_only_its_row(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readers, "SNIFF_BYTES", 1000)  # the head is utf-8; the damage comes later
+    rows = "".join(f"{i:012d},Иванов,Иван\n" for i in range(1, 200))
+    cp1251_row = b"000000000200,\xcf\xe5\xf2\xf0,x\n"
+    data = ("ИИН,Фамилия,Имя\n" + rows).encode() + cp1251_row + "000000000201,Пётр,П\n".encode()
+    done = ingest.ingest_source(con, Source("pension", write(tmp_path, "late.csv", data)), 0)
+    assert (done.encoding, done.rows_in, done.accepted, done.rejected) == ("utf-8", 201, 200, 1)
+    reject = con.execute("SELECT row_number, reason FROM rejects").fetchone()
+    assert reject is not None and reject[0] == 200 and "utf-8" in reject[1]
+    assert con.execute("SELECT max(row_number) FROM stage").fetchone() == (201,)
 
 
 def test_it_refuses_a_file_without_an_iin_column(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

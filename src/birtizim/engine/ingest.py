@@ -130,6 +130,8 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
         last, first, patronymic = c("last_name"), c("first_name"), c("patronymic")
     params = [source.kind, file]
     con.execute(f'INSERT INTO rejects SELECT ?, ?, _row, reason FROM "{table}_parse_rejects"', params)
+    # The file's columns in the shape of ``stage``, materialised once: read through a subquery, DuckDB
+    # would inline each expression wherever its column is named, recomputing name splits several times.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE "{table}_canon" AS
@@ -144,8 +146,13 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
                {c("payer_type")} AS payer_type_raw, parse_month({c("last_payment_month")}) AS last_payment_month,
                TRY_CAST({c("months_paid_60")} AS INTEGER) AS months_paid_60,
                {c("childcare_reason")} AS childcare_reason_raw
-        FROM "{table}");
-        """,
+        FROM "{table}")
+        """
+    )
+    readers.drop(con, table)
+    canon = f'"{table}_canon"'
+    unusable = (
+        "cleaned.iin IS NULL AND cleaned.status <> 'scientific_notation' AND last_name IS NULL AND first_name IS NULL"
     )
     con.execute(
         f"""
@@ -153,9 +160,7 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
         SELECT ?, ?, row_number,
                CASE WHEN iin_raw IS NULL AND last_name IS NULL AND first_name IS NULL THEN 'empty row'
                     ELSE 'no usable IIN and no name' END
-        FROM "{table}_canon"
-        WHERE cleaned.iin IS NULL AND cleaned.status <> 'scientific_notation' AND last_name IS NULL
-          AND first_name IS NULL
+        FROM {canon} WHERE {unusable}
         """,
         params,
     )
@@ -175,20 +180,17 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
                last_payment_month, months_paid_60,
                CASE WHEN childcare_reason_raw IS NOT NULL THEN
                    {_classify("childcare_reason_raw", CHILDCARE_REASONS, "'nonworking'")} END
-        FROM "{table}_canon"
-        WHERE NOT (cleaned.iin IS NULL AND cleaned.status <> 'scientific_notation' AND last_name IS NULL
-                   AND first_name IS NULL)
+        FROM {canon} WHERE NOT ({unusable})
         """,
         [*params, source.kind, source.kind, source.kind],
     )
-    con.execute(f'DROP TABLE "{table}_canon"')
     counts = con.execute(
         "SELECT (SELECT count(*) FROM stage WHERE source = ? AND file = ?), "
         "(SELECT count(*) FROM rejects WHERE source = ? AND file = ?)",
         [source.kind, file, source.kind, file],
     ).fetchone()
     accepted, rejected = (int(counts[0]), int(counts[1])) if counts else (0, 0)
-    con.execute(f'DROP TABLE IF EXISTS "{table}"')
+    con.execute(f"DROP TABLE {canon}")
     if accepted + rejected != result.rows_in:  # the invariant every report relies on
         raise AssertionError(f"{file}: {result.rows_in} rows in, {accepted} accepted + {rejected} rejected")
     return Ingested(source.kind, source.path, result.rows_in, accepted, rejected, result.encoding, result.delimiter)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -42,7 +43,10 @@ def reconcile(
     out.mkdir(parents=True, exist_ok=True)
     db = out / "run.duckdb"
     db.unlink(missing_ok=True)
-    con = duckdb.connect(str(db))
+    # The work happens in memory (a file-backed database writes every intermediate table to disk,
+    # which made some steps twice as slow); spill files go next to the run if memory runs short.
+    # The finished tables are copied into run.duckdb at the end.
+    con = duckdb.connect(config={"temp_directory": str(out / ".spill")})
     timings: dict[str, float] = {}
 
     def timed(step: str, t0: float) -> float:
@@ -85,7 +89,28 @@ def reconcile(
             "sources": [{**asdict(i), "path": str(i.path)} for i in ingested],
         }
         con.execute("CREATE OR REPLACE TABLE run_meta AS SELECT ? AS meta", [json.dumps(meta, ensure_ascii=False)])
+        _persist(con, db)
         (out / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
         return run
     finally:
         con.close()
+        shutil.rmtree(out / ".spill", ignore_errors=True)
+
+
+# What run.duckdb keeps: the results and the agency rows they explain. Registry rows live on as
+# ``statuses`` (one per person); intermediate tables stay behind in memory.
+PERSISTED = ("statuses", "links", "review", "conflicts", "rejects", "district_report", "source_report", "run_meta")
+
+
+def _persist(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    part = db.with_suffix(".duckdb.part")
+    part.unlink(missing_ok=True)
+    con.execute(f"ATTACH '{part}' AS run_file")
+    try:
+        for table in PERSISTED:
+            con.execute(f"CREATE TABLE run_file.{table} AS SELECT * FROM memory.{table}")
+        con.execute("CREATE TABLE run_file.agency AS SELECT * FROM memory.records WHERE source <> 'registry'")
+        con.execute(f"CREATE VIEW run_file.persons AS SELECT {export.PERSON_COLUMNS} FROM statuses")
+    finally:
+        con.execute("DETACH run_file")
+    part.replace(db)

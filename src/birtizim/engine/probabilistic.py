@@ -145,4 +145,10 @@ def match(
         """
     )
     predictions.drop_table_from_database_and_remove_from_cache()
+    # Splink leaves its working tables (blocked pairs, comparison vectors) in the database.
+    leftovers = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '__splink__')"
+    ).fetchall()
+    for (name,) in leftovers:
+        con.execute(f'DROP TABLE IF EXISTS "{name}"')
     con.execute("DROP TABLE splink_left; DROP TABLE splink_right")

@@ -4,12 +4,14 @@ CSV: utf-8 (with or without BOM) or cp1251, separated by ``,``, ``;`` or tab (ta
 line). DuckDB reads the file; a row with too few or too many fields is not dropped but stored as a
 reject with its row number and DuckDB's reason. XLSX: python-calamine reads the first sheet.
 
-Each read produces a table with one VARCHAR column per header plus ``_row``, the 1-based data row
-number (header excluded) that rejects and links refer to.
+Each read produces a view named as asked, with one VARCHAR column per header plus ``_row``, the
+1-based data row number (header excluded) that rejects and links refer to, and a table
+``<name>_parse_rejects`` (``_row``, ``reason``); ``drop()`` removes them all.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -23,6 +25,7 @@ import pyarrow as pa
 from birtizim.engine.sources import SourceError
 
 DELIMITERS = (",", ";", "\t")
+SNIFF_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -44,18 +47,26 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
     return _read_csv(con, path, table)
 
 
-def _detect_encoding(data: bytes, path: Path) -> str:
-    if b"\x00" in data[:65536]:
+def _detect_encoding(path: Path) -> str:
+    """utf-8 (with or without BOM) or cp1251, judged on the first megabytes.
+
+    Agencies' exports are one encoding throughout and Cyrillic names start on the first line, so the
+    head decides; decoding a whole 350 MB registry just to ask would cost a second. A stray invalid
+    byte further down is still caught: DuckDB rejects that row with its line number.
+    """
+    with path.open("rb") as f:
+        head = f.read(SNIFF_BYTES)
+    if b"\x00" in head[:65536]:
         raise SourceError(f"{path}: not a text file (it holds binary data); expected CSV or XLSX")
-    if data.startswith(b"\xef\xbb\xbf"):
+    if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     try:
-        data.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < SNIFF_BYTES)
         return "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        data.decode("cp1251")
+        head.decode("cp1251")
         return "cp1251"
     except UnicodeDecodeError:
         raise SourceError(f"{path}: the text is neither utf-8 nor cp1251") from None
@@ -76,9 +87,9 @@ def _unique(headers: list[str]) -> list[str]:
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
-    data = path.read_bytes()
-    encoding = _detect_encoding(data, path)
-    text_head = data[:65536].decode(encoding, errors="replace")
+    encoding = _detect_encoding(path)
+    with path.open("rb") as f:
+        text_head = f.read(65536).decode(encoding, errors="replace")
     first_line = text_head.splitlines()[0] if text_head.strip() else ""
     if not first_line.strip():
         raise SourceError(f"{path}: the file is empty")
@@ -89,18 +100,19 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRes
     if encoding == "cp1251":
         # DuckDB reads utf-8 only without extensions; transcode once (C speed, whole file).
         tmp = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)  # noqa: SIM115 - removed below
-        tmp.write(data.decode("cp1251").encode("utf-8"))
+        tmp.write(path.read_bytes().decode("cp1251").encode("utf-8"))
         tmp.close()
         source = Path(tmp.name)
     columns = {h: "VARCHAR" for h in headers}
     try:
+        # No row_number() window here: it would serialise the parallel CSV scan. A table created
+        # from the scan keeps file order (insertion order is preserved), so rowid is the position.
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE "{table}_read" AS
-            SELECT row_number() OVER () AS _seq, *
-            FROM read_csv(?, delim=?, header=true, columns=?, auto_detect=false, quote='"', escape='"',
-                          ignore_errors=true, store_rejects=true,
-                          rejects_table='{table}_rejects_raw', rejects_scan='{table}_rejects_scan')
+            SELECT * FROM read_csv(?, delim=?, header=true, columns=?, auto_detect=false, quote='"', escape='"',
+                                   ignore_errors=true, store_rejects=true,
+                                   rejects_table='{table}_rejects_raw', rejects_scan='{table}_rejects_scan')
             """,
             [str(source), delimiter, columns],
         )
@@ -117,7 +129,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRes
         """
     )
     if _count(con, f'"{table}_parse_rejects"') == 0:  # the usual case: numbers are positions, no copy
-        con.execute(f'ALTER TABLE "{table}_read" RENAME TO "{table}"; ALTER TABLE "{table}" RENAME _seq TO _row')
+        con.execute(f'CREATE OR REPLACE TEMP VIEW "{table}" AS SELECT rowid + 1 AS _row, * FROM "{table}_read"')
     else:
         # Rows DuckDB could not parse keep their place: an accepted row's number is its position
         # among accepted rows plus the rejected rows before it. Reject i (in file order) comes
@@ -130,15 +142,23 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRes
                          row_number() OVER (ORDER BY _row) AS shift
                   FROM (SELECT DISTINCT _row FROM "{table}_parse_rejects"))
             GROUP BY after_seq;
-            CREATE OR REPLACE TEMP TABLE "{table}" AS
+            CREATE OR REPLACE TEMP TABLE "{table}_rows" AS
             SELECT r._seq + coalesce(s.shift, 0) AS _row, r.* EXCLUDE (_seq)
-            FROM "{table}_read" r ASOF LEFT JOIN "{table}_shift" s ON r._seq > s.after_seq;
-            DROP TABLE "{table}_read";
+            FROM (SELECT rowid + 1 AS _seq, * FROM "{table}_read") r
+            ASOF LEFT JOIN "{table}_shift" s ON r._seq > s.after_seq;
             DROP TABLE "{table}_shift";
+            CREATE OR REPLACE TEMP VIEW "{table}" AS SELECT * FROM "{table}_rows";
             """
         )
     rows_in = _count(con, f'"{table}"') + _count(con, f'"{table}_parse_rejects"')
     return ReadResult(table, headers, rows_in, encoding, delimiter)
+
+
+def drop(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Remove everything ``read`` created for ``table``."""
+    con.execute(f'DROP VIEW IF EXISTS "{table}"')
+    for suffix in ("_read", "_rows", "_parse_rejects", "_rejects_raw", "_rejects_scan"):
+        con.execute(f'DROP TABLE IF EXISTS "{table}{suffix}"')
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -182,7 +202,8 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRe
         }
     )
     con.register(f"{table}_arrow", arrow)
-    con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}" AS SELECT * FROM "{table}_arrow"')
+    con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}_read" AS SELECT * FROM "{table}_arrow"')
+    con.execute(f'CREATE OR REPLACE TEMP VIEW "{table}" AS SELECT * FROM "{table}_read"')
     con.unregister(f"{table}_arrow")
     con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}_parse_rejects" (_row BIGINT, reason VARCHAR)')
     return ReadResult(table, headers, len(data), "xlsx", None)
