@@ -125,6 +125,9 @@ def reconcile(
     as_of: Annotated[str | None, typer.Option(help="Status date YYYY-MM-DD (default: the region's).")] = None,
     out: Annotated[Path, typer.Option(help="Run folder to write.")] = Path("data/run"),
     full_iin: Annotated[bool, typer.Option(help="Show full IINs in XLSX exports (masked by default).")] = False,
+    memory_limit: Annotated[
+        str, typer.Option(help="DuckDB's memory before it spills to disk, e.g. 2GB (the whole process uses more).")
+    ] = "2GB",
 ) -> None:
     """Reconcile agency lists into one list of residents with one OSMS status each."""
     from birtizim.engine.pipeline import STEPS
@@ -144,6 +147,7 @@ def reconcile(
                 out,
                 as_of=as_of_date,
                 full_iin=full_iin,
+                memory_limit=memory_limit,
                 progress=lambda step: bar.update(task, advance=1, description=step),
             )
     except SourceError as exc:

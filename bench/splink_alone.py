@@ -1,0 +1,83 @@
+"""Splink alone: one Splink 5 (DuckDB) model links every agency row to the registry.
+
+A competent Splink setup on the same cleaned columns as Birtizim's probabilistic step: the IIN is
+one comparison among others (exact, one or two digits off, different), blocking on the IIN and on
+name and birth-date keys; u by random sampling, m by EM, the prior from the registry's size. Each
+row goes to its best candidate when that scores 0.5 or more. No deterministic steps before it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import duckdb
+
+from bench import alternative
+from birtizim.engine import probabilistic
+
+THRESHOLD = 0.5
+COLUMNS = probabilistic.COLUMNS
+
+
+def link_with_splink(con: duckdb.DuckDBPyConnection) -> None:
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    con.execute(
+        f"""
+        CREATE TABLE splink_left AS SELECT person_id AS unique_id, {COLUMNS} FROM persons;
+        CREATE TABLE splink_right AS SELECT record_id AS unique_id, {COLUMNS} FROM agency;
+        """
+    )
+    n_left = con.execute("SELECT count(*) FROM splink_left").fetchone()
+    settings = SettingsCreator(
+        link_type="link_only",
+        unique_id_column_name="unique_id",
+        probability_two_random_records_match=1 / max(int(n_left[0]) if n_left else 1, 1),
+        comparisons=[
+            probabilistic._name_comparison(),
+            cl.JaroWinklerAtThresholds("patronymic_key", [0.92]),
+            probabilistic._iin_comparison(),
+            cl.DateOfBirthComparison(
+                "birth_date", input_is_string=False, datetime_thresholds=[1, 10], datetime_metrics=["month", "year"]
+            ),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("district"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("iin"),
+            block_on("surname_key", "first_key", "patronymic_key"),
+            block_on("pair_key", "patronymic_key"),
+            block_on("surname_key", "first_key", "birth_date"),
+            block_on("birth_date", "first_key"),
+            block_on("birth_date", "surname_key"),
+            block_on("birth_date", "patronymic_key"),
+        ],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+    db_api = DuckDBAPI(connection=con)
+    linker = Linker(
+        [db_api.register("splink_left"), db_api.register("splink_right")], settings, log_level=logging.ERROR
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=probabilistic.SEED)
+    # Blocking on the IIN trains every comparison but the IIN; blocking on names and birth date
+    # trains the IIN (and the rest again).
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("iin"))
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("surname_key", "first_key", "birth_date")
+    )
+    predictions = linker.inference.predict(threshold_match_probability=THRESHOLD)
+    con.execute(
+        f"""
+        INSERT INTO links
+        SELECT unique_id_r, unique_id_l, 'splink', match_probability FROM {predictions.physical_name}
+        QUALIFY row_number() OVER (PARTITION BY unique_id_r ORDER BY match_probability DESC, unique_id_l) = 1
+        """
+    )
+
+
+if __name__ == "__main__":
+    alternative.main(link_with_splink)

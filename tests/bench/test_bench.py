@@ -1,0 +1,61 @@
+"""The benchmark harness: what it measures must be what happened, and its gate must bite."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import measure, table
+from bench.__main__ import Result, main
+
+
+def test_peak_rss_is_the_childs_own(tmp_path: Path) -> None:
+    hog = "b = bytearray(300 * 2**20); b[::4096] = b'x' * len(b[::4096])"  # touch every page
+    m = measure.run([sys.executable, "-c", hog], timeout=60, log=tmp_path / "hog.log")
+    small = measure.run([sys.executable, "-c", "pass"], timeout=60, log=tmp_path / "small.log")
+    assert m.ok and small.ok
+    assert m.peak_rss_bytes >= 300 * 2**20
+    assert small.peak_rss_bytes < 100 * 2**20  # not the hog's figure carried over
+
+
+def test_a_run_past_its_timeout_is_killed_and_reported(tmp_path: Path) -> None:
+    m = measure.run([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5, log=tmp_path / "t.log")
+    assert m.timed_out and not m.ok
+    assert m.seconds == 0.5
+
+
+def test_a_failing_command_is_not_ok_and_its_output_is_kept(tmp_path: Path) -> None:
+    m = measure.run([sys.executable, "-c", "raise SystemExit('broken input')"], timeout=30, log=tmp_path / "f.log")
+    assert not m.ok and not m.timed_out
+    assert "broken input" in m.log.read_text()
+
+
+def test_growth_exponent() -> None:
+    linear = (Result("x", 1_000, runs=[2.0]), Result("x", 10_000, runs=[20.0]))
+    square = (Result("x", 1_000, runs=[1.0]), Result("x", 10_000, runs=[100.0]))
+    assert table._growth(*linear) == pytest.approx(1.0)
+    assert table._growth(*square) == pytest.approx(2.0)
+
+
+def test_median_of_runs() -> None:
+    assert Result("x", 1, runs=[5.0, 1.0, 3.0]).seconds == 3.0
+
+
+def test_a_small_run_scores_every_contender_and_keeps_hand_written_notes(tmp_path: Path) -> None:
+    out = tmp_path / "bench.md"
+    out.write_text(f"old table\n{table.NOTES_MARKER}\nWhy the floor ratio is missed.\n", encoding="utf-8")
+    args = ["--scales", "300", "--repeats", "1", "--only", "birtizim,status_quo,floor", "--work", str(tmp_path / "w")]
+    assert main([*args, "--out", str(out), "--min-f1", "0.9"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "old table" not in page and page.endswith("Why the floor ratio is missed.\n")
+    raw = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    by_name = {r["contender"]: r for r in raw["results"]}
+    assert set(by_name) == {"birtizim", "status_quo", "floor"}
+    # The status quo only finds rows whose IIN is written exactly right; Birtizim repairs the rest.
+    assert by_name["status_quo"]["metrics"]["link_recall"] < by_name["birtizim"]["metrics"]["link_recall"]
+    assert by_name["floor"]["metrics"] == {}
+    # The gate: the same run fails when F1 must exceed what any linker can reach.
+    assert main([*args, "--only", "birtizim", "--out", str(out), "--min-f1", "1.01"]) == 1
