@@ -10,7 +10,7 @@ DEMO_RESIDENTS ?= 20000
 DEMO_SEED ?= 1
 DEMO_DIR ?= data/demo
 
-.PHONY: install install-bench demo test lint typecheck pytest bench bench-small clean
+.PHONY: install install-bench browser demo test lint typecheck pytest bench bench-small clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,25 @@ $(BENCH_STAMP): $(STAMP)
 
 install-bench: $(BENCH_STAMP)
 
+# The end-to-end test drives Debian's chromium (Playwright with executable_path; no browser download).
+browser:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
+
+# The web demo: a synthetic region reconciled through the web's own upload and run services, demo
+# users (passwords printed once), the server on 127.0.0.1:8000 and the worker beside it.
+WEB_ENV := BIRTIZIM_DEBUG=1 BIRTIZIM_DATA_DIR=$(DEMO_DIR)/web DJANGO_SETTINGS_MODULE=birtizim.web.settings
 demo: install
 	$(BIN)/birtizim synth --region almaty-2019 --residents $(DEMO_RESIDENTS) --seed $(DEMO_SEED) --out $(DEMO_DIR)/region
 	$(BIN)/birtizim reconcile --synthetic $(DEMO_DIR)/region --out $(DEMO_DIR)/run
 	$(BIN)/birtizim eval --run $(DEMO_DIR)/run --truth $(DEMO_DIR)/region/truth
+	$(WEB_ENV) $(BIN)/python manage.py migrate -v0
+	$(WEB_ENV) $(BIN)/python manage.py birtizim_demo $(DEMO_DIR)/region
+	$(WEB_ENV) $(BIN)/python manage.py birtizim_worker & \
+	  trap 'kill $$!' EXIT INT TERM; \
+	  $(WEB_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -40,7 +55,7 @@ lint: install
 typecheck: install-bench
 	$(BIN)/mypy src/birtizim bench
 
-pytest: install
+pytest: install browser
 	$(BIN)/pytest
 
 test: lint typecheck pytest
@@ -55,4 +70,4 @@ bench-small: install-bench
 	$(BIN)/python -m bench --scales 20000 --repeats 3 --min-f1 0.99 --out bench/.data/benchmarks-small.md
 
 clean:
-	rm -rf $(VENV) data bench/.data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data bench/.data test-artifacts .pytest_cache .mypy_cache .ruff_cache

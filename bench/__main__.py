@@ -98,6 +98,8 @@ def run_contender(c: Contender, region: Path, residents: int, args: argparse.Nam
             break
     if c.name != "floor":
         result.metrics = evaluate(out, region / "truth")
+        timings = json.loads((out / "run.json").read_text(encoding="utf-8")).get("timings", {})
+        result.metrics["link_step_seconds"] = timings.get("link")
     return result
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,9 +32,15 @@ def main(linker: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
     con.execute("SET enable_progress_bar = false")
     iin.install_sql(con)
     names.install_sql(con)
+    t0 = time.perf_counter()
     found, _ = ingest.ingest(con, sources(region))
+    t1 = time.perf_counter()
     link.build_persons(con)
     linker(con)
     link.link_new(con)
+    t2 = time.perf_counter()
     status.decide(con, found.default_as_of)
     export.write_parquet(con, out)
+    # The same step names as Birtizim's run.json, so the link step can be compared on its own.
+    timings = {"read": t1 - t0, "link": t2 - t1, "status_and_write": time.perf_counter() - t2}
+    (out / "run.json").write_text(json.dumps({"timings": {k: round(v, 2) for k, v in timings.items()}}))

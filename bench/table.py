@@ -43,9 +43,9 @@ def _by(results: Sequence[Result], contender: str) -> dict[int, Result]:
 def _results_table(results: Sequence[Result]) -> list[str]:
     floors = _by(results, "floor")
     lines = [
-        "| residents | contender | wall s (median) | runs | peak RSS MiB | precision | recall | F1 "
-        "| status accuracy | × read floor |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| residents | contender | wall s (median) | runs | peak RSS MiB | link step s | precision | recall "
+        "| F1 | status accuracy | × read floor |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         m = r.metrics
@@ -54,7 +54,8 @@ def _results_table(results: Sequence[Result]) -> list[str]:
         ratio = f"{r.seconds / floor.seconds:.1f}" if r.ok and floor and r.contender != "floor" else "–"
         lines.append(
             f"| {r.residents:,} | {r.contender} | {wall} | {len(r.runs)} | {r.peak_rss_bytes / 2**20:,.0f} "
-            f"| {_fmt(m.get('link_precision'))} | {_fmt(m.get('link_recall'))} | {_fmt(m.get('link_f1'))} "
+            f"| {_fmt(m.get('link_step_seconds'), 1)} | {_fmt(m.get('link_precision'))} "
+            f"| {_fmt(m.get('link_recall'))} | {_fmt(m.get('link_f1'))} "
             f"| {_fmt(m.get('status_accuracy'))} | {ratio} |"
         )
     return lines

@@ -64,23 +64,26 @@ def write_report(con: duckdb.DuckDBPyConnection, path: Path, *, full_iin: bool =
 def write_worklists(con: duckdb.DuckDBPyConnection, folder: Path, *, full_iin: bool = False) -> list[Path]:
     """One workbook per district: residents with undetermined status or conflicts, for officers to reach."""
     folder.mkdir(parents=True, exist_ok=True)
+    # Kept in run.duckdb (full IINs, person ids) for the web's work lists; sorted by district so a
+    # district's page reads only its own blocks.
     con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE worklist AS
-        SELECT s.district, {_iin("s.iin", full_iin)} AS iin, s.last_name, s.first_name, s.patronymic,
+        """
+        CREATE OR REPLACE TABLE worklist AS
+        SELECT s.person_id, s.district, s.iin, s.last_name, s.first_name, s.patronymic,
                s.birth_date, s.age, s.status, s.category,
                string_agg(DISTINCT c.type, ', ') AS conflicts, string_agg(DISTINCT c.detail, '; ') AS details
         FROM statuses s LEFT JOIN conflicts c USING (person_id)
         WHERE s.registry_status = 'resident' AND (s.status = 'undetermined' OR c.type IS NOT NULL)
         GROUP BY ALL
+        ORDER BY district, status, last_name, first_name, patronymic, birth_date, iin
         """
     )
     paths = []
     for (district,) in con.execute("SELECT DISTINCT district FROM worklist ORDER BY 1").fetchall():
         path = folder / f"{re.sub(r'[^a-z0-9-]+', '_', str(district))}.xlsx"
         query = (
-            f"SELECT * EXCLUDE (district) FROM worklist WHERE district = '{district}' "
-            "ORDER BY status, last_name, first_name, patronymic, birth_date, iin"
+            f"SELECT {_iin('iin', full_iin)} AS iin, * EXCLUDE (person_id, district, iin) FROM worklist "
+            f"WHERE district = '{district}' ORDER BY status, last_name, first_name, patronymic, birth_date, iin"
         )
         xlsx.write(con, path, [xlsx.Sheet("Work list", query)])
         paths.append(path)

@@ -104,7 +104,17 @@ def reconcile(
 
 # What run.duckdb keeps: the results and the agency rows they explain. Registry rows live on as
 # ``statuses`` (one per person); intermediate tables stay behind in memory.
-PERSISTED = ("statuses", "links", "review", "conflicts", "rejects", "district_report", "source_report", "run_meta")
+PERSISTED = (
+    "statuses",
+    "links",
+    "review",
+    "conflicts",
+    "rejects",
+    "district_report",
+    "source_report",
+    "worklist",
+    "run_meta",
+)
 
 
 def _persist(con: duckdb.DuckDBPyConnection, db: Path) -> None:

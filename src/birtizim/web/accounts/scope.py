@@ -1,0 +1,68 @@
+"""A user's scope: what they may do and which districts' people they may see.
+
+Every selector that touches personal records takes a Scope, never a user, so the district filter
+cannot be forgotten: a district officer's queries carry their districts into the SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from birtizim.web.accounts.models import Profile, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str
+    districts: frozenset[str] | None  # None: every district of the region
+
+    @property
+    def sees_people(self) -> bool:
+        """Viewers see figures only; every other role works with residents' records."""
+        return self.role in (Role.ADMIN, Role.ANALYST, Role.OFFICER)
+
+    @property
+    def may_reveal_iin(self) -> bool:
+        return self.sees_people
+
+    @property
+    def may_run(self) -> bool:
+        return self.role in (Role.ADMIN, Role.ANALYST)
+
+    @property
+    def may_record_outcomes(self) -> bool:
+        return self.role in (Role.ADMIN, Role.OFFICER)
+
+    @property
+    def may_audit(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def covers(self, district: str | None) -> bool:
+        return self.districts is None or (district is not None and district in self.districts)
+
+    def district_list(self) -> list[str] | None:
+        return None if self.districts is None else sorted(self.districts)
+
+
+NOBODY = Scope(role="", districts=frozenset())
+
+
+def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
+    if not user.is_authenticated or not user.is_active:
+        return NOBODY
+    try:
+        profile = Profile.objects.get(user=user)
+    except Profile.DoesNotExist:
+        # A superuser made with createsuperuser administers the region; anyone else has no role yet.
+        return Scope(Role.ADMIN, None) if getattr(user, "is_superuser", False) else NOBODY
+    if profile.role == Role.OFFICER:
+        return Scope(Role.OFFICER, frozenset(profile.districts))
+    return Scope(profile.role, None)
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied

@@ -1,0 +1,29 @@
+"""Creating users with roles (the demo and the ``birtizim_user`` command use this)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.db import transaction
+
+from birtizim.reference import region as reference_region
+from birtizim.web.accounts.models import Profile, Role
+
+
+@transaction.atomic
+def user_create(
+    *, username: str, password: str, role: str, districts: list[str] | None = None, region: str = "almaty-2019"
+) -> AbstractUser:
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}; known: {', '.join(Role.values)}")
+    districts = districts or []
+    known = {d.code for d in reference_region(region).districts}
+    unknown = sorted(set(districts) - known)
+    if unknown:
+        raise ValueError(f"unknown districts for {region}: {', '.join(unknown)}")
+    if role == Role.OFFICER and not districts:
+        raise ValueError("a district officer needs at least one district")
+    User = get_user_model()
+    user = User.objects.create_user(username=username, password=password)
+    Profile.objects.create(user=user, role=role, districts=sorted(districts) if role == Role.OFFICER else [])
+    return user

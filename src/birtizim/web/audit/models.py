@@ -1,0 +1,28 @@
+"""Who viewed or exported which personal records: the log the region administrator reads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Access(models.Model):
+    class Action(models.TextChoices):
+        VIEW_LIST = "view_list", _("Viewed a work list page")
+        REVEAL_IIN = "reveal_iin", _("Revealed an IIN")
+        EXPORT = "export", _("Exported a list")
+        RECORD_OUTCOME = "record_outcome", _("Recorded an outcome")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    username = models.CharField(max_length=150)  # kept if the user is deleted
+    action = models.CharField(max_length=32, choices=Action.choices)
+    run_id = models.BigIntegerField(null=True)
+    district = models.CharField(max_length=64, blank=True)
+    query = models.CharField(max_length=200, blank=True)  # the search typed, as the officer typed it
+    person_ids = models.JSONField(default=list)  # the run's person ids shown (a page, or the one revealed)
+    records = models.PositiveIntegerField(default=0)  # how many personal records were shown or exported
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from birtizim.engine.sources import KINDS
+from birtizim.web.registry.models import Outcome
+
+KIND_LABELS = {
+    "registry": _("Population registry"),
+    "contributions": _("State Revenue: contributions"),
+    "unemployed": _("Registered unemployed"),
+    "pension": _("Pension recipients"),
+    "disability": _("Persons with disabilities"),
+    "students": _("Full-time students"),
+    "childcare": _("Childcare leave"),
+    "asp": _("Targeted social assistance (ASP)"),
+}
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Source"), choices=[(k, KIND_LABELS[k]) for k in KINDS])
+    file = forms.FileField(label=_("File (CSV, TSV or XLSX)"))
+
+
+class OutcomeForm(forms.Form):
+    result = forms.ChoiceField(label=_("Outcome"), choices=Outcome.Result.choices)
+    actualised_as = forms.CharField(label=_("Actualised as"), required=False, max_length=64)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

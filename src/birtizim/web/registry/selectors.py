@@ -1,0 +1,181 @@
+"""Reads, every one scoped: figures for dashboards, pages of work lists, one resident's IIN.
+
+Aggregates come from the run's summary (copied at the end of the run); personal records come from
+the run's DuckDB file with the scope's districts in the WHERE clause. A district outside the scope
+is answered with 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+from django.http import Http404
+
+from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.registry import runstore
+from birtizim.web.registry.models import Outcome, Run
+
+PAGE_SIZE = 50
+
+
+def run_current() -> Run | None:
+    return Run.objects.filter(state=Run.State.SUCCEEDED).order_by("-finished_at", "-id").first()
+
+
+def _totals(districts: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = ("residents", "state", "contributor", "lapsed", "undetermined")
+    totals: dict[str, Any] = {k: sum(int(d[k]) for d in districts) for k in keys}
+    totals["insured"] = totals["state"] + totals["contributor"]
+    residents = totals["residents"]
+    # The engine's definition: the share of residents whose status is determined.
+    totals["actualisation"] = round((residents - totals["undetermined"]) / residents, 4) if residents else None
+    return totals
+
+
+def dashboard_get(*, scope: Scope, run: Run) -> dict[str, Any]:
+    districts = run.summary.get("districts", [])
+    mine = [d for d in districts if scope.covers(d["district"])]
+    conflicts: dict[str, int] = {}
+    for row in run.summary.get("conflicts", []):
+        if scope.covers(row["district"]):
+            conflicts[row["type"]] = conflicts.get(row["type"], 0) + int(row["n"])
+    trend = [
+        {
+            "run": r.pk,
+            "finished_at": r.finished_at,
+            "actualisation": _totals(r.summary.get("districts", []))["actualisation"],
+        }
+        for r in Run.objects.filter(state=Run.State.SUCCEEDED).order_by("finished_at", "id")
+    ]
+    return {
+        "totals": _totals(mine),
+        "region_totals": _totals(districts),
+        # District figures are aggregates, not personal data: every role sees the whole ranking.
+        "ranking": districts,
+        "best": districts[0] if districts else None,
+        "worst": districts[-1] if districts else None,
+        "sources": run.summary.get("sources", []),
+        "conflicts": sorted(conflicts.items(), key=lambda kv: -kv[1]),
+        "trend": trend,
+    }
+
+
+def worklist_districts(*, scope: Scope, run: Run) -> list[dict[str, Any]]:
+    require(scope.sees_people)
+    counts = run.summary.get("worklist", {})
+    return [
+        {**d, "worklist": counts.get(d["district"], 0)}
+        for d in sorted(run.summary.get("districts", []), key=lambda d: d["name"])
+        if scope.covers(d["district"])
+    ]
+
+
+def district_check(*, scope: Scope, run: Run, district: str) -> dict[str, Any]:
+    require(scope.sees_people)
+    for d in run.summary.get("districts", []):
+        if d["district"] == district and scope.covers(district):
+            return dict(d)
+    raise Http404
+
+
+def _search(query: str) -> tuple[str, list[Any]]:
+    q = query.strip()
+    if not q:
+        return "", []
+    if q.isdigit():
+        return " AND iin LIKE ?", [q + "%"] if len(q) < 12 else [q]
+    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return " AND lower(concat_ws(' ', last_name, first_name, patronymic)) LIKE ? ESCAPE '\\'", [f"%{escaped}%"]
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    total: int
+    number: int
+    pages: int
+
+
+def worklist_page(*, scope: Scope, run: Run, district: str, query: str = "", page: int = 1) -> Page:
+    district_check(scope=scope, run=run, district=district)
+    where, params = _search(query)
+    total = int(
+        runstore.value(run.folder, f"SELECT count(*) FROM worklist WHERE district = ?{where}", [district, *params])
+    )
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(max(1, page), pages)
+    rows = runstore.rows(
+        run.folder,
+        f"""SELECT person_id, iin, last_name, first_name, patronymic, birth_date, age, status, category,
+                   conflicts, details
+            FROM worklist WHERE district = ?{where}
+            ORDER BY status, last_name, first_name, patronymic, birth_date, iin
+            LIMIT {PAGE_SIZE} OFFSET {(number - 1) * PAGE_SIZE}""",
+        [district, *params],
+    )
+    latest = _latest_outcomes(district, [r["iin"] for r in rows])
+    for r in rows:
+        iin = r.pop("iin")  # pages carry masked IINs only; revealing one is its own audited request
+        r["iin_masked"] = mask(iin)
+        r["outcome"] = latest.get(iin)
+    return Page(rows, total, number, pages)
+
+
+def _latest_outcomes(district: str, iins: list[str]) -> dict[str, Outcome]:
+    latest: dict[str, Outcome] = {}
+    for o in Outcome.objects.filter(district=district, iin__in=iins).select_related("recorded_by"):
+        latest.setdefault(o.iin, o)  # newest first by the model's ordering
+    return latest
+
+
+def mask(iin: str | None) -> str:
+    return "" if not iin else "•" * (len(iin) - 4) + iin[-4:]
+
+
+def person_get(*, scope: Scope, run: Run, person_id: int) -> dict[str, Any]:
+    require(scope.sees_people)
+    found = runstore.rows(
+        run.folder,
+        """SELECT person_id, iin, last_name, first_name, patronymic, birth_date, district, status, category
+           FROM statuses WHERE person_id = ?""",
+        [person_id],
+    )
+    if not found or not scope.covers(found[0]["district"]):
+        raise Http404
+    return found[0]
+
+
+def changes_since(*, scope: Scope, run: Run, district: str) -> list[dict[str, Any]]:
+    """Outcomes recorded in earlier runs and the status the current run gives the same residents."""
+    district_check(scope=scope, run=run, district=district)
+    earlier = list(Outcome.objects.filter(district=district).exclude(run=run).select_related("run")[:500])
+    if not earlier:
+        return []
+    cur = runstore.cursor(run.folder)
+    try:
+        cur.register("earlier", pa.table({"iin": [o.iin for o in earlier]}))
+        now = {
+            r[0]: r[1:]
+            for r in cur.execute(
+                "SELECT s.iin, s.status, s.category, s.last_name, s.first_name FROM statuses s JOIN earlier USING (iin)"
+            ).fetchall()
+        }
+    finally:
+        cur.close()
+    out = []
+    for o in earlier:
+        status, category, last, first = now.get(o.iin, (None, None, "", ""))
+        out.append(
+            {
+                "outcome": o,
+                "iin_masked": mask(o.iin),
+                "name": f"{last} {first}".strip(),
+                "status_then": o.status_then,
+                "status_now": status,
+                "category_now": category,
+                "changed": status != o.status_then,
+            }
+        )
+    return out

@@ -1,0 +1,212 @@
+"""Views: check the scope, call one selector or service, render. Partials serve htmx requests."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from birtizim.web.accounts.scope import require, scope_for
+from birtizim.web.audit.models import Access
+from birtizim.web.audit.services import access_record
+from birtizim.web.common import charts
+from birtizim.web.registry import exports, selectors, services
+from birtizim.web.registry.forms import KIND_LABELS, OutcomeForm, UploadForm
+from birtizim.web.registry.models import Run, Upload
+
+
+def _current_run() -> Run:
+    run = selectors.run_current()
+    if run is None:
+        raise Http404("no finished run yet")
+    return run
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(bool(scope.role))
+    run = selectors.run_current()
+    if run is None:
+        return render(request, "registry/dashboard_empty.html", {"runs": Run.objects.all()[:5]})
+    data = selectors.dashboard_get(scope=scope, run=run)
+    context = {
+        "run": run,
+        **data,
+        "ranking_chart": charts.bars(data["ranking"], label="name", value="actualisation"),
+        "trend_chart": charts.line([(f"#{t['run']}", t["actualisation"]) for t in data["trend"]]),
+    }
+    return render(request, "registry/dashboard.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def uploads(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope.may_run)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = services.upload_create(
+                scope=scope, user=request.user, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"]
+            )
+        except services.UploadError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("upload_detail", upload_id=upload.pk)
+    current = services.latest_uploads()
+    context = {
+        "form": form,
+        "uploads": Upload.objects.select_related("uploaded_by")[:50],
+        "current": [(k, KIND_LABELS[k], current.get(k)) for k in KIND_LABELS],
+    }
+    return render(request, "registry/uploads.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope.may_run)
+    upload = get_object_or_404(Upload, pk=upload_id)
+    missing = [f for f in ("iin", "last_name", "first_name") if f not in upload.preview.get("recognised", {})]
+    return render(
+        request,
+        "registry/upload_detail.html",
+        {"upload": upload, "kind_label": KIND_LABELS[upload.kind], "missing": missing},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def runs(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope.may_run)
+    if request.method == "POST":
+        try:
+            run = services.run_create(scope=scope, user=request.user)
+        except services.UploadError as exc:
+            messages.error(request, str(exc))
+            return redirect("runs")
+        return redirect("run_detail", run_id=run.pk)
+    return render(request, "registry/runs.html", {"runs": Run.objects.select_related("requested_by")[:50]})
+
+
+@login_required
+@require_GET
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope.may_run)
+    run = get_object_or_404(Run, pk=run_id)
+    template = "registry/_run_progress.html" if request.htmx else "registry/run_detail.html"
+    return render(request, template, {"run": run})
+
+
+@login_required
+@require_GET
+def worklists(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    run = _current_run()
+    return render(
+        request,
+        "registry/worklists.html",
+        {"run": run, "districts": selectors.worklist_districts(scope=scope, run=run)},
+    )
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("page", "1"))
+    except ValueError:
+        return 1
+
+
+@login_required
+@require_GET
+def worklist(request: HttpRequest, district: str) -> HttpResponse:
+    scope = scope_for(request.user)
+    run = _current_run()
+    query = request.GET.get("q", "")[:100]
+    page = selectors.worklist_page(scope=scope, run=run, district=district, query=query, page=_page_number(request))
+    access_record(
+        user=request.user,
+        action=Access.Action.VIEW_LIST,
+        run_id=run.pk,
+        district=district,
+        query=query,
+        person_ids=[r["person_id"] for r in page.rows],
+    )
+    context = {
+        "run": run,
+        "district": selectors.district_check(scope=scope, run=run, district=district),
+        "page": page,
+        "query": query,
+        "outcome_form": OutcomeForm(),
+    }
+    if request.htmx and request.htmx.target == "worklist-table":
+        return render(request, "registry/_worklist_table.html", context)
+    context["changes"] = selectors.changes_since(scope=scope, run=run, district=district)
+    return render(request, "registry/worklist.html", context)
+
+
+@login_required
+@require_GET
+def worklist_export(request: HttpRequest, district: str) -> FileResponse:
+    scope = scope_for(request.user)
+    run = _current_run()
+    query = request.GET.get("q", "")[:100]
+    full_iin = request.GET.get("full_iin") == "1"
+    path, rows = exports.worklist_export(scope=scope, run=run, district=district, query=query, full_iin=full_iin)
+    access_record(
+        user=request.user, action=Access.Action.EXPORT, run_id=run.pk, district=district, query=query, records=rows
+    )
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"worklist-{district}-run{run.pk}.xlsx")
+    path.unlink()  # the open handle keeps the bytes until the response is sent
+    return response
+
+
+@login_required
+@require_POST
+def person_iin(request: HttpRequest, person_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope.may_reveal_iin)
+    run = _current_run()
+    person = selectors.person_get(scope=scope, run=run, person_id=person_id)
+    access_record(
+        user=request.user,
+        action=Access.Action.REVEAL_IIN,
+        run_id=run.pk,
+        district=person["district"],
+        person_ids=[person_id],
+    )
+    return HttpResponse(f'<span class="iin">{person["iin"]}</span>')
+
+
+@login_required
+@require_POST
+def outcome(request: HttpRequest, person_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope.may_record_outcomes)
+    run = _current_run()
+    person = selectors.person_get(scope=scope, run=run, person_id=person_id)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "registry/_outcome_form.html", {"form": form, "person_id": person_id}, status=400)
+    recorded = services.outcome_record(
+        scope=scope, user=request.user, run=run, person_id=person_id, **form.cleaned_data
+    )
+    access_record(
+        user=request.user,
+        action=Access.Action.RECORD_OUTCOME,
+        run_id=run.pk,
+        district=person["district"],
+        person_ids=[person_id],
+    )
+    if request.htmx:
+        return render(request, "registry/_outcome_done.html", {"outcome": recorded})
+    messages.success(request, _("Outcome recorded."))
+    return redirect("worklist", district=person["district"])

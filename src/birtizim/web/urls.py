@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from birtizim.web.audit import views as audit_views
+from birtizim.web.registry import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("uploads/", views.uploads, name="uploads"),
+    path("uploads/<int:upload_id>/", views.upload_detail, name="upload_detail"),
+    path("runs/", views.runs, name="runs"),
+    path("runs/<int:run_id>/", views.run_detail, name="run_detail"),
+    path("worklists/", views.worklists, name="worklists"),
+    path("worklists/<slug:district>/", views.worklist, name="worklist"),
+    path("worklists/<slug:district>/export.xlsx", views.worklist_export, name="worklist_export"),
+    path("people/<int:person_id>/iin/", views.person_iin, name="person_iin"),
+    path("people/<int:person_id>/outcome/", views.outcome, name="outcome"),
+    path("audit/", audit_views.audit_log, name="audit_log"),
+]

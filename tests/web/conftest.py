@@ -1,0 +1,90 @@
+"""One small synthetic region reconciled once per session through the web's own services.
+
+Users: an administrator, an analyst, an officer of Talgar, an officer of Karasay, a viewer and an
+outsider (a login with no role). Every view is checked against the outsider and the other district.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from birtizim.synth import synthesize
+from birtizim.web.accounts.models import Role
+from birtizim.web.accounts.scope import Scope
+from birtizim.web.accounts.services import user_create
+from birtizim.web.registry import runstore, services
+from birtizim.web.registry.models import Run
+
+PASSWORD = "correct-horse-battery"
+HOME, OTHER = "talgar", "karasay"
+
+
+@dataclass(frozen=True)
+class World:
+    region: Path
+    run: Run
+    users: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("region")
+    synthesize(region="almaty-2019", residents=3_000, seed=5, out=out)
+    return out
+
+
+def upload_region(region: Path, user: Any) -> None:
+    manifest = json.loads((region / "manifest.json").read_text(encoding="utf-8"))
+    for source in manifest["sources"]:
+        path = region / source["path"]
+        services.upload_create(
+            scope=Scope(Role.ANALYST, None),
+            user=user,
+            kind=source["kind"],
+            file=SimpleUploadedFile(path.name, path.read_bytes()),
+        )
+
+
+@pytest.fixture(scope="session")
+def world(django_db_setup: None, django_db_blocker: Any, region: Path) -> World:
+    with django_db_blocker.unblock():
+        users = {
+            "admin": user_create(username="admin", password=PASSWORD, role=Role.ADMIN),
+            "analyst": user_create(username="analyst", password=PASSWORD, role=Role.ANALYST),
+            "officer": user_create(username="officer", password=PASSWORD, role=Role.OFFICER, districts=[HOME]),
+            "other_officer": user_create(username="other", password=PASSWORD, role=Role.OFFICER, districts=[OTHER]),
+            "viewer": user_create(username="viewer", password=PASSWORD, role=Role.VIEWER),
+            "outsider": get_user_model().objects.create_user(username="outsider", password=PASSWORD),
+        }
+        upload_region(region, users["analyst"])
+        services.run_create(scope=Scope(Role.ANALYST, None), user=users["analyst"])
+        claimed = services.run_claim_next()
+        assert claimed is not None
+        run = services.run_execute(claimed)
+        assert run.state == Run.State.SUCCEEDED, run.error
+    yield World(region, run, users)
+    runstore.close_all()
+
+
+@pytest.fixture
+def client_for(world: World, db: None) -> Any:
+    def login(name: str) -> Client:
+        c = Client()
+        c.force_login(world.users[name], backend="django.contrib.auth.backends.ModelBackend")
+        return c
+
+    return login
+
+
+def person_in(world: World, district: str) -> int:
+    pid = runstore.value(world.run.folder, "SELECT min(person_id) FROM worklist WHERE district = ?", [district])
+    assert pid is not None
+    return int(pid)

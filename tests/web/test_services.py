@@ -1,0 +1,150 @@
+"""Services and selectors without HTTP: uploads, the run queue, outcomes, figures that add up."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import HOME, OTHER, World, person_in
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+
+from birtizim.web.accounts.models import Role
+from birtizim.web.accounts.scope import Scope
+from birtizim.web.registry import runstore, selectors, services
+from birtizim.web.registry.models import Outcome, Run, Upload
+
+ANALYST = Scope(Role.ANALYST, None)
+
+
+def upload(world: World, kind: str, name: str, data: bytes) -> Upload:
+    return services.upload_create(
+        scope=ANALYST, user=world.users["analyst"], kind=kind, file=SimpleUploadedFile(name, data)
+    )
+
+
+@pytest.mark.parametrize(
+    "name,data,message",
+    [
+        ("list.csv", b"", "empty"),
+        ("list.pdf", b"%PDF-1.4", "only"),
+        ("list.xlsx", "ИИН;Фамилия\n".encode(), "not an Excel"),
+        ("list.csv", b"PK\x03\x04 zipped workbook", "binary"),
+        ("list.csv", "Колонка;Другая\nа;б\n".encode(), "column"),
+    ],
+)
+def test_it_refuses_files_that_cannot_be_a_source(world: World, db: None, name: str, data: bytes, message: str) -> None:
+    before = Upload.objects.count()
+    with pytest.raises(services.UploadError, match=message):
+        upload(world, "pension", name, data)
+    assert Upload.objects.count() == before
+
+
+def test_it_refuses_a_file_over_the_size_limit(world: World, db: None, settings: Any) -> None:
+    settings.MAX_UPLOAD_BYTES = 10
+    with pytest.raises(services.UploadError, match="limit"):
+        upload(world, "pension", "big.csv", b"IIN,Surname\n" + b"1,a\n" * 10)
+
+
+def test_it_keeps_the_upload_byte_for_byte_with_its_checksum(world: World, db: None) -> None:
+    data = (world.region / "sources" / "enbek_unemployed.csv").read_bytes()  # cp1251, as sent
+    u = upload(world, "unemployed", "enbek.csv", data)
+    stored = Path(settings.DATA_DIR) / u.stored_path
+    assert stored.read_bytes() == data
+    assert u.sha256 == hashlib.sha256(data).hexdigest()
+    assert u.preview["encoding"] == "cp1251"
+    assert {"iin", "last_name", "first_name"} <= set(u.preview["recognised"])
+    assert u.preview["rows_in"] == u.preview["accepted"] + u.preview["rejected"] > 0
+    # The preview kept in the database has no full IIN.
+    assert all(r["iin_raw"] is None or r["iin_raw"].startswith("*") for r in u.preview["first_rows"])
+
+
+def test_it_lets_only_one_worker_claim_a_run(world: World, db: None) -> None:
+    run = Run.objects.create(requested_by=world.users["analyst"])
+    first = services.run_claim_next()
+    second = services.run_claim_next()
+    assert first is not None and first.pk == run.pk and first.state == Run.State.RUNNING
+    assert second is None
+
+
+def test_it_needs_a_registry_before_a_run(world: World, db: None, monkeypatch: Any) -> None:
+    monkeypatch.setattr(services, "latest_uploads", lambda: {})
+    with pytest.raises(services.UploadError, match="registry"):
+        services.run_create(scope=ANALYST, user=world.users["analyst"])
+
+
+def test_a_failed_run_leaves_the_previous_results_in_place(world: World, db: None) -> None:
+    current = selectors.run_current()
+    # The stored file vanished between upload and run (a full disk, a cleanup gone wrong).
+    broken = Upload.objects.create(
+        kind="registry", original_name="r.csv", stored_path="uploads/gone.csv", sha256="0", size=1
+    )
+    run = Run.objects.create(requested_by=world.users["analyst"])
+    run.uploads.set([broken])
+    claimed = services.run_claim_next()
+    assert claimed is not None
+    done = services.run_execute(claimed)
+    assert done.state == Run.State.FAILED and done.error
+    assert selectors.run_current() == current
+    assert not (Path(settings.DATA_DIR) / "runs" / str(done.pk)).exists()
+
+
+def test_run_summary_equals_the_engines_district_report(world: World, db: None) -> None:
+    report = runstore.rows(world.run.folder, "SELECT * FROM district_report ORDER BY rank")
+    data = selectors.dashboard_get(scope=ANALYST, run=world.run)
+    assert [d["district"] for d in data["ranking"]] == [r["district"] for r in report]
+    assert data["totals"]["residents"] == sum(r["residents"] for r in report)
+    assert data["totals"]["insured"] == sum(r["state"] + r["contributor"] for r in report)
+    officer = selectors.dashboard_get(scope=Scope(Role.OFFICER, frozenset({HOME})), run=world.run)
+    assert officer["totals"]["residents"] == next(r["residents"] for r in report if r["district"] == HOME)
+
+
+def test_worklist_search_by_iin_and_by_name(world: World, db: None) -> None:
+    row = runstore.rows(world.run.folder, "SELECT iin, last_name FROM worklist WHERE district = ? LIMIT 1", [HOME])[0]
+    by_iin = selectors.worklist_page(scope=ANALYST, run=world.run, district=HOME, query=row["iin"])
+    assert by_iin.total >= 1 and all(r["iin_masked"].endswith(row["iin"][-4:]) for r in by_iin.rows)
+    by_name = selectors.worklist_page(scope=ANALYST, run=world.run, district=HOME, query=row["last_name"].lower())
+    assert by_name.total >= 1 and all(row["last_name"].lower() in r["last_name"].lower() for r in by_name.rows)
+    everyone = selectors.worklist_page(scope=ANALYST, run=world.run, district=HOME)
+    assert everyone.total > by_name.total
+
+
+def test_an_officer_records_outcomes_only_in_their_districts(world: World, db: None) -> None:
+    officer = Scope(Role.OFFICER, frozenset({HOME}))
+    mine, theirs = person_in(world, HOME), person_in(world, OTHER)
+    done = services.outcome_record(
+        scope=officer,
+        user=world.users["officer"],
+        run=world.run,
+        person_id=mine,
+        result="actualised",
+        actualised_as="student",
+        comment=" enrolled ",
+    )
+    assert (done.district, done.actualised_as, done.comment) == (HOME, "student", "enrolled")
+    assert len(done.iin) == 12 and done.status_then
+    with pytest.raises(Http404):
+        services.outcome_record(
+            scope=officer,
+            user=world.users["officer"],
+            run=world.run,
+            person_id=theirs,
+            result="reached",
+            actualised_as="",
+            comment="",
+        )
+    with pytest.raises(PermissionDenied):
+        services.outcome_record(
+            scope=Scope(Role.VIEWER, None),
+            user=world.users["viewer"],
+            run=world.run,
+            person_id=mine,
+            result="reached",
+            actualised_as="",
+            comment="",
+        )
+    assert Outcome.objects.filter(district=OTHER).count() == 0

@@ -1,0 +1,133 @@
+"""Pages over HTTP: the numbers shown, what is audited, what an export holds, login and deployment."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from typing import Any
+
+from conftest import HOME, PASSWORD, World, person_in
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from birtizim.web.audit.models import Access
+from birtizim.web.registry import runstore
+
+
+def test_it_shows_the_engines_figures_on_the_dashboard(world: World, client_for: Any) -> None:
+    page = client_for("analyst").get("/").content.decode()
+    residents = runstore.value(world.run.folder, "SELECT sum(residents) FROM district_report")
+    assert f'data-indicator="residents" data-value="{residents}"' in page
+    best = runstore.value(world.run.folder, "SELECT name FROM district_report WHERE rank = 1")
+    assert best in page and "<svg" in page
+
+
+def test_it_audits_a_work_list_page_with_the_people_shown(world: World, client_for: Any) -> None:
+    response = client_for("officer").get(f"/worklists/{HOME}/")
+    assert response.status_code == 200
+    entry = Access.objects.filter(action=Access.Action.VIEW_LIST, username="officer").first()
+    assert entry is not None and entry.district == HOME and entry.records == len(entry.person_ids) > 0
+    # Pages carry masked IINs only.
+    iins = [r["iin"] for r in runstore.rows(world.run.folder, "SELECT iin FROM worklist WHERE district = ?", [HOME])]
+    assert not any(iin in response.content.decode() for iin in iins)
+
+
+def test_it_reveals_one_iin_on_request_and_audits_it(world: World, client_for: Any) -> None:
+    pid = person_in(world, HOME)
+    iin = runstore.value(world.run.folder, "SELECT iin FROM statuses WHERE person_id = ?", [pid])
+    response = client_for("officer").post(f"/people/{pid}/iin/", HTTP_HX_REQUEST="true")
+    assert iin in response.content.decode()
+    entry = Access.objects.get(action=Access.Action.REVEAL_IIN)
+    assert entry.person_ids == [pid] and entry.username == "officer"
+
+
+def test_it_exports_a_masked_list_whose_text_is_never_a_formula(world: World, client_for: Any) -> None:
+    pid = person_in(world, HOME)
+    client_for("officer").post(f"/people/{pid}/outcome/", {"result": "refused", "comment": '=HYPERLINK("http://x")'})
+    response = client_for("officer").get(f"/worklists/{HOME}/export.xlsx")
+    assert response.status_code == 200
+    book = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no formulas at all
+    assert '<c t="inlineStr"><is><t xml:space="preserve">=HYPERLINK("http://x")</t></is></c>' in sheet
+    full = runstore.value(world.run.folder, "SELECT iin FROM statuses WHERE person_id = ?", [pid])
+    assert full not in sheet and full[-4:] in sheet
+    entry = Access.objects.get(action=Access.Action.EXPORT)
+    rows = runstore.value(world.run.folder, "SELECT count(*) FROM worklist WHERE district = ?", [HOME])
+    assert entry.records == rows
+
+
+def test_the_next_run_shows_what_changed_after_an_outcome(world: World, client_for: Any) -> None:
+    from birtizim.web.registry import services
+    from birtizim.web.registry.models import Run
+
+    pid = person_in(world, HOME)
+    client_for("officer").post(f"/people/{pid}/outcome/", {"result": "reached", "comment": "called"})
+    second = Run.objects.create(requested_by=world.users["analyst"])
+    second.uploads.set(world.run.uploads.all())
+    claimed = services.run_claim_next()
+    assert claimed is not None and services.run_execute(claimed).state == Run.State.SUCCEEDED
+    page = client_for("officer").get(f"/worklists/{HOME}/").content.decode()
+    assert 'id="changes"' in page and f"#{world.run.pk}" in page
+
+
+def test_an_analyst_uploads_sees_the_preview_and_starts_a_run(world: World, client_for: Any) -> None:
+    analyst = client_for("analyst")
+    data = (world.region / "sources" / "gcvp_pension.csv").read_bytes()
+    response = analyst.post("/uploads/", {"kind": "pension", "file": SimpleUploadedFile("gcvp.csv", data)})
+    assert response.status_code == 302
+    preview = analyst.get(response["Location"]).content.decode()
+    assert 'id="recognised"' in preview and 'id="problems"' in preview
+    bad = analyst.post("/uploads/", {"kind": "pension", "file": SimpleUploadedFile("x.pdf", b"%PDF")})
+    assert bad.status_code == 400 and "x.pdf" in bad.content.decode()
+    started = analyst.post("/runs/")
+    assert started.status_code == 302
+    progress = analyst.get(started["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="run-progress"' in progress and 'data-state="queued"' in progress and "<html" not in progress
+
+
+def test_it_locks_out_after_repeated_wrong_passwords(world: World, db: None, settings: Any) -> None:
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/login/", {"username": "analyst", "password": "wrong"})
+    locked = client.post("/login/", {"username": "analyst", "password": PASSWORD})
+    assert locked.status_code in (403, 429)
+    assert "_auth_user_id" not in client.session
+    # Another account from elsewhere still logs in: the lock is per username and address.
+    ok = Client(REMOTE_ADDR="10.0.0.9").post("/login/", {"username": "admin", "password": PASSWORD})
+    assert ok.status_code == 302
+
+
+def test_it_switches_the_language_on_request(world: World, client_for: Any) -> None:
+    analyst = client_for("analyst")
+    analyst.post("/i18n/setlang/", {"language": "kk", "next": "/"})
+    kk = analyst.get("/").content.decode()
+    analyst.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    en = analyst.get("/").content.decode()
+    assert 'lang="kk"' in kk and 'lang="en"' in en
+    assert "Residents" in en
+
+
+def test_the_deploy_check_passes_with_production_settings(tmp_path: Any) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "birtizim.web.settings",
+        "BIRTIZIM_SECRET_KEY": "a-long-random-production-secret-" + "k9" * 30,
+        "BIRTIZIM_ALLOWED_HOSTS": "birtizim.example.kz",
+        "BIRTIZIM_DATA_DIR": str(tmp_path),
+    }
+    env.pop("BIRTIZIM_DEBUG", None)
+    env.pop("BIRTIZIM_SSL_REDIRECT", None)  # the test settings turn it off for the test client
+    check = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    env.pop("BIRTIZIM_SECRET_KEY")
+    refused = subprocess.run([sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True)
+    assert refused.returncode != 0 and "BIRTIZIM_SECRET_KEY" in refused.stderr
