@@ -20,8 +20,7 @@ COLUMNS = probabilistic.COLUMNS
 
 
 def link_with_splink(con: duckdb.DuckDBPyConnection) -> None:
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink import DuckDBAPI, Linker, block_on
 
     for name in ("splink", "splink.internals"):
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -32,32 +31,8 @@ def link_with_splink(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     n_left = con.execute("SELECT count(*) FROM splink_left").fetchone()
-    settings = SettingsCreator(
-        link_type="link_only",
-        unique_id_column_name="unique_id",
-        probability_two_random_records_match=1 / max(int(n_left[0]) if n_left else 1, 1),
-        comparisons=[
-            probabilistic._name_comparison(),
-            cl.JaroWinklerAtThresholds("patronymic_key", [0.92]),
-            probabilistic._iin_comparison(),
-            cl.DateOfBirthComparison(
-                "birth_date", input_is_string=False, datetime_thresholds=[1, 10], datetime_metrics=["month", "year"]
-            ),
-            cl.ExactMatch("sex"),
-            cl.ExactMatch("district"),
-        ],
-        blocking_rules_to_generate_predictions=[
-            block_on("iin"),
-            block_on("surname_key", "first_key", "patronymic_key"),
-            block_on("pair_key", "patronymic_key"),
-            block_on("surname_key", "first_key", "birth_date"),
-            block_on("birth_date", "first_key"),
-            block_on("birth_date", "surname_key"),
-            block_on("birth_date", "patronymic_key"),
-        ],
-        retain_intermediate_calculation_columns=False,
-        retain_matching_columns=False,
-    )
+    prior = 1 / max(int(n_left[0]) if n_left else 1, 1)
+    settings = probabilistic.settings(prior, block_on_iin=True)
     db_api = DuckDBAPI(connection=con)
     linker = Linker(
         [db_api.register("splink_left"), db_api.register("splink_right")], settings, log_level=logging.ERROR

@@ -30,7 +30,7 @@ PARQUET_QUERIES = {
 }
 
 
-def _iin(expr: str, full_iin: bool) -> str:
+def iin_sql(expr: str, full_iin: bool) -> str:
     """SQL for an IIN column as exports show it: all but the last four digits starred, unless asked."""
     return expr if full_iin else f"CASE WHEN {expr} <> '' THEN repeat('*', length({expr}) - 4) || right({expr}, 4) END"
 
@@ -41,7 +41,7 @@ def write_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> None:
 
 
 def write_report(con: duckdb.DuckDBPyConnection, path: Path, *, full_iin: bool = False) -> None:
-    iin = _iin("s.iin", full_iin)
+    iin = iin_sql("s.iin", full_iin)
     xlsx.write(
         con,
         path,
@@ -82,7 +82,7 @@ def write_worklists(con: duckdb.DuckDBPyConnection, folder: Path, *, full_iin: b
     for (district,) in con.execute("SELECT DISTINCT district FROM worklist ORDER BY 1").fetchall():
         path = folder / f"{re.sub(r'[^a-z0-9-]+', '_', str(district))}.xlsx"
         query = (
-            f"SELECT {_iin('iin', full_iin)} AS iin, * EXCLUDE (person_id, district, iin) FROM worklist "
+            f"SELECT {iin_sql('iin', full_iin)} AS iin, * EXCLUDE (person_id, district, iin) FROM worklist "
             f"WHERE district = '{district}' ORDER BY status, last_name, first_name, patronymic, birth_date, iin"
         )
         xlsx.write(con, path, [xlsx.Sheet("Work list", query)])

@@ -10,7 +10,7 @@ distinct spelling and joined back.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -42,6 +42,8 @@ class Ingested:
     rejected: int
     encoding: str
     delimiter: str | None
+    headers: tuple[str, ...] = ()
+    columns: dict[str, str] = field(default_factory=dict)  # canonical field -> column in the file
 
 
 RECORD_COLUMNS = """
@@ -193,7 +195,17 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
     con.execute(f"DROP TABLE {canon}")
     if accepted + rejected != result.rows_in:  # the invariant every report relies on
         raise AssertionError(f"{file}: {result.rows_in} rows in, {accepted} accepted + {rejected} rejected")
-    return Ingested(source.kind, source.path, result.rows_in, accepted, rejected, result.encoding, result.delimiter)
+    return Ingested(
+        source.kind,
+        source.path,
+        result.rows_in,
+        accepted,
+        rejected,
+        result.encoding,
+        result.delimiter,
+        tuple(result.headers),
+        found,
+    )
 
 
 def _place_key_sql(expr: str) -> str:

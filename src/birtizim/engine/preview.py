@@ -14,8 +14,7 @@ from typing import Any
 
 import duckdb
 
-from birtizim.engine import iin, ingest, names, readers
-from birtizim.engine.sources import recognise
+from birtizim.engine import iin, ingest, names
 
 # Row problems worth showing, by the IIN cleaner's status (``ok`` rows are fine).
 IIN_PROBLEMS = ("empty", "malformed", "scientific_notation", "reformatted", "leading_zero_restored")
@@ -44,9 +43,6 @@ def preview(kind: str, path: Path, *, rows: int = 10) -> Preview:
         names.install_sql(con)
         ingest.install_sql(con)
         ingest.create_tables(con)
-        head = readers.read(con, path, "head")
-        recognised = recognise(head.headers, kind, path)
-        readers.drop(con, "head")
         done = ingest.ingest_source(con, ingest.Source(kind, path), 0)
         invalid = con.execute("SELECT count(*) FROM stage WHERE NOT iin_valid").fetchone()
         columns = "row_number, iin_raw, last_name, first_name, patronymic, birth_date, district_raw"
@@ -70,8 +66,8 @@ def preview(kind: str, path: Path, *, rows: int = 10) -> Preview:
             kind=kind,
             encoding=done.encoding,
             delimiter=done.delimiter,
-            headers=head.headers,
-            recognised=recognised,
+            headers=list(done.headers),
+            recognised=done.columns,
             rows_in=done.rows_in,
             accepted=done.accepted,
             rejected=done.rejected,

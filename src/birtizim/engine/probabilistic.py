@@ -62,7 +62,9 @@ def _iin_comparison() -> Any:
     )
 
 
-def _settings(prior: float) -> Any:
+def settings(prior: float, *, block_on_iin: bool = False) -> Any:
+    """The model. ``block_on_iin`` adds IIN blocking for a Splink-only pipeline (the benchmarks'
+    'Splink alone'); Birtizim itself never needs it, as equal IINs are linked before Splink runs."""
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
@@ -81,6 +83,7 @@ def _settings(prior: float) -> Any:
             cl.ExactMatch("district"),
         ],
         blocking_rules_to_generate_predictions=[
+            *([block_on("iin")] if block_on_iin else []),
             block_on("surname_key", "first_key", "patronymic_key"),
             block_on("pair_key", "patronymic_key"),
             block_on("surname_key", "first_key", "birth_date"),
@@ -124,7 +127,7 @@ def match(
 
     db_api = DuckDBAPI(connection=con)
     linker = Linker(
-        [db_api.register("splink_left"), db_api.register("splink_right")], _settings(prior), log_level=logging.ERROR
+        [db_api.register("splink_left"), db_api.register("splink_right")], settings(prior), log_level=logging.ERROR
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=SEED)
     # Splink blocks for EM by joining all input rows with themselves, so a rule must be selective

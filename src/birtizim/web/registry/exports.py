@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from birtizim.engine import xlsx
+from birtizim.engine import export, xlsx
 from birtizim.web.accounts.scope import Scope, require
 from birtizim.web.registry import runstore, selectors
-from birtizim.web.registry.models import Outcome, Run
+from birtizim.web.registry.models import Run
 
 
 def worklist_export(
@@ -24,10 +24,8 @@ def worklist_export(
     selectors.district_check(scope=scope, run=run, district=district)
     if full_iin:
         require(scope.may_reveal_iin)
-    where, params = selectors._search(query)
-    latest: dict[str, Outcome] = {}
-    for o in Outcome.objects.filter(district=district):  # newest first: keep each resident's latest
-        latest.setdefault(o.iin, o)
+    where, params = selectors.search_sql(query)
+    latest = selectors.latest_outcomes(district)
     table = pa.table(
         {
             "iin": pa.array(list(latest), pa.string()),
@@ -36,26 +34,22 @@ def worklist_export(
             "outcome_at": pa.array([o.recorded_at.date() for o in latest.values()], pa.date32()),
         }
     )
-    iin = "w.iin" if full_iin else "repeat('*', 8) || right(w.iin, 4)"
     cur = runstore.cursor(run.folder)
     path = Path(tempfile.mkstemp(prefix="worklist-", suffix=".xlsx")[1])
     try:
         cur.register("latest_outcomes", table)
+        # The writer takes a query without parameters: the filtered rows are bound here first.
+        cur.execute(
+            f"CREATE OR REPLACE TEMP TABLE export_rows AS SELECT * FROM worklist WHERE district = ?{where}",
+            [district, *params],
+        )
         query_sql = f"""
-            SELECT {iin} AS iin, w.last_name, w.first_name, w.patronymic, w.birth_date, w.age, w.status, w.category,
-                   w.conflicts, w.details, o.outcome, o.outcome_comment, o.outcome_at
-            FROM (SELECT * FROM worklist WHERE district = $district {where.replace("?", "$q")}) w
-            LEFT JOIN latest_outcomes o USING (iin)
+            SELECT {export.iin_sql("w.iin", full_iin)} AS iin, w.last_name, w.first_name, w.patronymic,
+                   w.birth_date, w.age, w.status, w.category, w.conflicts, w.details,
+                   o.outcome, o.outcome_comment, o.outcome_at
+            FROM export_rows w LEFT JOIN latest_outcomes o USING (iin)
             ORDER BY w.status, w.last_name, w.first_name, w.patronymic, w.birth_date, w.iin"""
-        query_sql = query_sql.replace("$district", _literal(district))
-        if params:
-            query_sql = query_sql.replace("$q", _literal(str(params[0])))
         counts = xlsx.write(cur, path, [xlsx.Sheet("Work list", query_sql)])
     finally:
         cur.close()
     return path, next(iter(counts.values()), 0)
-
-
-def _literal(text: str) -> str:
-    """A SQL string literal; xlsx.write takes a query without parameters."""
-    return "'" + text.replace("'", "''") + "'"

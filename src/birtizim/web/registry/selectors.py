@@ -80,7 +80,7 @@ def district_check(*, scope: Scope, run: Run, district: str) -> dict[str, Any]:
     raise Http404
 
 
-def _search(query: str) -> tuple[str, list[Any]]:
+def search_sql(query: str) -> tuple[str, list[Any]]:
     q = query.strip()
     if not q:
         return "", []
@@ -100,7 +100,7 @@ class Page:
 
 def worklist_page(*, scope: Scope, run: Run, district: str, query: str = "", page: int = 1) -> Page:
     district_check(scope=scope, run=run, district=district)
-    where, params = _search(query)
+    where, params = search_sql(query)
     total = int(
         runstore.value(run.folder, f"SELECT count(*) FROM worklist WHERE district = ?{where}", [district, *params])
     )
@@ -115,7 +115,7 @@ def worklist_page(*, scope: Scope, run: Run, district: str, query: str = "", pag
             LIMIT {PAGE_SIZE} OFFSET {(number - 1) * PAGE_SIZE}""",
         [district, *params],
     )
-    latest = _latest_outcomes(district, [r["iin"] for r in rows])
+    latest = latest_outcomes(district, [r["iin"] for r in rows])
     for r in rows:
         iin = r.pop("iin")  # pages carry masked IINs only; revealing one is its own audited request
         r["iin_masked"] = mask(iin)
@@ -123,15 +123,21 @@ def worklist_page(*, scope: Scope, run: Run, district: str, query: str = "", pag
     return Page(rows, total, number, pages)
 
 
-def _latest_outcomes(district: str, iins: list[str]) -> dict[str, Outcome]:
+def latest_outcomes(district: str, iins: list[str] | None = None) -> dict[str, Outcome]:
+    """Each resident's newest outcome in the district (all residents when ``iins`` is None)."""
+    found = Outcome.objects.filter(district=district)
+    if iins is not None:
+        found = found.filter(iin__in=iins)
     latest: dict[str, Outcome] = {}
-    for o in Outcome.objects.filter(district=district, iin__in=iins).select_related("recorded_by"):
+    for o in found:
         latest.setdefault(o.iin, o)  # newest first by the model's ordering
     return latest
 
 
-def mask(iin: str | None) -> str:
-    return "" if not iin else "•" * (len(iin) - 4) + iin[-4:]
+def mask(iin: object) -> str:
+    """``********2728``, as in the engine's exports."""
+    text = "" if iin is None else str(iin)
+    return "*" * max(len(text) - 4, 0) + text[-4:]
 
 
 def person_get(*, scope: Scope, run: Run, person_id: int) -> dict[str, Any]:

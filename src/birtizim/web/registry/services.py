@@ -22,7 +22,7 @@ from birtizim.engine import preview as engine_preview
 from birtizim.engine.ingest import Source
 from birtizim.engine.sources import KINDS, SourceError
 from birtizim.web.accounts.scope import Scope, require
-from birtizim.web.registry import runstore
+from birtizim.web.registry import runstore, selectors
 from birtizim.web.registry.models import Outcome, Run, Upload
 
 log = logging.getLogger("birtizim.web.runs")
@@ -35,15 +35,12 @@ class UploadError(ValueError):
     """A file that cannot become a source; the message is shown to the analyst."""
 
 
-def _mask(iin: object) -> str | None:
-    text = None if iin is None else str(iin)
-    return text if not text else "*" * max(len(text) - 4, 0) + text[-4:]
-
-
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
     out = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
     if "iin_raw" in out:
-        out["iin_raw"] = _mask(out["iin_raw"])  # the preview is kept in the database: no full IINs there
+        out["iin_raw"] = (
+            None if out["iin_raw"] is None else selectors.mask(out["iin_raw"])
+        )  # the preview is kept in the database: no full IINs there
     return out
 
 
