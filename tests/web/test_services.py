@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import HOME, OTHER, World, person_in
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.http import Http404
 
 from birtizim.web.accounts.models import Role
-from birtizim.web.accounts.scope import Scope
+from birtizim.web.accounts.scope import Scope, scope_for
 from birtizim.web.registry import runstore, selectors, services
 from birtizim.web.registry.models import Outcome, Run, Upload
 
@@ -148,3 +151,17 @@ def test_an_officer_records_outcomes_only_in_their_districts(world: World, db: N
             comment="",
         )
     assert Outcome.objects.filter(district=OTHER).count() == 0
+
+
+def test_the_user_command_opens_an_account_with_a_role_and_districts(db: None) -> None:
+    out = io.StringIO()
+    call_command("birtizim_user", "aigerim", "--role", "officer", "--district", "talgar", stdout=out)
+    username, password = out.getvalue().split()
+    scope = scope_for(User.objects.get(username="aigerim"))
+    assert username == "aigerim" and scope.districts == frozenset({"talgar"})
+    assert User.objects.get(username="aigerim").check_password(password)
+    with pytest.raises(CommandError, match="needs at least one district"):
+        call_command("birtizim_user", "nurlan", "--role", "officer", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="unknown districts"):
+        call_command("birtizim_user", "nurlan", "--role", "officer", "--district", "atlantis", stdout=io.StringIO())
+    assert not User.objects.filter(username="nurlan").exists()

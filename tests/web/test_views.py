@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -23,6 +24,24 @@ def test_it_shows_the_engines_figures_on_the_dashboard(world: World, client_for:
     assert f'data-indicator="residents" data-value="{residents}"' in page
     best = runstore.value(world.run.folder, "SELECT name FROM district_report WHERE rank = 1")
     assert best in page and "<svg" in page
+
+
+def test_the_ranking_chart_draws_one_bar_per_district_in_any_language(world: World, client_for: Any) -> None:
+    # Russian writes decimals with a comma; an SVG attribute would read "412,3" as two coordinates.
+    page = client_for("analyst").get("/").content.decode()
+    assert 'lang="ru"' in page
+    widths = [float(w) for w in re.findall(r'<rect [^>]*width="([^"]+)"', page)]
+    districts = runstore.value(world.run.folder, "SELECT count(*) FROM district_report")
+    assert len(widths) == districts
+    assert widths == sorted(widths, reverse=True) and widths[-1] > 0  # ranked, best first
+    svg_numbers = re.findall(r'(?:x|y|width|height|cx|cy)="([^"]*)"', page)
+    assert svg_numbers and all("," not in n for n in svg_numbers)
+
+
+def test_it_names_statuses_and_conflicts_in_the_readers_language(world: World, client_for: Any) -> None:
+    page = client_for("officer").get(f"/worklists/{HOME}/").content.decode()
+    assert "Статус не определён" in page or "статус не определён" in page
+    assert ">undetermined<" not in page and "duplicate_in_list" not in page
 
 
 def test_it_audits_a_work_list_page_with_the_people_shown(world: World, client_for: Any) -> None:
@@ -52,6 +71,7 @@ def test_it_exports_a_masked_list_whose_text_is_never_a_formula(world: World, cl
     book = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet  # no formulas at all
+    assert ">ИИН<" in sheet and ">Статус<" in sheet  # headers in the reader's language
     assert '<c t="inlineStr"><is><t xml:space="preserve">=HYPERLINK("http://x")</t></is></c>' in sheet
     full = runstore.value(world.run.folder, "SELECT iin FROM statuses WHERE person_id = ?", [pid])
     assert full not in sheet and full[-4:] in sheet

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 
 from birtizim.web.accounts.models import Profile, Role
@@ -50,7 +50,7 @@ class Scope:
 NOBODY = Scope(role="", districts=frozenset())
 
 
-def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
+def scope_for(user: User | AnonymousUser) -> Scope:
     if not user.is_authenticated or not user.is_active:
         return NOBODY
     try:

@@ -1,9 +1,8 @@
-"""Creating users with roles (the demo and the ``birtizim_user`` command use this)."""
+"""Creating users with roles (the demo and ``manage.py birtizim_user`` use this)."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from birtizim.reference import region as reference_region
@@ -13,7 +12,7 @@ from birtizim.web.accounts.models import Profile, Role
 @transaction.atomic
 def user_create(
     *, username: str, password: str, role: str, districts: list[str] | None = None, region: str = "almaty-2019"
-) -> AbstractUser:
+) -> User:
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}; known: {', '.join(Role.values)}")
     districts = districts or []
@@ -23,7 +22,6 @@ def user_create(
         raise ValueError(f"unknown districts for {region}: {', '.join(unknown)}")
     if role == Role.OFFICER and not districts:
         raise ValueError("a district officer needs at least one district")
-    User = get_user_model()
     user = User.objects.create_user(username=username, password=password)
     Profile.objects.create(user=user, role=role, districts=sorted(districts) if role == Role.OFFICER else [])
     return user

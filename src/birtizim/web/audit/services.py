@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from birtizim.web.audit.models import Access
 
 
 def access_record(
     *,
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
     action: str,
     run_id: int | None,
     district: str = "",

@@ -1,95 +1,102 @@
-"""Charts as inline SVG computed on the server: they render offline, print, and need no script."""
+"""Charts as inline SVG computed on the server: they render offline, print, and need no script.
+
+Every coordinate leaves here as a string with a decimal point. Templates must not format numbers for
+SVG: Django's number filters follow the active language, and Russian writes 412,3, which an SVG
+attribute reads as a list of two coordinates (the bar vanishes, the label splits in two).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import number_format
+
+LABEL_WIDTH = 180.0
+VALUE_WIDTH = 60.0
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def share(value: float) -> str:
+    """A share as people read it in the active language (Russian: 97,3%); for text, never coordinates."""
+    return f"{number_format(value * 100, 1)}%"
+
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar with every coordinate computed: templates cannot do arithmetic on floats."""
-
     label: str
-    value: float
-    y: float  # top of the row
-    width: float
-    text: str
-
-    @property
-    def text_y(self) -> float:
-        return self.y + 13
-
-    @property
-    def bar_y(self) -> float:
-        return self.y + 3
-
-    @property
-    def value_x(self) -> float:
-        return LABEL_WIDTH + self.width + 4
-
-
-LABEL_WIDTH = 180.0
+    text: str  # the value as people read it
+    y: str  # baseline of the label
+    bar_y: str
+    width: str
+    value_x: str
 
 
 def bars(
     rows: list[dict[str, Any]], *, label: str, value: str, width: float = 420.0, row: float = 18.0
 ) -> dict[str, Any]:
-    """Horizontal bars scaled from the smallest to the largest value, so small differences show."""
-    values = [float(r[value]) for r in rows if r.get(value) is not None]
-    if not values:
-        return {"bars": [], "height": 0, "width": width}
+    """Horizontal bars scaled from a shifted origin, so that districts 2 points apart look different.
+
+    The origin is printed under the chart: a shifted axis that is not marked would mislead.
+    """
+    kept = [r for r in rows if r.get(value) is not None]
+    if not kept:
+        return {"bars": []}
+    values = [float(r[value]) for r in kept]
     low, high = min(values), max(values)
-    floor = max(0.0, low - (high - low) * 0.5 - 0.001)  # a shifted origin, marked on the axis
-    span = (high - floor) or 1.0
-    out = [
-        Bar(
-            str(r[label]),
-            float(r[value]),
-            i * row,
-            8 + (width - 8) * (float(r[value]) - floor) / span,
-            f"{float(r[value]):.1%}",
+    origin = max(0.0, low - (high - low) * 0.5 - 0.001)
+    span = (high - origin) or 1.0
+    out = []
+    for i, (r, v) in enumerate(zip(kept, values, strict=True)):
+        length = 8 + (width - 8) * (v - origin) / span
+        out.append(
+            Bar(
+                label=str(r[label]),
+                text=share(v),
+                y=_n(i * row + 13),
+                bar_y=_n(i * row + 3),
+                width=_n(length),
+                value_x=_n(LABEL_WIDTH + length + 4),
+            )
         )
-        for i, r in enumerate(rows)
-    ]
     height = len(out) * row
     return {
         "bars": out,
-        "height": height,
-        "view_width": width + LABEL_WIDTH + 60,
-        "view_height": height + 20,
-        "axis_y": height + 16,
-        "bar_height": row - 5,
-        "label_x": LABEL_WIDTH - 5,
-        "bar_x": LABEL_WIDTH,
-        "origin": f"{floor:.1%}",
+        "view_width": _n(LABEL_WIDTH + width + VALUE_WIDTH),
+        "view_height": _n(height + 20),
+        "axis_y": _n(height + 16),
+        "bar_height": _n(row - 5),
+        "label_x": _n(LABEL_WIDTH - 5),
+        "bar_x": _n(LABEL_WIDTH),
+        "origin": share(origin),
     }
 
 
-def line(points: list[tuple[str, float | None]], *, width: float = 420.0, height: float = 120.0) -> dict[str, Any]:
-    """A polyline of values in [0, 1] (shares) across runs."""
+def line(points: list[tuple[str, float | None]], *, width: float = 420.0, height: float = 140.0) -> dict[str, Any]:
+    """Shares in [0, 1] across runs, oldest first; a single run is one dot in the middle."""
     kept = [(lab, v) for lab, v in points if v is not None]
     if not kept:
-        return {"points": "", "dots": [], "width": width, "height": height}
+        return {"dots": []}
     low = min(v for _, v in kept)
     high = max(v for _, v in kept)
     pad = max((high - low) * 0.2, 0.005)
     low, high = max(0.0, low - pad), min(1.0, high + pad)
-    step = (width - 40) / max(len(kept) - 1, 1)
-    dots = [
-        {
-            "x": 20 + i * step,
-            "y": 10 + (height - 30) * (1 - (v - low) / ((high - low) or 1)),
-            "label": lab,
-            "text": f"{v:.1%}",
-        }
-        for i, (lab, v) in enumerate(kept)
-    ]
+    top, bottom = 22.0, height - 22.0  # room for the value above a dot and the run label below
+    step = (width - 60) / (len(kept) - 1) if len(kept) > 1 else 0.0
+    start = 30.0 if len(kept) > 1 else width / 2
+    dots = []
+    for i, (lab, v) in enumerate(kept):
+        x = start + i * step
+        y = bottom - (bottom - top) * (v - low) / ((high - low) or 1)
+        dots.append({"x": _n(x), "y": _n(y), "text_y": _n(y - 8), "label": lab, "text": share(v)})
     return {
-        "points": " ".join(f"{d['x']:.1f},{d['y']:.1f}" for d in dots),
         "dots": dots,
-        "width": width,
-        "height": height,
-        "low": f"{low:.1%}",
-        "high": f"{high:.1%}",
+        "points": " ".join(f"{d['x']},{d['y']}" for d in dots),
+        "width": _n(width),
+        "height": _n(height),
+        "label_y": _n(height - 4),
+        "baseline_y": _n(bottom + 6),
     }

@@ -10,9 +10,11 @@ import tempfile
 from pathlib import Path
 
 import pyarrow as pa
+from django.utils.translation import gettext as _
 
 from birtizim.engine import export, xlsx
 from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.common import labels
 from birtizim.web.registry import runstore, selectors
 from birtizim.web.registry.models import Run
 
@@ -34,22 +36,48 @@ def worklist_export(
             "outcome_at": pa.array([o.recorded_at.date() for o in latest.values()], pa.date32()),
         }
     )
+    codes = [("status", k, str(v)) for k, v in labels.STATUS.items()]
+    codes += [("conflict", k, str(v)) for k, v in labels.CONFLICT.items()]
+    codes += [("category", c, labels.category(c)) for c in labels.category_codes()]
+    words = pa.table(dict(zip(("kind", "code", "label"), map(list, zip(*codes, strict=True)), strict=True)))
     cur = runstore.cursor(run.folder)
     path = Path(tempfile.mkstemp(prefix="worklist-", suffix=".xlsx")[1])
     try:
         cur.register("latest_outcomes", table)
+        cur.register("words", words)
         # The writer takes a query without parameters: the filtered rows are bound here first.
         cur.execute(
             f"CREATE OR REPLACE TEMP TABLE export_rows AS SELECT * FROM worklist WHERE district = ?{where}",
             [district, *params],
         )
+        # Codes become words of the reader's language; headers too (a district officer reads Russian or Kazakh).
+        word = "(SELECT label FROM words WHERE kind = '{kind}' AND code = {col})"
+        conflicts = (
+            "(SELECT string_agg(coalesce(d.label, c.code), '; ') FROM "
+            "(SELECT unnest(string_split(w.conflicts, ', ')) AS code) c LEFT JOIN words d "
+            "ON d.kind = 'conflict' AND d.code = c.code)"
+        )
+        columns = [
+            (export.iin_sql("w.iin", full_iin), _("IIN")),
+            ("w.last_name", _("Surname")),
+            ("w.first_name", _("First name")),
+            ("w.patronymic", _("Patronymic")),
+            ("w.birth_date", _("Birth date")),
+            ("w.age", _("Age")),
+            (f"coalesce({word.format(kind='status', col='w.status')}, w.status)", _("Status")),
+            (f"coalesce({word.format(kind='category', col='w.category')}, w.category)", _("Category")),
+            (conflicts, _("Conflicts")),
+            ("w.details", _("Details")),
+            ("o.outcome", _("Outcome")),
+            ("o.outcome_comment", _("Comment")),
+            ("o.outcome_at", _("Recorded on")),
+        ]
+        select = ", ".join(f'{sql} AS "{header.replace(chr(34), chr(39))}"' for sql, header in columns)
         query_sql = f"""
-            SELECT {export.iin_sql("w.iin", full_iin)} AS iin, w.last_name, w.first_name, w.patronymic,
-                   w.birth_date, w.age, w.status, w.category, w.conflicts, w.details,
-                   o.outcome, o.outcome_comment, o.outcome_at
+            SELECT {select}
             FROM export_rows w LEFT JOIN latest_outcomes o USING (iin)
             ORDER BY w.status, w.last_name, w.first_name, w.patronymic, w.birth_date, w.iin"""
-        counts = xlsx.write(cur, path, [xlsx.Sheet("Work list", query_sql)])
+        counts = xlsx.write(cur, path, [xlsx.Sheet(_("Work list")[:31], query_sql)])
     finally:
         cur.close()
     return path, next(iter(counts.values()), 0)

@@ -4,22 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from birtizim.engine.sources import KINDS
+from birtizim.web.common import labels
 from birtizim.web.registry.models import Outcome
-
-KIND_LABELS = {
-    "registry": _("Population registry"),
-    "contributions": _("State Revenue: contributions"),
-    "unemployed": _("Registered unemployed"),
-    "pension": _("Pension recipients"),
-    "disability": _("Persons with disabilities"),
-    "students": _("Full-time students"),
-    "childcare": _("Childcare leave"),
-    "asp": _("Targeted social assistance (ASP)"),
-}
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Source"), choices=[(k, KIND_LABELS[k]) for k in KINDS])
+    kind = forms.ChoiceField(label=_("Source"), choices=[(k, labels.SOURCE[k]) for k in KINDS])
     file = forms.FileField(label=_("File (CSV, TSV or XLSX)"))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
@@ -44,7 +44,7 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def upload_create(*, scope: Scope, user: AbstractBaseUser, kind: str, file: UploadedFile) -> Upload:
+def upload_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[bytes]) -> Upload:
     require(scope.may_run)
     if kind not in KINDS:
         raise UploadError(f"unknown kind {kind!r}")
@@ -116,7 +116,7 @@ def latest_uploads() -> dict[str, Upload]:
 
 
 @transaction.atomic
-def run_create(*, scope: Scope, user: AbstractBaseUser) -> Run:
+def run_create(*, scope: Scope, user: User) -> Run:
     require(scope.may_run)
     uploads = latest_uploads()
     if "registry" not in uploads:
@@ -219,7 +219,7 @@ def run_summary(folder: str) -> dict[str, Any]:
 
 
 def outcome_record(
-    *, scope: Scope, user: AbstractBaseUser, run: Run, person_id: int, result: str, actualised_as: str, comment: str
+    *, scope: Scope, user: User, run: Run, person_id: int, result: str, actualised_as: str, comment: str
 ) -> Outcome:
     require(scope.may_record_outcomes)
     if result not in Outcome.Result.values:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from birtizim.web.accounts.scope import require, scope_for
 from birtizim.web.audit.models import Access
 from birtizim.web.audit.services import access_record
-from birtizim.web.common import charts
+from birtizim.web.common import charts, labels
+from birtizim.web.common.http import AuthedRequest
 from birtizim.web.registry import exports, selectors, services
-from birtizim.web.registry.forms import KIND_LABELS, OutcomeForm, UploadForm
+from birtizim.web.registry.forms import OutcomeForm, UploadForm
 from birtizim.web.registry.models import Run, Upload
 
 
@@ -27,7 +28,7 @@ def _current_run() -> Run:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     require(bool(scope.role))
     run = selectors.run_current()
@@ -45,7 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def uploads(request: HttpRequest) -> HttpResponse:
+def uploads(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     require(scope.may_run)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -62,14 +63,14 @@ def uploads(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "uploads": Upload.objects.select_related("uploaded_by")[:50],
-        "current": [(k, KIND_LABELS[k], current.get(k)) for k in KIND_LABELS],
+        "current": [(k, labels.SOURCE[k], current.get(k)) for k in labels.SOURCE],
     }
     return render(request, "registry/uploads.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 @require_GET
-def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
+def upload_detail(request: AuthedRequest, upload_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     require(scope.may_run)
     upload = get_object_or_404(Upload, pk=upload_id)
@@ -77,13 +78,13 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
     return render(
         request,
         "registry/upload_detail.html",
-        {"upload": upload, "kind_label": KIND_LABELS[upload.kind], "missing": missing},
+        {"upload": upload, "kind_label": labels.SOURCE[upload.kind], "missing": missing},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def runs(request: HttpRequest) -> HttpResponse:
+def runs(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     require(scope.may_run)
     if request.method == "POST":
@@ -98,7 +99,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     require(scope.may_run)
     run = get_object_or_404(Run, pk=run_id)
@@ -108,7 +109,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def worklists(request: HttpRequest) -> HttpResponse:
+def worklists(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     run = _current_run()
     return render(
@@ -118,7 +119,7 @@ def worklists(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _page_number(request: HttpRequest) -> int:
+def _page_number(request: AuthedRequest) -> int:
     try:
         return int(request.GET.get("page", "1"))
     except ValueError:
@@ -127,7 +128,7 @@ def _page_number(request: HttpRequest) -> int:
 
 @login_required
 @require_GET
-def worklist(request: HttpRequest, district: str) -> HttpResponse:
+def worklist(request: AuthedRequest, district: str) -> HttpResponse:
     scope = scope_for(request.user)
     run = _current_run()
     query = request.GET.get("q", "")[:100]
@@ -155,7 +156,7 @@ def worklist(request: HttpRequest, district: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def worklist_export(request: HttpRequest, district: str) -> FileResponse:
+def worklist_export(request: AuthedRequest, district: str) -> FileResponse:
     scope = scope_for(request.user)
     run = _current_run()
     query = request.GET.get("q", "")[:100]
@@ -171,7 +172,7 @@ def worklist_export(request: HttpRequest, district: str) -> FileResponse:
 
 @login_required
 @require_POST
-def person_iin(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_iin(request: AuthedRequest, person_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     require(scope.may_reveal_iin)
     run = _current_run()
@@ -188,7 +189,7 @@ def person_iin(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def outcome(request: HttpRequest, person_id: int) -> HttpResponse:
+def outcome(request: AuthedRequest, person_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     require(scope.may_record_outcomes)
     run = _current_run()

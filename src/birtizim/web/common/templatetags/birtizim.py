@@ -1,14 +1,38 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import number_format
+
+from birtizim.web.common import charts, labels
 
 register = template.Library()
 
 
 @register.filter
-def pct(value: float | None, digits: int = 1) -> str:
+def pct(value: float | None) -> str:
     """A share as a percentage in the active language's number format (0.9338 -> 93.4%)."""
     if value is None:
         return "–"
-    return f"{number_format(float(value) * 100, digits)}%"
+    return charts.share(float(value))
+
+
+@register.filter
+def status_label(code: str | None) -> str:
+    return labels.status(code)
+
+
+@register.filter
+def category_label(code: str | None) -> str:
+    return labels.category(code)
+
+
+@register.filter
+def source_label(code: str | None) -> str:
+    return labels.source(code)
+
+
+@register.filter
+def conflict_labels(codes: str | None) -> str:
+    """The work list carries conflict codes joined by ", " (one string per person)."""
+    if not codes:
+        return ""
+    return "; ".join(labels.conflict(code.strip()) for code in codes.split(","))

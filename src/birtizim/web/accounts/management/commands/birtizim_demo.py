@@ -11,7 +11,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -20,7 +20,7 @@ from birtizim.web.accounts.scope import Scope
 from birtizim.web.accounts.services import user_create
 from birtizim.web.registry import services
 
-DEMO_USERS = (
+DEMO_USERS: tuple[tuple[str, Role, list[str]], ...] = (
     ("admin", Role.ADMIN, []),
     ("analyst", Role.ANALYST, []),
     ("officer", Role.OFFICER, ["talgar", "karasay"]),
@@ -35,9 +35,8 @@ class Command(BaseCommand):
         parser.add_argument("region_dir", type=Path)
 
     def handle(self, *args: Any, region_dir: Path, **options: Any) -> None:
-        User = get_user_model()
         self.stdout.write("Demo users (passwords are shown only now):")
-        analyst = None
+        analyst: User | None = None
         for username, role, districts in DEMO_USERS:
             User.objects.filter(username=username).delete()
             password = secrets.token_urlsafe(9)
@@ -45,6 +44,7 @@ class Command(BaseCommand):
             analyst = user if role == Role.ANALYST else analyst
             where = f" ({', '.join(districts)})" if districts else ""
             self.stdout.write(f"  {username:8} {password:14} {role.label}{where}")
+        assert analyst is not None  # DEMO_USERS has one
         manifest = json.loads((region_dir / "manifest.json").read_text(encoding="utf-8"))
         scope = Scope(Role.ANALYST, None)
         for source in manifest["sources"]:

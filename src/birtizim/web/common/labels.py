@@ -1,0 +1,71 @@
+"""Words for the engine's codes: people read "Status not determined", not "undetermined".
+
+The engine speaks in stable codes (they are column values in run.duckdb and in exports); the web
+translates them at the last moment so that the same run reads in Russian, Kazakh or English.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from birtizim.reference.osms import CATEGORIES
+
+STATUS: dict[str, Promise] = {
+    "state": _("insured by the state"),
+    "contributor": _("contributor"),
+    "lapsed": _("lapsed"),
+    "undetermined": _("status undetermined"),
+    "left": _("deceased or emigrated"),
+}
+
+CONFLICT: dict[str, Promise] = {
+    "contributions_and_nonworking_category": _("contributions and a non-working category"),
+    "departed_but_listed": _("deceased or emigrated, still listed"),
+    "category_age_mismatch": _("category does not fit the age"),
+    "district_mismatch": _("district differs between sources"),
+    "iin_birth_date_mismatch": _("IIN disagrees with the birth date"),
+    "duplicate_in_list": _("twice in one list"),
+    "not_in_registry": _("matches no resident"),
+    "uncertain_match": _("uncertain match"),
+    "unknown_district": _("district not recognised"),
+}
+
+SOURCE: dict[str, Promise] = {
+    "registry": _("Population registry"),
+    "contributions": _("State Revenue: contributions"),
+    "unemployed": _("Registered unemployed"),
+    "pension": _("Pension recipients"),
+    "disability": _("Persons with disabilities"),
+    "students": _("Full-time students"),
+    "childcare": _("Childcare leave"),
+    "asp": _("Targeted social assistance (ASP)"),
+}
+
+_CATEGORY = {c.code: c for c in CATEGORIES}
+
+
+def status(code: str | None) -> str:
+    return str(STATUS.get(code or "", code or ""))
+
+
+def conflict(code: str | None) -> str:
+    return str(CONFLICT.get(code or "", code or ""))
+
+
+def source(code: str | None) -> str:
+    return str(SOURCE.get(code or "", code or ""))
+
+
+def category(code: str | None) -> str:
+    """Category names live with the OSMS rules in three languages; pick the active one."""
+    found = _CATEGORY.get(code or "")
+    if found is None:
+        return code or ""
+    language = (get_language() or "ru")[:2]
+    return {"kk": found.name_kk, "en": found.name_en}.get(language, found.name_ru)
+
+
+def category_codes() -> list[str]:
+    return list(_CATEGORY)
