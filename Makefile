@@ -10,7 +10,7 @@ DEMO_RESIDENTS ?= 20000
 DEMO_SEED ?= 1
 DEMO_DIR ?= data/demo
 
-.PHONY: install install-bench browser demo test lint typecheck pytest bench bench-small clean
+.PHONY: install install-bench browser demo test lint typecheck pytest bench bench-small bench-web clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,14 @@ bench: install-bench
 
 bench-small: install-bench
 	$(BIN)/python -m bench --scales 20000 --repeats 3 --min-f1 0.99 --out bench/.data/benchmarks-small.md
+
+# Dashboard and work-list response times with the 2,059,200-resident region loaded (docs/web.md);
+# the region is synthesised into bench/.data once.
+WEB_REGION := bench/.data/almaty-2059200-s1
+bench-web: install
+	test -f $(WEB_REGION)/manifest.json || $(BIN)/birtizim synth --residents 2059200 --seed 1 --out $(WEB_REGION)
+	rm -rf bench/.data/web
+	$(BIN)/python -m bench.web_pages --region $(WEB_REGION) --requests 100 --out bench/.data/web-pages.json
 
 clean:
 	rm -rf $(VENV) data bench/.data test-artifacts .pytest_cache .mypy_cache .ruff_cache

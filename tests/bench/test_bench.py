@@ -68,3 +68,21 @@ def test_a_small_run_scores_every_contender_and_keeps_hand_written_notes(tmp_pat
     assert by_name["floor"]["metrics"] == {}
     # The gate: the same run fails when F1 must exceed what any linker can reach.
     assert main([*args, "--only", "birtizim", "--out", str(out), "--min-f1", "1.01"]) == 1
+
+
+def test_the_web_page_timer_loads_a_region_and_times_every_page(tmp_path: Path) -> None:
+    from birtizim.synth import synthesize
+
+    synthesize(region="almaty-2019", residents=1_000, seed=3, out=tmp_path / "region")
+    out = tmp_path / "web.json"
+    # A process of its own: it configures Django with production settings, not the tests' settings.
+    subprocess.run(
+        [sys.executable, "-m", "bench.web_pages", "--region", str(tmp_path / "region"), "--requests", "5",
+         "--work", str(tmp_path / "web"), "--out", str(out)],
+        check=True, capture_output=True, cwd=Path(__file__).parents[2], timeout=300,
+    )  # fmt: skip
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["residents"] == json.loads((tmp_path / "region/manifest.json").read_text())["residents"]
+    assert len(result["pages"]) == 4
+    for page in result["pages"].values():
+        assert page["requests"] == 5 and 0 < page["p50_ms"] <= page["p95_ms"] <= page["max_ms"]

@@ -38,6 +38,23 @@ def test_the_ranking_chart_draws_one_bar_per_district_in_any_language(world: Wor
     assert svg_numbers and all("," not in n for n in svg_numbers)
 
 
+def test_an_officers_dashboard_adds_up_their_districts_and_marks_them_in_the_ranking(
+    world: World, client_for: Any
+) -> None:
+    page = client_for("officer").get("/").content.decode()
+    mine = runstore.rows(
+        world.run.folder, "SELECT residents, undetermined FROM district_report WHERE district = ?", [HOME]
+    )[0]
+    assert f'data-indicator="residents" data-value="{mine["residents"]}"' in page
+    assert re.findall(r'<tr data-district="(\w+)" class="mine"', page) == [HOME]
+    # The trend's last point is the same share as the tile (the officer's districts, not the region).
+    share = (mine["residents"] - mine["undetermined"]) / mine["residents"]
+    tile = re.search(r'data-indicator="actualisation" data-value="([0-9.]+)"', page)
+    assert tile is not None and abs(float(tile.group(1)) - share) < 1e-4
+    dots = re.findall(r"<circle [^>]*><title>#\d+: ([^<]+)</title>", page)
+    assert dots and dots[-1] == f"{share * 100:.1f}%".replace(".", ",")
+
+
 def test_it_names_statuses_and_conflicts_in_the_readers_language(world: World, client_for: Any) -> None:
     page = client_for("officer").get(f"/worklists/{HOME}/").content.decode()
     assert "Статус не определён" in page or "статус не определён" in page
@@ -129,6 +146,13 @@ def test_it_speaks_kazakh_and_english_on_request(world: World, client_for: Any) 
     en = analyst.get("/").content.decode()
     assert 'lang="kk"' in kk and 'lang="en"' in en
     assert "Residents" in en and "Тұрғындар" in kk and "Residents" not in kk
+
+
+def test_it_speaks_russian_whatever_the_browser_asks_until_the_reader_chooses(world: World, client_for: Any) -> None:
+    analyst = client_for("analyst")
+    assert 'lang="ru"' in analyst.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    analyst.post("/i18n/setlang/", {"language": "kk", "next": "/"})
+    assert 'lang="kk"' in analyst.get("/", headers={"Accept-Language": "en-US"}).content.decode()
 
 
 def test_the_deploy_check_passes_with_production_settings(tmp_path: Any) -> None:

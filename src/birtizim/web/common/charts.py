@@ -29,6 +29,7 @@ def share(value: float) -> str:
 class Bar:
     label: str
     text: str  # the value as people read it
+    marked: bool  # the reader's own district
     y: str  # baseline of the label
     bar_y: str
     width: str
@@ -55,6 +56,7 @@ def bars(
         out.append(
             Bar(
                 label=str(r[label]),
+                marked=bool(r.get("mine")),
                 text=share(v),
                 y=_n(i * row + 13),
                 bar_y=_n(i * row + 3),

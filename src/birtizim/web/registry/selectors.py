@@ -45,7 +45,10 @@ def dashboard_get(*, scope: Scope, run: Run) -> dict[str, Any]:
         {
             "run": r.pk,
             "finished_at": r.finished_at,
-            "actualisation": _totals(r.summary.get("districts", []))["actualisation"],
+            # The same districts as the tiles above it, so the last point equals the actualisation tile.
+            "actualisation": _totals([d for d in r.summary.get("districts", []) if scope.covers(d["district"])])[
+                "actualisation"
+            ],
         }
         for r in Run.objects.filter(state=Run.State.SUCCEEDED).order_by("finished_at", "id")
     ]
@@ -53,7 +56,7 @@ def dashboard_get(*, scope: Scope, run: Run) -> dict[str, Any]:
         "totals": _totals(mine),
         "region_totals": _totals(districts),
         # District figures are aggregates, not personal data: every role sees the whole ranking.
-        "ranking": districts,
+        "ranking": [{**d, "mine": scope.districts is not None and scope.covers(d["district"])} for d in districts],
         "best": districts[0] if districts else None,
         "worst": districts[-1] if districts else None,
         "sources": run.summary.get("sources", []),
