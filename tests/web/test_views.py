@@ -118,6 +118,9 @@ def test_an_analyst_uploads_sees_the_preview_and_starts_a_run(world: World, clie
     assert response.status_code == 302
     preview = analyst.get(response["Location"]).content.decode()
     assert 'id="recognised"' in preview and 'id="problems"' in preview
+    # Fields and IIN problems in words (the synthetic pension list has damaged IINs), never as codes.
+    assert "<td>Дата рождения</td>" in preview and "<td>birth_date</td>" not in preview
+    assert "<td>iin_" not in preview and "ИИН" in preview
     bad = analyst.post("/uploads/", {"kind": "pension", "file": SimpleUploadedFile("x.pdf", b"%PDF")})
     assert bad.status_code == 400 and "x.pdf" in bad.content.decode()
     started = analyst.post("/runs/")

@@ -32,7 +32,9 @@ class Preview:
     rejected: int
     invalid_iin: int  # accepted rows whose IIN fails the checksum or is missing
     first_rows: list[dict[str, Any]]
-    problems: list[dict[str, Any]]  # row_number, problem, and what was read
+    # row_number, problem, and what was read; an IIN problem is a code (iin_empty, iin_checksum, ...)
+    # for the reader's language, a rejected row keeps the reader's reason in words
+    problems: list[dict[str, Any]]
 
 
 def preview(kind: str, path: Path, *, rows: int = 10) -> Preview:
@@ -55,8 +57,7 @@ def preview(kind: str, path: Path, *, rows: int = 10) -> Preview:
                 FROM rejects
                 UNION ALL
                 SELECT row_number,
-                       CASE WHEN iin_status IN {IIN_PROBLEMS} THEN 'IIN ' || replace(iin_status, '_', ' ')
-                            ELSE 'IIN fails the checksum' END,
+                       CASE WHEN iin_status IN {IIN_PROBLEMS} THEN 'iin_' || iin_status ELSE 'iin_checksum' END,
                        iin_raw, last_name, first_name
                 FROM stage WHERE NOT iin_valid OR iin_status <> 'ok')
             ORDER BY row_number LIMIT {int(rows)}

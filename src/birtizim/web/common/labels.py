@@ -43,6 +43,42 @@ SOURCE: dict[str, Promise] = {
     "asp": _("Targeted social assistance (ASP)"),
 }
 
+# Canonical fields of a source, as the upload preview names them beside the file's own headers.
+FIELD: dict[str, Promise] = {
+    "iin": _("IIN"),
+    "last_name": _("Surname"),
+    "first_name": _("First name"),
+    "patronymic": _("Patronymic"),
+    "full_name": _("Full name"),
+    "birth_date": _("Birth date"),
+    "sex": _("Sex"),
+    "district": _("District"),
+    "address": _("Address"),
+    "registry_status": _("Registry status"),
+    "status_date": _("Status date"),
+    "payer_type": _("Payer type"),
+    "last_payment_month": _("Last payment month"),
+    "months_paid_60": _("Months paid of the last 60"),
+    "registration_date": _("Registration date"),
+    "payment_type": _("Payment type"),
+    "disability_group": _("Disability group"),
+    "institution": _("Institution"),
+    "study_form": _("Form of study"),
+    "child_birth_date": _("Child's birth date"),
+    "childcare_reason": _("Leave reason"),
+    "assigned_date": _("Assigned on"),
+}
+
+# Row problems of the upload preview (engine.preview).
+PROBLEM: dict[str, Promise] = {
+    "iin_empty": _("IIN is empty"),
+    "iin_malformed": _("IIN is not 12 digits"),
+    "iin_scientific_notation": _("IIN shown by Excel as 9.9E+11: digits lost"),
+    "iin_reformatted": _("IIN had spaces or marks (cleaned)"),
+    "iin_leading_zero_restored": _("IIN lost its leading zero (restored)"),
+    "iin_checksum": _("IIN fails the check digit"),
+}
+
 _CATEGORY = {c.code: c for c in CATEGORIES}
 
 
@@ -56,6 +92,14 @@ def conflict(code: str | None) -> str:
 
 def source(code: str | None) -> str:
     return str(SOURCE.get(code or "", code or ""))
+
+
+def field(code: str | None) -> str:
+    return str(FIELD.get(code or "", code or ""))
+
+
+def problem(code: str | None) -> str:
+    return str(PROBLEM.get(code or "", code or ""))
 
 
 def category(code: str | None) -> str:

@@ -26,6 +26,16 @@ def category_label(code: str | None) -> str:
 
 
 @register.filter
+def field_label(code: str | None) -> str:
+    return labels.field(code)
+
+
+@register.filter
+def problem_label(code: str | None) -> str:
+    return labels.problem(code)
+
+
+@register.filter
 def source_label(code: str | None) -> str:
     return labels.source(code)
 
