@@ -4,92 +4,38 @@ worker run as separate processes, as in ``make demo``. Screenshots go to test-ar
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
+from harness import ARTIFACTS, Server, browser_page, log_in, log_out, needs_chromium, serve
 
 from birtizim.synth import synthesize
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "e2e-password-42"
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="chromium is installed by make test"
+pytestmark = needs_chromium
+USERS = (
+    "from birtizim.web.accounts.services import user_create as u;"
+    "u(username='analyst', password='e2e-password-42', role='analyst');"
+    "u(username='officer', password='e2e-password-42', role='officer', districts=['talgar'])"
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    data = tmp_path_factory.mktemp("web")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Path]]:
     region = tmp_path_factory.mktemp("region")
     synthesize(region="almaty-2019", residents=2_000, seed=11, out=region)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "birtizim.web.settings",
-        "BIRTIZIM_DEBUG": "1",
-        "BIRTIZIM_DATA_DIR": str(data),
-    }
-    manage = [sys.executable, str(Path(__file__).resolve().parents[2] / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-    make_users = (
-        "from birtizim.web.accounts.services import user_create as u;"
-        f"u(username='analyst', password='{PASSWORD}', role='analyst');"
-        f"u(username='officer', password='{PASSWORD}', role='officer', districts=['talgar'])"
-    )
-    subprocess.run([*manage, "shell", "-c", make_users], env=env, check=True)
-    port = _free_port()
-    web = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env)
-    worker = subprocess.Popen([*manage, "birtizim_worker", "--poll", "0.3"], env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/login/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield {"url": url, "data": data, "region": region}
-    for p in (web, worker):
-        p.terminate()
-        p.wait(10)
+    with serve(tmp_path_factory.mktemp("web"), setup=USERS) as running:
+        yield running, region
 
 
-def test_an_analyst_runs_the_region_and_an_officer_records_an_outcome(server: dict[str, object]) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_an_analyst_runs_the_region_and_an_officer_records_an_outcome(server: tuple[Server, Path]) -> None:
+    from playwright.sync_api import expect
 
-    url, data, region = str(server["url"]), Path(str(server["data"])), Path(str(server["region"]))
-    ARTIFACTS.mkdir(exist_ok=True)
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ru-RU")
-
-        page.goto(url + "/login/")
-        page.fill("input[name=username]", "analyst")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+    running, region = server
+    url, data = running.url, running.data
+    with browser_page() as page:
+        log_in(page, url, "analyst")
         page.goto(url + "/uploads/")
         manifest = json.loads((region / "manifest.json").read_text(encoding="utf-8"))
         for source in manifest["sources"]:
@@ -114,12 +60,9 @@ def test_an_analyst_runs_the_region_and_an_officer_records_an_outcome(server: di
         assert page.get_attribute("[data-indicator=residents]", "data-value") == str(residents)
         assert page.get_attribute("[data-indicator=undetermined]", "data-value") == str(undetermined)
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
-        page.click("form[action='/logout/'] button")
+        log_out(page)
 
-        page.goto(url + "/login/")
-        page.fill("input[name=username]", "officer")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        log_in(page, url, "officer")
         page.goto(url + "/worklists/talgar/")
         first = page.locator("table.worklist tbody tr").first
         first.locator("select[name=result]").select_option("reached")
@@ -128,5 +71,4 @@ def test_an_analyst_runs_the_region_and_an_officer_records_an_outcome(server: di
         expect(first.locator(".outcome-done")).to_have_attribute("data-result", "reached")
         page.screenshot(path=str(ARTIFACTS / "worklist-outcome.png"), full_page=True)
         # An officer of Talgar gets nothing of another district.
-        assert page.goto(url + "/worklists/karasay/").status == 404  # type: ignore[union-attr]
-        browser.close()
+        assert page.goto(url + "/worklists/karasay/").status == 404

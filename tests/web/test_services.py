@@ -165,3 +165,18 @@ def test_the_user_command_opens_an_account_with_a_role_and_districts(db: None) -
     with pytest.raises(CommandError, match="unknown districts"):
         call_command("birtizim_user", "nurlan", "--role", "officer", "--district", "atlantis", stdout=io.StringIO())
     assert not User.objects.filter(username="nurlan").exists()
+
+
+def test_a_club_provider_is_bound_to_a_valid_organisation_bin(db: None) -> None:
+    from birtizim.engine.iin import check_digit
+    from birtizim.web.accounts.services import user_create
+
+    prefix = next(p for p in (f"1903400{n:04d}" for n in range(100)) if check_digit(p) is not None)
+    valid = prefix + str(check_digit(prefix))
+    wrong = prefix + str((int(valid[-1]) + 1) % 10)
+    with pytest.raises(ValueError, match="valid BIN"):
+        user_create(username="club1", password="x" * 12, role=Role.PROVIDER, organisation_bin=wrong)
+    user = user_create(username="club2", password="x" * 12, role=Role.PROVIDER, organisation_bin=valid)
+    scope = scope_for(user)
+    assert scope.is_provider and scope.organisation == valid
+    assert not scope.sees_people and not scope.is_staff_of_region and scope.districts == frozenset()

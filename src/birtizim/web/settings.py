@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "birtizim.web.accounts",
     "birtizim.web.registry",
     "birtizim.web.audit",
+    "birtizim.web.projects",
+    "birtizim.web.vouchers",
+    "birtizim.web.outreach",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
     OFFICER = "officer", _("District officer")
     VIEWER = "viewer", _("Viewer")
+    PROVIDER = "provider", _("Club provider")  # staff of a children's club (vouchers): their organisation only
 
 
 class Profile(models.Model):
@@ -19,6 +20,8 @@ class Profile(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices)
     # District codes from birtizim.reference (e.g. "talgar"); only district officers use them.
     districts = models.JSONField(default=list, blank=True)
+    # For club providers: the BIN of the organisation whose groups and children they may see.
+    organisation_bin = models.CharField(max_length=12, blank=True, default="")
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.role})"

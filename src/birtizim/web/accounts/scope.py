@@ -18,6 +18,7 @@ from birtizim.web.accounts.models import Profile, Role
 class Scope:
     role: str
     districts: frozenset[str] | None  # None: every district of the region
+    organisation: str | None = None  # a club provider's BIN: they see their own organisation only
 
     @property
     def sees_people(self) -> bool:
@@ -35,6 +36,15 @@ class Scope:
     @property
     def may_record_outcomes(self) -> bool:
         return self.role in (Role.ADMIN, Role.OFFICER)
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role == Role.PROVIDER and bool(self.organisation)
+
+    @property
+    def is_staff_of_region(self) -> bool:
+        """Akimat staff of any role (not a club provider, not a login without a role)."""
+        return self.role in (Role.ADMIN, Role.ANALYST, Role.OFFICER, Role.VIEWER)
 
     @property
     def may_audit(self) -> bool:
@@ -60,6 +70,9 @@ def scope_for(user: User | AnonymousUser) -> Scope:
         return Scope(Role.ADMIN, None) if getattr(user, "is_superuser", False) else NOBODY
     if profile.role == Role.OFFICER:
         return Scope(Role.OFFICER, frozenset(profile.districts))
+    if profile.role == Role.PROVIDER:
+        # A provider sees no district's residents; their organisation bounds everything they see.
+        return Scope(Role.PROVIDER, frozenset(), profile.organisation_bin or None)
     return Scope(profile.role, None)
 
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from birtizim.engine.iin import check_digit
 from birtizim.reference import region as reference_region
 from birtizim.web.accounts.models import Profile, Role
 
 
 @transaction.atomic
 def user_create(
-    *, username: str, password: str, role: str, districts: list[str] | None = None, region: str = "almaty-2019"
+    *,
+    username: str,
+    password: str,
+    role: str,
+    districts: list[str] | None = None,
+    region: str = "almaty-2019",
+    organisation_bin: str = "",
 ) -> User:
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}; known: {', '.join(Role.values)}")
@@ -22,6 +29,16 @@ def user_create(
         raise ValueError(f"unknown districts for {region}: {', '.join(unknown)}")
     if role == Role.OFFICER and not districts:
         raise ValueError("a district officer needs at least one district")
+    if role == Role.PROVIDER:
+        # A BIN carries the IIN's check digit; a typo here would attach the account to no organisation.
+        digits = organisation_bin.strip()
+        if not (len(digits) == 12 and digits.isdigit() and check_digit(digits[:11]) == int(digits[11])):
+            raise ValueError(f"a club provider needs their organisation's valid BIN, got {organisation_bin!r}")
     user = User.objects.create_user(username=username, password=password)
-    Profile.objects.create(user=user, role=role, districts=sorted(districts) if role == Role.OFFICER else [])
+    Profile.objects.create(
+        user=user,
+        role=role,
+        districts=sorted(districts) if role == Role.OFFICER else [],
+        organisation_bin=organisation_bin.strip() if role == Role.PROVIDER else "",
+    )
     return user
