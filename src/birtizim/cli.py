@@ -13,12 +13,15 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from birtizim.vouchers.cli import app as vouchers_app
+
 app = typer.Typer(
     help="Birtizim: one list and one set of numbers for a region's social programmes.",
     no_args_is_help=True,
     add_completion=False,
 )
 console = Console()
+app.add_typer(vouchers_app, name="vouchers")
 
 if TYPE_CHECKING:  # the engine is imported inside commands so that `birtizim --help` stays fast
     from birtizim.engine.ingest import Source

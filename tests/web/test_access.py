@@ -34,6 +34,7 @@ def all_urls(world: World) -> list[tuple[str, str]]:
     upload_id = world.run.uploads.first().pk  # type: ignore[union-attr]
     return [
         ("get", "/"),
+        ("get", "/figures.xlsx"),
         ("get", "/uploads/"),
         ("get", f"/uploads/{upload_id}/"),
         ("get", "/runs/"),

@@ -61,6 +61,22 @@ def test_it_names_statuses_and_conflicts_in_the_readers_language(world: World, c
     assert ">undetermined<" not in page and "duplicate_in_list" not in page
 
 
+def test_the_figures_workbook_holds_the_dashboards_districts_in_the_readers_language(
+    world: World, client_for: Any
+) -> None:
+    response = client_for("viewer").get("/figures.xlsx")
+    assert response.status_code == 200
+    book = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    districts = book.read("xl/worksheets/sheet1.xml").decode()
+    assert ">Район<" in districts and ">Актуализация<" in districts
+    rows = runstore.rows(world.run.folder, "SELECT name, residents FROM district_report ORDER BY rank")
+    assert districts.count("<row>") == len(rows) + 1
+    assert f">{rows[0]['name']}<" in districts and f"<v>{rows[0]['residents']}</v>" in districts
+    assert ' s="2"><v>0.' in districts  # actualisation as a percentage cell
+    sources = book.read("xl/worksheets/sheet2.xml").decode()
+    assert ">Получатели пенсий<" in sources  # source kinds in words
+
+
 def test_it_audits_a_work_list_page_with_the_people_shown(world: World, client_for: Any) -> None:
     response = client_for("officer").get(f"/worklists/{HOME}/")
     assert response.status_code == 200

@@ -5,7 +5,8 @@ minute for the work lists of a full region. Here DuckDB renders each row's sheet
 set-based query and Python only streams the result, batch by batch, into the zip file.
 
 Cells are typed by the query's column types: numbers are numbers, dates are Excel dates shown as
-dd.mm.yyyy, columns whose name starts with ``actualisation`` are percentages, everything else is an
+dd.mm.yyyy, columns whose name starts with ``actualisation`` (or that a sheet lists in ``percent``) are
+percentages, everything else is an
 inline string. Inline strings are never evaluated, so a name beginning with ``=`` stays text
 (formula injection is impossible by construction). Header row bold, frozen, with an autofilter.
 """
@@ -32,6 +33,7 @@ FLOATING = ("FLOAT", "DOUBLE", "REAL")
 class Sheet:
     title: str
     query: str  # any SELECT; its column names become the header row
+    percent: tuple[str, ...] = ()  # columns holding shares (0-1) to show as percentages, whatever their name
 
 
 def _col_letter(index: int) -> str:
@@ -51,7 +53,7 @@ def _text(expr: str) -> str:
     return f"""coalesce('<c t="inlineStr"><is><t xml:space="preserve">' || {escaped} || '</t></is></c>', '<c/>')"""
 
 
-def _cell_sql(name: str, type_: str) -> str:
+def _cell_sql(name: str, type_: str, percent: bool) -> str:
     col = f'"{name}"'
     base = type_.split("(")[0]
     if base == "DATE" or base.startswith("TIMESTAMP"):
@@ -59,7 +61,7 @@ def _cell_sql(name: str, type_: str) -> str:
         serial = f"date_diff('day', DATE '1899-12-30', {col}::DATE)"
         return f"""coalesce('<c s="{DATE}"><v>' || {serial} || '</v></c>', '<c/>')"""
     if base in NUMERIC or base in FLOATING or base == "DECIMAL":
-        style = f' s="{PERCENT}"' if name.startswith("actualisation") else ""
+        style = f' s="{PERCENT}"' if percent else ""
         return f"coalesce('<c{style}><v>' || {col} || '</v></c>', '<c/>')"
     if base == "BOOLEAN":
         return f"""coalesce('<c t="b"><v>' || CASE WHEN {col} THEN 1 ELSE 0 END || '</v></c>', '<c/>')"""
@@ -75,8 +77,9 @@ def _width_sql(name: str, type_: str) -> str:
     return f"max(length(CAST({col} AS VARCHAR)))"
 
 
-def _sheet_xml(con: duckdb.DuckDBPyConnection, query: str, out: zipfile.ZipFile, member: str) -> tuple[int, str]:
+def _sheet_xml(con: duckdb.DuckDBPyConnection, sheet: Sheet, out: zipfile.ZipFile, member: str) -> tuple[int, str]:
     """Stream one sheet into ``member``; returns its data rows and the header-to-last-cell range."""
+    query = sheet.query
     columns = con.execute(f"DESCRIBE SELECT * FROM ({query})").fetchall()
     names = [str(c[0]) for c in columns]
     types = [str(c[1]) for c in columns]
@@ -92,7 +95,9 @@ def _sheet_xml(con: duckdb.DuckDBPyConnection, query: str, out: zipfile.ZipFile,
     last = f"{_col_letter(len(names) - 1)}{rows + 1}"
     cols_xml = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths))
     header = "".join(f'<c s="{HEADER}" t="inlineStr"><is><t>{escape(n)}</t></is></c>' for n in names)
-    cells = " || ".join(_cell_sql(n, t) for n, t in zip(names, types, strict=True))
+    cells = " || ".join(
+        _cell_sql(n, t, n.startswith("actualisation") or n in sheet.percent) for n, t in zip(names, types, strict=True)
+    )
     with out.open(member, "w") as f:
         f.write(
             (
@@ -126,7 +131,7 @@ def write(con: duckdb.DuckDBPyConnection, path: Path, sheets: list[Sheet]) -> di
         z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
         z.writestr("xl/styles.xml", STYLES)
         for i, sheet in enumerate(sheets, start=1):
-            counts[titles[i - 1]], ref = _sheet_xml(con, sheet.query, z, f"xl/worksheets/sheet{i}.xml")
+            counts[titles[i - 1]], ref = _sheet_xml(con, sheet, z, f"xl/worksheets/sheet{i}.xml")
             ranges.append(ref)
         # Last, because Excel wants each autofilter's range named in the workbook too.
         z.writestr("xl/workbook.xml", _workbook(titles, ranges))

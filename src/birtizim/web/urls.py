@@ -8,6 +8,7 @@ from birtizim.web.registry import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("figures.xlsx", views.figures_export, name="figures_export"),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

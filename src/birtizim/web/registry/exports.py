@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,74 @@ from birtizim.web.accounts.scope import Scope, require
 from birtizim.web.common import labels
 from birtizim.web.registry import runstore, selectors
 from birtizim.web.registry.models import Run
+
+
+def figures_export(*, scope: Scope, run: Run) -> Path:
+    """The dashboard's tables (district ranking, sources) as a workbook in the reader's language.
+
+    Aggregates only, no personal records: every role that sees the dashboard may take them away.
+    """
+    require(scope.is_staff_of_region)
+    districts = run.summary.get("districts", [])
+    sources = run.summary.get("sources", [])
+    district_columns = [
+        ("rank", "#"),
+        ("name", _("District")),
+        ("residents", _("Residents")),
+        ("state", _("State-paid")),
+        ("contributor", _("Contributors")),
+        ("lapsed", _("Lapsed")),
+        ("undetermined", _("Undetermined")),
+        ("actualisation", _("Actualisation")),
+    ]
+    source_columns = [
+        ("rows_received", _("Rows received")),
+        ("rejected", _("Rejected")),
+        ("matched_iin", _("By IIN")),
+        ("iin_repaired", _("Repaired IIN")),
+        ("matched_probabilistic", _("Probabilistic")),
+        ("for_review", _("For review")),
+        ("not_in_registry", _("Not in registry")),
+        ("duplicate_rows", _("Duplicate rows")),
+        ("distinct_residents", _("Distinct residents")),
+        ("rows_in_conflict", _("Rows in conflict")),
+    ]
+    con = duckdb.connect()
+    path = Path(tempfile.mkstemp(prefix="figures-", suffix=".xlsx")[1])
+    try:
+        con.register(
+            "d", pa.Table.from_pylist(districts) if districts else pa.table({"rank": pa.array([], pa.int64())})
+        )
+        con.register(
+            "s",
+            pa.Table.from_pylist([{**row, "source": labels.source(row["source"])} for row in sources])
+            if sources
+            else pa.table({"source": pa.array([], pa.string())}),
+        )
+        select_d = ", ".join(
+            f'{col} AS "{_quote(title)}"' for col, title in district_columns if not districts or col in districts[0]
+        )
+        select_s = ", ".join(
+            [f'source AS "{_quote(_("Source"))}"']
+            + [f'{col} AS "{_quote(title)}"' for col, title in source_columns if not sources or col in sources[0]]
+        )
+        xlsx.write(
+            con,
+            path,
+            [
+                xlsx.Sheet(
+                    _("Districts")[:31], f"SELECT {select_d} FROM d ORDER BY 1", percent=(_quote(_("Actualisation")),)
+                ),
+                xlsx.Sheet(_("Sources")[:31], f"SELECT {select_s} FROM s"),
+            ],
+        )
+    finally:
+        con.close()
+    return path
+
+
+def _quote(header: str) -> str:
+    return str(header).replace('"', "'")
 
 
 def worklist_export(

@@ -30,7 +30,9 @@ def _current_run() -> Run:
 @require_GET
 def dashboard(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    require(bool(scope.role))
+    if scope.is_provider:  # a club's staff work in the voucher pages; OSMS figures are the akimat's
+        return redirect("vouchers:home")
+    require(scope.is_staff_of_region)
     run = selectors.run_current()
     if run is None:
         return render(request, "registry/dashboard_empty.html", {"runs": Run.objects.all()[:5]})
@@ -42,6 +44,17 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         "trend_chart": charts.line([(f"#{t['run']}", t["actualisation"]) for t in data["trend"]]),
     }
     return render(request, "registry/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def figures_export(request: AuthedRequest) -> FileResponse:
+    scope = scope_for(request.user)
+    run = _current_run()
+    path = exports.figures_export(scope=scope, run=run)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"figures-run{run.pk}.xlsx")
+    path.unlink()  # the open handle keeps the bytes until the response is sent
+    return response
 
 
 @login_required
