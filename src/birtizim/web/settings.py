@@ -126,6 +126,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True  # serve from the apps in development without collectstatic
 
 # Uploads: agency extracts can be large; Django streams anything over 2.5 MB to a temporary file.
+# Construction forecasts are made as of this date (YYYY-MM-DD) when set; otherwise as of the date the
+# demo pinned, otherwise today (see birtizim.web.projects).
+PROJECTS_AS_OF = os.environ.get("BIRTIZIM_PROJECTS_AS_OF") or None
+
 MAX_UPLOAD_BYTES = int(os.environ.get("BIRTIZIM_MAX_UPLOAD_MB", "500")) * 2**20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20

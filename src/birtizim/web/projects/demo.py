@@ -1,0 +1,116 @@
+"""The core's demo portfolio (four schools, 26 Shymkent buildings) stored as rows, idempotently.
+
+Loading replaces the demo's objects (matched by code) with fresh copies, so running it twice gives
+the same rows; objects entered by people are left alone. The demo's histories end in June of the
+demo year, so the forecasts' clock is pinned to the demo's date: the objects are judged as of their
+latest reports, not a year later when every report would be stale and every deadline past.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from birtizim.projects.demo import DemoObject, demo_portfolio
+from birtizim.web.accounts.models import Profile, Role
+from birtizim.web.projects import services
+from birtizim.web.projects.models import Activity, Baseline, ContractChange, Project, Report, ReportLine
+
+DEMO_NOTE = "demo portfolio: forecasts as of the date its synthetic reports end"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    objects: int
+    reports: int
+    as_of: dt.date
+    snapshots: int
+
+
+def _officer_for(district: str) -> User | None:
+    """The first officer (by username) whose districts include the object's, to be its responsible."""
+    for p in Profile.objects.select_related("user").filter(role=Role.OFFICER).order_by("user__username"):
+        if district in (p.districts or []):
+            return p.user
+    return None
+
+
+def _store(o: DemoObject) -> int:
+    p = o.project
+    project = Project.objects.create(
+        code=p.code,
+        name=p.name,
+        kind=p.kind.value,
+        work=p.work.value,
+        region=p.region,
+        district=p.district,
+        locality=p.locality,
+        address=p.address,
+        deadline=p.deadline,
+        deadline_reason=p.deadline_reason,
+        budget=services.money(p.budget),
+        contractor_name=p.contractor_name,
+        contractor_bin=p.contractor_bin,
+        contract_number=p.contract_number,
+        responsible=_officer_for(p.district),
+    )
+    ContractChange.objects.bulk_create(
+        ContractChange(
+            project=project,
+            date=c.date,
+            what=c.what,
+            old_deadline=c.old_deadline,
+            new_deadline=c.new_deadline,
+            old_amount=None if c.old_amount is None else services.money(c.old_amount),
+            new_amount=None if c.new_amount is None else services.money(c.new_amount),
+        )
+        for c in p.contract_changes
+    )
+    for b in o.baselines:
+        baseline = Baseline.objects.create(project=project, version=b.version, made_on=b.made_on, reason=b.reason)
+        Activity.objects.bulk_create(
+            Activity(
+                baseline=baseline,
+                position=n,
+                code=a.code,
+                name=a.name,
+                planned_start=a.planned_start,
+                planned_finish=a.planned_finish,
+                weight=services.money(a.weight),
+                depends_on=list(a.depends_on),
+            )
+            for n, a in enumerate(b.activities)
+        )
+    reports = Report.objects.bulk_create(
+        Report(
+            project=project,
+            date=r.date,
+            accepted_money=services.money(r.accepted_money),
+            workforce=r.workforce,
+            issues=r.issues,
+            photos=r.photos,
+            source="demo",
+        )
+        for r in o.reports
+    )
+    ReportLine.objects.bulk_create(
+        ReportLine(report=row, activity_code=code, percent=services.percent(pct))
+        for row, r in zip(reports, o.reports, strict=True)
+        for code, pct in r.percent_complete.items()
+    )
+    return len(reports)
+
+
+@transaction.atomic
+def demo_load(*, pin_clock: bool = True) -> Loaded:
+    portfolio = demo_portfolio()
+    Project.objects.filter(code__in=[o.project.code for o in portfolio.objects]).delete()
+    reports = sum(_store(o) for o in portfolio.objects)
+    if pin_clock:
+        services.clock_pin(as_of=portfolio.as_of, note=DEMO_NOTE)
+    demo = Project.objects.filter(code__in=[o.project.code for o in portfolio.objects])
+    snapshots = services.snapshots_refresh(projects=demo)
+    return Loaded(objects=len(portfolio.objects), reports=reports, as_of=portfolio.as_of, snapshots=snapshots)
