@@ -1,0 +1,538 @@
+"""Import of district outreach logs (and citizens' questions) from XLSX and CSV.
+
+District officers keep these logs in Excel, with headers in Russian, Kazakh or English, often all
+three in one cell ("Район/Аудан/District"), sometimes under a title row. Headers are folded
+(lower case, ё → е, Kazakh letters to their Russian neighbours, punctuation squeezed) and looked up
+among synonyms; a combined header is tried part by part, and a unit in brackets ("Охват (чел.)")
+is ignored. The header row is searched for among the first rows of the sheet.
+
+Every data row ends up either as a record or as a reject with its row number and the reason:
+nothing is dropped silently. Completely empty rows are not rejects but are listed too
+(``blank_rows``). Row numbers are those the officer sees: the spreadsheet's row number, or the
+line number in a CSV file, so a reject list can be worked through with the file open.
+
+``write_events_template`` (and ``write_questions_template``) write the XLSX to hand out, optionally
+filled with demo rows, with drop-down lists for the district and the kind of event.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from birtizim.outreach.model import AppealKind, CitizenQuestion, EventKind, OutreachEvent
+from birtizim.reference import region as reference_region
+
+DEFAULT_REGION = "almaty-2019"
+HEADER_SEARCH_ROWS = 10  # a title, a date line, a blank line... the header is near the top
+
+T = TypeVar("T")
+
+
+class OutreachImportError(ValueError):
+    """The file cannot be imported at all (unreadable, no recognisable header); names the file."""
+
+
+_KAZAKH = str.maketrans("әөұүқңғіһ", "аоуукнгих")
+_SOFT = str.maketrans("", "", "ьъ")  # Russian adds soft signs Kazakh spelling lacks (Алаколь / Алакөл)
+
+
+def fold(text: str) -> str:
+    """Lower case, ё → е, Kazakh letters → Russian ones, no soft signs, punctuation and spaces squeezed."""
+    text = text.replace("\ufeff", "").strip().lower().replace("ё", "е").translate(_KAZAKH).translate(_SOFT)
+    text = re.sub(r"[\s._,;:/\\()\[\]\-–—№#\"'«»]+", " ", text)
+    return text.strip()
+
+
+EVENT_HEADERS: dict[str, tuple[str, ...]] = {
+    "district": ("район", "аудан", "ауданы", "district", "район город", "населенный пункт", "region district"),
+    "date": ("дата", "күні", "күн", "date", "дата проведения", "өткізілген күні", "дата мероприятия", "event date"),
+    "kind": (
+        "вид мероприятия",
+        "тип мероприятия",
+        "вид",
+        "формат",
+        "форма работы",
+        "іс шара түрі",
+        "шара түрі",
+        "түрі",
+        "event type",
+        "type of event",
+        "kind",
+        "type",
+    ),
+    "audience": (
+        "аудитория",
+        "целевая аудитория",
+        "участники",
+        "тыңдаушылар",
+        "қатысушылар",
+        "аудиториясы",
+        "мақсатты аудитория",
+        "audience",
+        "target audience",
+    ),
+    "reach": (
+        "охват",
+        "охват человек",
+        "охвачено",
+        "количество охваченных",
+        "охвачено человек",
+        "қамту",
+        "қамтылғандар саны",
+        "қамтылды",
+        "reach",
+        "people reached",
+        "reached",
+    ),
+}
+QUESTION_HEADERS: dict[str, tuple[str, ...]] = {
+    "district": EVENT_HEADERS["district"],
+    "date": ("дата", "дата обращения", "күні", "өтініш күні", "date"),
+    "channel": ("канал", "канал обращения", "источник", "арна", "өтініш арнасы", "channel", "source"),
+    "topic": ("тема", "тема обращения", "суть обращения", "тақырып", "өтініш тақырыбы", "topic", "subject"),
+    "count": ("количество", "кол во", "число обращений", "количество обращений", "саны", "count", "number"),
+    "kind": ("вид обращения", "тип обращения", "вопрос или жалоба", "өтініш түрі", "kind", "type"),
+}
+
+KIND_SYNONYMS: dict[EventKind, tuple[str, ...]] = {
+    "meeting": ("meeting", "встреча", "собрание", "сход", "сход граждан", "семинар", "кездесу", "жиналыс", "жиын"),
+    "publication": ("publication", "публикация", "статья", "пост", "article", "post", "жарияланым", "мақала"),
+    "broadcast": (
+        "broadcast",
+        "эфир",
+        "телеэфир",
+        "радиоэфир",
+        "тв",
+        "радио",
+        "tv",
+        "radio",
+        "хабар",
+        "телехабар",
+        "радиохабар",
+    ),
+    "public_reception": (
+        "public reception",
+        "public_reception",
+        "reception",
+        "приём граждан",
+        "прием граждан",
+        "личный приём",
+        "личный прием",
+        "приём",
+        "прием",
+        "азаматтарды қабылдау",
+        "қабылдау",
+    ),
+    "stand": ("stand", "стенд", "информационный стенд", "выездной стенд", "ақпараттық стенд"),
+}
+# The labels the template offers in its drop-down: Russian, as the region's offices write.
+KIND_LABELS: dict[EventKind, tuple[str, str, str]] = {  # ru, kk, en
+    "meeting": ("встреча", "кездесу", "meeting"),
+    "publication": ("публикация", "жарияланым", "publication"),
+    "broadcast": ("эфир", "хабар", "broadcast"),
+    "public_reception": ("приём граждан", "азаматтарды қабылдау", "public reception"),
+    "stand": ("стенд", "ақпараттық стенд", "stand"),
+}
+APPEAL_SYNONYMS: dict[AppealKind, tuple[str, ...]] = {
+    "question": ("question", "вопрос", "обращение", "консультация", "сұрақ", "өтініш"),
+    "complaint": ("complaint", "жалоба", "претензия", "шағым"),
+}
+
+_KIND_LOOKUP = {fold(s): k for k, synonyms in KIND_SYNONYMS.items() for s in synonyms}
+_APPEAL_LOOKUP = {fold(s): k for k, synonyms in APPEAL_SYNONYMS.items() for s in synonyms}
+# Words around a district's name that carry no identity ("Талгарский р-н", "Талдықорған қ.").
+_PLACE_WORDS = {"район", "р", "н", "ауданы", "аудан", "г", "к", "город", "каласы", "city", "district", "town"}
+
+
+@dataclass(frozen=True)
+class Reject:
+    row: int  # spreadsheet row / CSV line, as the officer sees it
+    reason: str
+    cells: dict[str, str] = field(default_factory=dict)  # the row as read: header -> text
+
+
+@dataclass(frozen=True)
+class ImportResult(Generic[T]):
+    rows: tuple[T, ...]
+    rejects: tuple[Reject, ...]
+    columns: dict[str, str]  # field -> header found in the file
+    ignored_columns: tuple[str, ...]  # headers that matched no field (kept for the officer to see)
+    blank_rows: tuple[int, ...]
+    header_row: int
+    row_numbers: tuple[int, ...] = ()  # the file row of each accepted record, in the order of ``rows``
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.rows) + len(self.rejects)
+
+
+class _RowError(ValueError):
+    """One cell cannot be used; becomes a reject."""
+
+
+# ---- reading the file ------------------------------------------------------------------------
+
+
+def _decode(path: Path, data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise OutreachImportError(f"{path}: the text is neither utf-8 nor cp1251")
+
+
+def _read_csv(path: Path) -> list[tuple[int, list[object]]]:
+    text = _decode(path, path.read_bytes())
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[object]]] = []
+    start = 1
+    for record in reader:
+        rows.append((start, list(record)))
+        start = reader.line_num + 1  # a quoted cell may span lines; the row starts where the last one ended
+    return rows
+
+
+def _read_xlsx(path: Path) -> list[tuple[int, list[object]]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        # skip_empty_area=False keeps row 1 as row 1, so reject numbers match Excel's.
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types for damaged workbooks
+        raise OutreachImportError(f"{path}: cannot be read as a spreadsheet: {exc}") from None
+    return [(i, list(r)) for i, r in enumerate(sheet, start=1)]
+
+
+def _read(path: Path) -> list[tuple[int, list[object]]]:
+    if not path.is_file():
+        raise OutreachImportError(f"{path}: no such file")
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return _read_xlsx(path)
+    return _read_csv(path)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+# ---- recognising headers -------------------------------------------------------------------
+
+
+def _header_candidates(header: str) -> list[str]:
+    without_units = re.sub(r"\([^)]*\)", " ", header)
+    parts = re.split(r"[/|\n]", header) + re.split(r"[/|\n]", without_units)
+    return [fold(c) for c in (header, without_units, *parts) if fold(c)]
+
+
+def _recognise(headers: Sequence[str], synonyms: dict[str, tuple[str, ...]]) -> tuple[dict[str, int], list[str]]:
+    lookup = {fold(s): canon for canon, names in synonyms.items() for s in names}
+    found: dict[str, int] = {}
+    ignored = []
+    for i, header in enumerate(headers):
+        canon = next((lookup[c] for c in _header_candidates(header) if c in lookup), None)
+        if canon is None or canon in found:
+            if header.strip():
+                ignored.append(header)
+            continue
+        found[canon] = i
+    return found, ignored
+
+
+# ---- parsing cells ----------------------------------------------------------------------------
+
+
+def district_lookup(region_code: str = DEFAULT_REGION) -> dict[str, str]:
+    """Folded spelling -> district code, for every way a district's name is commonly written."""
+    out: dict[str, str] = {}
+    for d in reference_region(region_code).districts:
+        for name in (d.code, d.name_en, d.name_ru, d.name_kk):
+            key = " ".join(w for w in fold(name).split() if w not in _PLACE_WORDS)
+            out[key] = d.code
+            # Russian adjective forms: "Талгарский" -> "Талгар", "Алакольский" -> "Алакол".
+            for suffix in ("ский", "ской", "ская"):
+                if key.endswith(suffix):
+                    out[key[: -len(suffix)]] = d.code
+    return out
+
+
+def _district(value: object, lookup: dict[str, str], region_name: str) -> str:
+    text = _text(value)
+    if not text:
+        raise _RowError("the district is empty")
+    words = fold(text).split()
+    key = " ".join(w for w in words if w not in _PLACE_WORDS)
+    for candidate in (key, key.removesuffix("ский"), key.removesuffix("ской")):
+        if candidate in lookup:
+            return lookup[candidate]
+    raise _RowError(f"unknown district {text!r} (not a district of {region_name})")
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug keeps later serials right)
+
+
+def _date(value: object, not_after: dt.date | None) -> dt.date:
+    date: dt.date | None = None
+    if isinstance(value, dt.datetime):
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        # A date cell formatted as a number arrives as Excel's day serial; 20000..80000 is 1954..2119.
+        if 20000 <= value <= 80000:
+            date = _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    else:
+        text = _text(value)
+        if not text:
+            raise _RowError("the date is empty")
+        for fmt in _DATE_FORMATS:
+            try:
+                date = dt.datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+    if date is None:
+        raise _RowError(f"cannot read the date {_text(value)!r} (write it as dd.mm.yyyy)")
+    if not_after is not None and date > not_after:
+        raise _RowError(f"the date {date.isoformat()} is after {not_after.isoformat()}")
+    return date
+
+
+def _whole_number(value: object, what: str) -> int:
+    if isinstance(value, bool):
+        raise _RowError(f"{what} must be a number, not {value!r}")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = re.sub(r"[\s\u00a0\u202f']", "", _text(value))
+        if not text:
+            raise _RowError(f"{what} is empty")
+        if re.fullmatch(r"\d{1,3}(,\d{3})+", text):  # 48,000 written with thousands commas
+            text = text.replace(",", "")
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            raise _RowError(f"{what} {_text(value)!r} is not a number") from None
+    if not number.is_integer():
+        raise _RowError(f"{what} {_text(value)!r} is not a whole number of people")
+    if number < 0:
+        raise _RowError(f"{what} {_text(value)!r} is negative")
+    return int(number)
+
+
+def _kind(value: object) -> EventKind:
+    text = _text(value)
+    if not text:
+        raise _RowError("the kind of event is empty")
+    kind = _KIND_LOOKUP.get(fold(text))
+    if kind is None:
+        known = ", ".join(labels[0] for labels in KIND_LABELS.values())
+        raise _RowError(f"unknown kind of event {text!r} (known: {known})")
+    return kind
+
+
+def _appeal(value: object) -> AppealKind:
+    text = _text(value)
+    if not text:
+        return "question"  # an appeal not marked as a complaint is a question
+    kind = _APPEAL_LOOKUP.get(fold(text))
+    if kind is None:
+        raise _RowError(f"{text!r} is neither a question nor a complaint (вопрос / жалоба)")
+    return kind
+
+
+def _collect(reasons: list[str], parse: Callable[[], T], fallback: T) -> T:
+    """Parse one cell; on failure note the reason and carry on, so a row reports all its problems."""
+    try:
+        return parse()
+    except _RowError as exc:
+        reasons.append(str(exc))
+        return fallback
+
+
+# ---- the import ---------------------------------------------------------------------------------
+
+
+def _import(
+    path: Path,
+    synonyms: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    build: Callable[[dict[str, object]], T],
+) -> ImportResult[T]:
+    table = _read(path)
+    if not table:
+        raise OutreachImportError(f"{path}: the file is empty")
+    best: tuple[int, list[str]] | None = None
+    for index, (_, cells) in enumerate(table[:HEADER_SEARCH_ROWS]):
+        headers = [_text(c) for c in cells]
+        found, ignored = _recognise(headers, synonyms)
+        absent = [f for f in required if f not in found]
+        if not absent:
+            break
+        if any(headers) and (best is None or len(absent) < len(best[1])):
+            best = (table[index][0], absent)
+    else:
+        where = f"row {best[0]} lacks {', '.join(best[1])}" if best else "no header row"
+        expected = "; ".join(f"{f}: {' / '.join(synonyms[f][:3])}" for f in required)
+        raise OutreachImportError(f"{path}: cannot find the header ({where}); expected columns {expected}")
+    header_row = table[index][0]
+    rows: list[T] = []
+    numbers: list[int] = []
+    rejects: list[Reject] = []
+    blank: list[int] = []
+    for number, cells in table[index + 1 :]:
+        if all(_text(c) == "" for c in cells):
+            blank.append(number)
+            continue
+        as_read = {headers[i] or f"column {i + 1}": _text(c) for i, c in enumerate(cells) if i < len(headers)}
+        values = {f: cells[i] if i < len(cells) else None for f, i in found.items()}
+        try:
+            rows.append(build(values))
+            numbers.append(number)
+        except (_RowError, ValueError) as exc:
+            rejects.append(Reject(number, str(exc), as_read))
+    columns = {f: headers[i] for f, i in found.items()}
+    return ImportResult(tuple(rows), tuple(rejects), columns, tuple(ignored), tuple(blank), header_row, tuple(numbers))
+
+
+def import_events(
+    path: Path, *, region: str = DEFAULT_REGION, not_after: dt.date | None = None
+) -> ImportResult[OutreachEvent]:
+    """An outreach log: district, date, kind of event and reach (required), audience (optional).
+
+    ``not_after`` rejects rows dated after it (a log cannot hold tomorrow's meeting).
+    """
+    lookup, region_name = district_lookup(region), reference_region(region).name_en
+
+    def build(v: dict[str, object]) -> OutreachEvent:
+        reasons: list[str] = []
+        district = _collect(reasons, lambda: _district(v.get("district"), lookup, region_name), "")
+        date = _collect(reasons, lambda: _date(v.get("date"), not_after), dt.date.min)
+        kind: EventKind = _collect(reasons, lambda: _kind(v.get("kind")), "meeting")
+        reach = _collect(reasons, lambda: _whole_number(v.get("reach"), "the reach"), 0)
+        if reasons:  # every problem of the row at once: the officer fixes it in one go
+            raise _RowError("; ".join(reasons))
+        return OutreachEvent(district, date, kind, _text(v.get("audience")), reach)
+
+    return _import(path, EVENT_HEADERS, ("district", "date", "kind", "reach"), build)
+
+
+def import_questions(
+    path: Path, *, region: str = DEFAULT_REGION, not_after: dt.date | None = None
+) -> ImportResult[CitizenQuestion]:
+    """A log of citizens' questions and complaints: district, date (required); channel, topic,
+    count (1 when there is no such column) and question/complaint (question when empty)."""
+    lookup, region_name = district_lookup(region), reference_region(region).name_en
+
+    def build(v: dict[str, object]) -> CitizenQuestion:
+        reasons: list[str] = []
+        district = _collect(reasons, lambda: _district(v.get("district"), lookup, region_name), "")
+        date = _collect(reasons, lambda: _date(v.get("date"), not_after), dt.date.min)
+        count = _collect(reasons, lambda: _whole_number(v["count"], "the count") if "count" in v else 1, 1)
+        kind: AppealKind = _collect(reasons, lambda: _appeal(v.get("kind")), "question")
+        if reasons:
+            raise _RowError("; ".join(reasons))
+        return CitizenQuestion(district, date, _text(v.get("channel")), _text(v.get("topic")), count, kind)
+
+    return _import(path, QUESTION_HEADERS, ("district", "date"), build)
+
+
+# ---- templates ----------------------------------------------------------------------------------
+
+EVENT_TEMPLATE_HEADERS = (
+    "Район/Аудан/District",
+    "Дата/Күні/Date",
+    "Вид мероприятия/Іс-шара түрі/Kind",
+    "Аудитория/Аудитория/Audience",
+    "Охват/Қамту/Reach",
+)
+QUESTION_TEMPLATE_HEADERS = (
+    "Район/Аудан/District",
+    "Дата/Күні/Date",
+    "Канал/Арна/Channel",
+    "Тема/Тақырып/Topic",
+    "Количество/Саны/Count",
+    "Вид обращения/Өтініш түрі/Kind",
+)
+
+
+def _write(
+    path: Path,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    region: str,
+    lists: dict[int, str],
+) -> Path:
+    import xlsxwriter
+
+    reg = reference_region(region)
+    book = xlsxwriter.Workbook(str(path))
+    try:
+        sheet = book.add_worksheet("Журнал")
+        ref = book.add_worksheet("Справочник")
+        bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        date_fmt = book.add_format({"num_format": "dd.mm.yyyy"})
+        sheet.write_row(0, 0, headers, bold)
+        sheet.freeze_panes(1, 0)
+        sheet.set_column(0, len(headers) - 1, 24)
+        n = 0
+        for n, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(n, col, dt.datetime.combine(value, dt.time()), date_fmt)
+                elif isinstance(value, str):
+                    sheet.write_string(n, col, value)  # as text: a value starting with "=" stays text
+                else:
+                    sheet.write(n, col, value)
+        # The reference sheet: the drop-downs point at it, and officers read the accepted values there.
+        ref.write_row(0, 0, ("Район", "Аудан", "District", "Вид мероприятия", "Іс-шара түрі", "Kind"), bold)
+        for i, d in enumerate(reg.districts, start=1):
+            ref.write_row(i, 0, (d.name_ru, d.name_kk, d.name_en))
+        for i, labels in enumerate(KIND_LABELS.values(), start=1):
+            ref.write_row(i, 3, labels)
+        ref.set_column(0, 5, 24)
+        last = max(n, 500)  # room for the officer's own rows below the demo ones
+        for col, source in lists.items():
+            sheet.data_validation(1, col, last, col, {"validate": "list", "source": source})
+        sheet.data_validation(1, 1, last, 1, {"validate": "date", "criteria": ">", "value": dt.datetime(2000, 1, 1)})
+    finally:
+        book.close()
+    return path
+
+
+def write_events_template(path: Path, events: Iterable[OutreachEvent] = (), *, region: str = DEFAULT_REGION) -> Path:
+    """An outreach-log workbook to hand out: trilingual headers, drop-downs, demo rows if given."""
+    names = {d.code: d.name_ru for d in reference_region(region).districts}
+    count = len(reference_region(region).districts)
+    rows = ((names.get(e.district, e.district), e.date, KIND_LABELS[e.kind][0], e.audience, e.reach) for e in events)
+    lists = {0: f"=Справочник!$A$2:$A${count + 1}", 2: f"=Справочник!$D$2:$D${len(KIND_LABELS) + 1}"}
+    return _write(path, EVENT_TEMPLATE_HEADERS, rows, region, lists)
+
+
+def write_questions_template(
+    path: Path, questions: Iterable[CitizenQuestion] = (), *, region: str = DEFAULT_REGION
+) -> Path:
+    """A questions-and-complaints workbook, like ``write_events_template``."""
+    names = {d.code: d.name_ru for d in reference_region(region).districts}
+    count = len(reference_region(region).districts)
+    labels = {"question": "вопрос", "complaint": "жалоба"}
+    rows = ((names.get(q.district, q.district), q.date, q.channel, q.topic, q.count, labels[q.kind]) for q in questions)
+    return _write(path, QUESTION_TEMPLATE_HEADERS, rows, region, {0: f"=Справочник!$A$2:$A${count + 1}"})

@@ -1,0 +1,74 @@
+"""The red-flags list as an Excel workbook, in the reader's language.
+
+xlsxwriter writes every text with ``write_string`` (and the workbook refuses to turn strings into
+formulas or links), so a sentence or an answer starting with ``=`` stays text: nothing a district
+typed can run in leadership's Excel.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import xlsxwriter
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from birtizim.web.outreach import labels, selectors
+from birtizim.web.outreach.models import FollowUp
+
+
+def flags_export(*, flags: QuerySet[FollowUp]) -> tuple[Path, int]:
+    """Write the (already scoped and filtered) flags; returns the file and its number of rows."""
+    rules = selectors.rules_current().rules
+    names = selectors.district_names()
+    headers = [
+        _("Severity"),
+        _("District"),
+        _("Period"),
+        _("Check"),
+        _("Explanation"),
+        _("Follow-up"),
+        _("Assigned to"),
+        _("Answer"),
+        _("Raised on"),
+    ]
+    path = Path(tempfile.mkstemp(prefix="flags-", suffix=".xlsx")[1])
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
+    rows = 0
+    try:
+        sheet = book.add_worksheet(_("Red flags")[:31])
+        bold = book.add_format({"bold": True})
+        wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        date = book.add_format({"num_format": "dd.mm.yyyy", "valign": "top"})
+        for col, header in enumerate(headers):
+            sheet.write_string(0, col, header, bold)
+        for rows, flag in enumerate(flags, start=1):
+            values = [
+                labels.severity(flag.severity),
+                names.get(flag.district, flag.district),
+                flag.period,
+                selectors.check_title(flag.code, rules),
+                flag.explanation,
+                str(flag.get_state_display()),
+                flag.assigned_to.get_username() if flag.assigned_to else "",
+                flag.answer,
+            ]
+            for col, value in enumerate(values):
+                sheet.write_string(rows, col, value, wrap)
+            raised = timezone.localtime(flag.raised_at).replace(tzinfo=None)
+            sheet.write_datetime(rows, len(values), raised, date)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(rows, 1), len(headers) - 1)
+        sheet.set_column(0, 0, 12)
+        sheet.set_column(1, 1, 24)
+        sheet.set_column(2, 2, 9)
+        sheet.set_column(3, 3, 32)
+        sheet.set_column(4, 4, 90)
+        sheet.set_column(5, 8, 16)
+    finally:
+        book.close()
+    return path, rows

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django import template
+
+from birtizim.web.outreach import labels
+from birtizim.web.outreach.charts import percent
+
+register = template.Library()
+
+
+@register.filter
+def severity_label(code: str | None) -> str:
+    return labels.severity(code)
+
+
+@register.filter
+def share(value: float | None) -> str:
+    """A share as a percentage with one decimal, rounded (0.27376 -> 27,4% in Russian)."""
+    return "–" if value is None else percent(float(value))

@@ -1,0 +1,436 @@
+"""Views: check the scope, call one selector or service, render. htmx gets the table or the row."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from birtizim.outreach.importer import write_events_template, write_questions_template
+from birtizim.outreach.model import check_period
+from birtizim.outreach.rules import DEFAULT_RULE_DATA, RuleError, rules_to_toml
+from birtizim.web.accounts.scope import Scope, require, scope_for
+from birtizim.web.common.http import AuthedRequest
+from birtizim.web.outreach import charts, exports, labels, selectors, services
+from birtizim.web.outreach.charts import percent
+from birtizim.web.outreach.forms import (
+    AnswerForm,
+    AssignForm,
+    CloseForm,
+    ImportForm,
+    ReopenForm,
+    ReportForm,
+    RulesForm,
+    SurveyForm,
+)
+from birtizim.web.outreach.labels import SEVERITY
+from birtizim.web.outreach.models import FollowUp, ImportBatch
+
+CSS = "birtizim/outreach.css"
+
+
+def _scope(request: AuthedRequest) -> Scope:
+    scope = scope_for(request.user)
+    require(selectors.may_view(scope))
+    return scope
+
+
+def _filters(request: AuthedRequest, scope: Scope) -> dict[str, str]:
+    """District, period and severity from the query; a district outside the scope is a 404."""
+    district = request.GET.get("district", "")
+    if district:
+        selectors.district_check(scope=scope, district=district)
+    period = request.GET.get("period", "")
+    try:
+        period = check_period(period) if period else ""
+    except ValueError:
+        period = ""
+    severity = request.GET.get("severity", "")
+    return {"district": district, "period": period, "severity": severity if severity in SEVERITY else ""}
+
+
+def _rows(scope: Scope, follow_ups: list[FollowUp], *, with_officers: bool = False) -> list[dict[str, Any]]:
+    """What a table row shows beside the follow-up: names in the reader's language, who may act."""
+    rules = selectors.rules_current().rules
+    names = selectors.district_names()
+    officers: dict[str, list[User]] = {}
+    rows = []
+    for f in follow_ups:
+        if with_officers and f.district not in officers:
+            officers[f.district] = selectors.officers_for(f.district)
+        rows.append(
+            {
+                "f": f,
+                "name": names.get(f.district, f.district),
+                "check": selectors.check_title(f.code, rules),
+                "officers": officers.get(f.district, []),
+                "may_answer": selectors.may_answer(scope, f.district),
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def flags(request: AuthedRequest) -> HttpResponse:
+    scope = _scope(request)
+    services.flags_sync()
+    chosen = _filters(request, scope)
+    found = selectors.flags_list(
+        scope=scope, district=chosen["district"], period=chosen["period"], severity=chosen["severity"]
+    )
+    state = selectors.completeness_latest(scope=scope, today=timezone.localdate())
+    names = selectors.district_names()
+    context: dict[str, Any] = {
+        "css": CSS,
+        "rows": _rows(scope, list(found)),
+        "total": found.count(),
+        "chosen": chosen,
+        "tiles": [
+            (code, SEVERITY[code], n)
+            for code, n in selectors.severity_counts(
+                selectors.flags_list(scope=scope, district=chosen["district"], period=chosen["period"])
+            ).items()
+        ],
+        "periods": selectors.flag_periods(scope=scope),
+        "districts": [(d.code, selectors.district_name(d)) for d in selectors.districts_visible(scope=scope)],
+        "severities": [(k, str(v)) for k, v in SEVERITY.items()],
+        "completeness": state,
+        "missing": [names.get(d, d) for d in (state.missing if state else ()) if scope.covers(d)],
+        "pending": [names.get(d, d) for d in (state.pending if state else ()) if scope.covers(d)],
+        "late": [
+            (names.get(x.district, x.district), x) for x in (state.late if state else ()) if scope.covers(x.district)
+        ],
+        "run": selectors.figures_current()[0],
+        "query": request.GET.urlencode(),
+    }
+    if request.htmx and request.htmx.target == "flags-table":
+        return render(request, "outreach/_flags_table.html", context)
+    return render(request, "outreach/flags.html", context)
+
+
+@login_required
+@require_GET
+def flags_export(request: AuthedRequest) -> FileResponse:
+    scope = _scope(request)
+    services.flags_sync()
+    chosen = _filters(request, scope)
+    found = selectors.flags_list(
+        scope=scope, district=chosen["district"], period=chosen["period"], severity=chosen["severity"]
+    )
+    path, _rows_written = exports.flags_export(flags=found)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"red-flags-{timezone.localdate()}.xlsx")
+    path.unlink()  # the open handle keeps the bytes until the response is sent
+    return response
+
+
+@login_required
+@require_GET
+def followups(request: AuthedRequest) -> HttpResponse:
+    scope = _scope(request)
+    services.flags_sync()
+    state = request.GET.get("state", "")
+    state = state if state in FollowUp.State.values else ""
+    cleared = request.GET.get("cleared") == "1"
+    district = _filters(request, scope)["district"]
+    found = list(selectors.followups_list(scope=scope, state=state, district=district, cleared=cleared)[:500])
+    context = {
+        "css": CSS,
+        "rows": _rows(scope, found, with_officers=selectors.may_follow_up(scope)),
+        "states": FollowUp.State.choices,
+        "state": state,
+        "cleared": cleared,
+        "district": district,
+        "districts": [(d.code, selectors.district_name(d)) for d in selectors.districts_visible(scope=scope)],
+        "may_follow_up": selectors.may_follow_up(scope),
+    }
+    if request.htmx and request.htmx.target == "followups-table":
+        return render(request, "outreach/_followups_table.html", context)
+    return render(request, "outreach/followups.html", context)
+
+
+@login_required
+@require_GET
+def followup(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
+    scope = _scope(request)
+    found = selectors.followup_get(scope=scope, follow_up_id=follow_up_id)
+    (row,) = _rows(scope, [found], with_officers=selectors.may_follow_up(scope))
+    context = {
+        "css": CSS,
+        "row": row,
+        "steps": found.steps.select_related("by", "assignee"),
+        "may_follow_up": selectors.may_follow_up(scope),
+        "numbers": _numbers(found.numbers),
+    }
+    return render(request, "outreach/followup.html", context)
+
+
+def _numbers(numbers: dict[str, float | None]) -> list[tuple[str, str, str]]:
+    """(code, words, value as read) for the figures a flag rests on: shares as percentages."""
+    out = []
+    for code, value in sorted(numbers.items()):
+        if value is None:
+            text = "—"
+        elif code in labels.SHARES:
+            text = percent(float(value))
+        elif float(value).is_integer():
+            text = number_format(int(value), force_grouping=True)
+        else:
+            text = number_format(round(float(value), 2), 2)  # Django cuts decimals; round first
+        out.append((code, labels.value(code), text))
+    return out
+
+
+def _acted(
+    request: AuthedRequest, scope: Scope, follow_up: FollowUp, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    """htmx: the row again (with the error, if any); a plain form post: back to the follow-up."""
+    if request.htmx:
+        (row,) = _rows(scope, [follow_up], with_officers=selectors.may_follow_up(scope))
+        context = {"row": row, "error": error, "may_follow_up": selectors.may_follow_up(scope)}
+        return render(request, "outreach/_followup_row.html", context, status=status)
+    if error:
+        messages.error(request, error)
+    return redirect("outreach:followup", follow_up_id=follow_up.pk)
+
+
+def _act(request: AuthedRequest, follow_up_id: int, action: str) -> HttpResponse:
+    scope = _scope(request)
+    follow_up = selectors.followup_get(scope=scope, follow_up_id=follow_up_id)
+    # The role is checked before the form, so a refused user learns nothing from validation errors.
+    if action == "answer":
+        require(selectors.may_answer(scope, follow_up.district))
+    else:
+        require(selectors.may_follow_up(scope))
+    try:
+        if action == "assign":
+            assign = AssignForm(request.POST, officers=selectors.officers_for(follow_up.district))
+            if not assign.is_valid():
+                return _acted(request, scope, follow_up, error=_("Choose an officer of the district."), status=400)
+            follow_up = services.followup_assign(
+                scope=scope, user=request.user, follow_up=follow_up, assignee=assign.cleaned_data["assignee"]
+            )
+        elif action == "answer":
+            answer = AnswerForm(request.POST)
+            if not answer.is_valid():
+                return _acted(request, scope, follow_up, error=_("Write the answer."), status=400)
+            follow_up = services.followup_answer(
+                scope=scope, user=request.user, follow_up=follow_up, answer=answer.cleaned_data["answer"]
+            )
+        elif action == "close":
+            close = CloseForm(request.POST)
+            if not close.is_valid():
+                return _acted(request, scope, follow_up, error=_("Write why the flag is closed."), status=400)
+            follow_up = services.followup_close(
+                scope=scope, user=request.user, follow_up=follow_up, note=close.cleaned_data["note"]
+            )
+        else:
+            reopen = ReopenForm(request.POST)
+            note = reopen.cleaned_data["note"] if reopen.is_valid() else ""
+            follow_up = services.followup_reopen(scope=scope, user=request.user, follow_up=follow_up, note=note)
+    except services.TransitionError as exc:
+        follow_up.refresh_from_db()
+        return _acted(request, scope, follow_up, error=str(exc), status=409)
+    except services.OutreachError as exc:
+        return _acted(request, scope, follow_up, error=str(exc), status=400)
+    return _acted(request, scope, follow_up)
+
+
+@login_required
+@require_POST
+def followup_assign(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
+    return _act(request, follow_up_id, "assign")
+
+
+@login_required
+@require_POST
+def followup_answer(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
+    return _act(request, follow_up_id, "answer")
+
+
+@login_required
+@require_POST
+def followup_close(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
+    return _act(request, follow_up_id, "close")
+
+
+@login_required
+@require_POST
+def followup_reopen(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
+    return _act(request, follow_up_id, "reopen")
+
+
+@login_required
+@require_GET
+def district(request: AuthedRequest, district: str) -> HttpResponse:
+    scope = _scope(request)
+    services.flags_sync()
+    data = selectors.district_overview(scope=scope, district=district)
+    shares = []
+    if data["survey"] is not None:
+        shares.append((data["name"], data["survey"].unaware))
+    shares += [(o.group, o.unaware) for o in data["occupations"]]
+    context = {
+        "css": CSS,
+        **data,
+        "flag_rows": _rows(scope, data["flags"]),
+        "survey_rows": [(data["name"], data["survey"])] if data["survey"] is not None else [],
+        "occupation_rows": [(o.group, o) for o in data["occupations"]],
+        "unaware_chart": charts.intervals([(label, s.share, s.low, s.high) for label, s in shares]),
+        "may_report": selectors.may_report(scope),
+    }
+    return render(request, "outreach/district.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: AuthedRequest, district: str) -> HttpResponse:
+    scope = _scope(request)
+    require(selectors.may_report(scope))
+    found = selectors.district_check(scope=scope, district=district)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reach, actualisation = form.cleaned_data["reach_share"], form.cleaned_data["actualisation"]
+        try:
+            services.report_submit(
+                scope=scope,
+                user=request.user,
+                district=district,
+                period=form.cleaned_data["period"],
+                reach_share=None if reach is None else reach / 100,
+                actualisation=None if actualisation is None else actualisation / 100,
+            )
+        except services.OutreachError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Report saved."))
+            return redirect("outreach:district", district=district)
+    context = {"css": CSS, "form": form, "district": found, "name": selectors.district_name(found)}
+    return render(request, "outreach/report.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def surveys(request: AuthedRequest) -> HttpResponse:
+    scope = _scope(request)
+    if request.method == "POST":
+        require(selectors.may_survey(scope))
+    choices = [(d.code, selectors.district_name(d)) for d in selectors.districts_visible(scope=scope)]
+    form = SurveyForm(request.POST or None, districts=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_record(scope=scope, user=request.user, **form.cleaned_data)
+        except services.OutreachError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Survey result saved."))
+            return redirect("outreach:surveys")
+    data = selectors.surveys_overview(scope=scope)
+    context = {
+        "css": CSS,
+        **data,
+        "form": form,
+        "may_survey": selectors.may_survey(scope),
+        "district_rows": [(r.name, r.summary) for r in data["districts"]],
+        "occupation_rows": [(o.group, o) for o in data["occupations"]],
+        "district_chart": charts.intervals(
+            [
+                (r.name, r.summary.unaware.share, r.summary.unaware.low, r.summary.unaware.high)
+                for r in data["districts"]
+            ]
+        ),
+        "occupation_chart": charts.intervals(
+            [(o.group, o.unaware.share, o.unaware.low, o.unaware.high) for o in data["occupations"]]
+        ),
+    }
+    return render(request, "outreach/surveys.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def imports(request: AuthedRequest) -> HttpResponse:
+    scope = _scope(request)
+    require(selectors.may_import(scope))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.import_create(
+                scope=scope, user=request.user, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"]
+            )
+        except services.OutreachError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("outreach:import_detail", batch_id=batch.pk)
+    context = {"css": CSS, "form": form, "batches": selectors.imports_list(scope=scope, user=request.user)}
+    return render(request, "outreach/imports.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def import_detail(request: AuthedRequest, batch_id: int) -> HttpResponse:
+    scope = _scope(request)
+    batch = selectors.import_get(scope=scope, user=request.user, batch_id=batch_id)
+    return render(request, "outreach/import_detail.html", {"css": CSS, "batch": batch})
+
+
+@login_required
+@require_POST
+def import_delete(request: AuthedRequest, batch_id: int) -> HttpResponse:
+    scope = _scope(request)
+    batch = selectors.import_get(scope=scope, user=request.user, batch_id=batch_id)
+    services.import_delete(scope=scope, user=request.user, batch=batch)
+    messages.success(request, _("Import deleted."))
+    return redirect("outreach:imports")
+
+
+@login_required
+@require_GET
+def import_template(request: AuthedRequest, kind: str) -> FileResponse:
+    scope = _scope(request)
+    require(selectors.may_import(scope))
+    if kind not in (ImportBatch.Kind.EVENTS, ImportBatch.Kind.QUESTIONS):
+        raise Http404
+    path = Path(tempfile.mkstemp(prefix=f"{kind}-", suffix=".xlsx")[1])
+    write = write_events_template if kind == ImportBatch.Kind.EVENTS else write_questions_template
+    write(path, region=selectors.region_code())
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"outreach-{kind}-template.xlsx")
+    path.unlink()
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rules(request: AuthedRequest) -> HttpResponse:
+    scope = _scope(request)
+    require(selectors.may_read_rules(scope))
+    in_force = selectors.rules_current()
+    if request.method == "POST":
+        require(selectors.may_edit_rules(scope))
+    initial = in_force.rule_set.text if in_force.custom and in_force.rule_set else rules_to_toml(DEFAULT_RULE_DATA)
+    form = RulesForm(request.POST or None, initial={"text": initial})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ruleset_save(scope=scope, user=request.user, text=form.cleaned_data["text"])
+        except RuleError as exc:
+            form.add_error("text", str(exc))
+        else:
+            messages.success(request, _("Rules saved; the flags were checked again."))
+            return redirect("outreach:rules")
+    context = {
+        "css": CSS,
+        "form": form,
+        "in_force": in_force,
+        "rule_rows": [(r, selectors.check_title(r.code, in_force.rules)) for r in in_force.rules],
+        "may_edit": selectors.may_edit_rules(scope),
+    }
+    return render(request, "outreach/rules.html", context, status=400 if form.errors else 200)
