@@ -26,6 +26,17 @@ def test_it_shows_the_engines_figures_on_the_dashboard(world: World, client_for:
     assert best in page and "<svg" in page
 
 
+def test_shares_are_rounded_not_cut() -> None:
+    from django.utils import translation
+
+    from birtizim.web.common.charts import share
+
+    with translation.override("ru"):
+        assert share(0.2737) == "27,4%" and share(0.2) == "20,0%"
+    with translation.override("en"):
+        assert share(0.99949) == "99.9%" and share(0.99951) == "100.0%"
+
+
 def test_the_ranking_chart_draws_one_bar_per_district_in_any_language(world: World, client_for: Any) -> None:
     # Russian writes decimals with a comma; an SVG attribute would read "412,3" as two coordinates.
     page = client_for("analyst").get("/").content.decode()
@@ -164,6 +175,9 @@ def test_it_speaks_kazakh_and_english_on_request(world: World, client_for: Any) 
     analyst.post("/i18n/setlang/", {"language": "en", "next": "/"})
     en = analyst.get("/").content.decode()
     assert 'lang="kk"' in kk and 'lang="en"' in en
+    # Kazakh pages write decimals as Kazakhstan does (Django ships no kk formats; ours are in web/formats).
+    share = re.search(r'data-indicator="actualisation" data-value="[0-9.]+">([^<]+)<', kk)
+    assert share is not None and "," in share.group(1) and "." not in share.group(1)
     assert "Residents" in en and "Тұрғындар" in kk and "Residents" not in kk
 
 

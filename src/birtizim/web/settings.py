@@ -112,6 +112,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
 LOCALE_PATHS = [WEB_DIR / "locale"]
+FORMAT_MODULE_PATH = ["birtizim.web.formats"]  # Kazakh number and date formats (Django has none)
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

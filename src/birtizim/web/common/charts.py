@@ -22,7 +22,8 @@ def _n(value: float) -> str:
 
 def share(value: float) -> str:
     """A share as people read it in the active language (Russian: 97,3%); for text, never coordinates."""
-    return f"{number_format(value * 100, 1)}%"
+    # number_format cuts extra decimals off (27.37 -> 27,3): round first so 27.37% reads 27,4%.
+    return f"{number_format(round(value * 100, 1), 1)}%"
 
 
 @dataclass(frozen=True)
