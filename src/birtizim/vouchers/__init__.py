@@ -1,0 +1,19 @@
+"""Vouchers for children's clubs: the domain core, free of any web framework.
+
+One voucher per child, which follows the child from club to club; money is paid only for sessions a
+parent confirmed. The modules:
+
+* ``model``: statuses, attendance mark kinds, priority categories and the small entities;
+* ``rules``: allowed status transitions, the one-live-voucher-per-child invariant, the absence rule;
+* ``payment``: payment arithmetic, in Python for one timesheet and in SQL for whole tables;
+* ``allocation``: the allocation queue, a batch ranking of all applications at once;
+* ``links``: signed one-time parent confirmation links;
+* ``holidays``: public holidays of Kazakhstan;
+* ``schema``: the tables the flags read (and the synthetic generator writes);
+* ``synth`` and ``ghosts``: a synthetic voucher world with injected ghost patterns and their truth;
+* ``flags``: fraud flags as SQL over whole tables, each row with evidence;
+* ``evaluate``: precision and recall of the flags against the injected truth.
+
+Nothing here imports Django: the web app persists these entities in its models and calls these
+functions.
+"""

@@ -1,0 +1,315 @@
+"""Reads of the voucher programme, every one scoped: what is out of scope answers 404.
+
+Pages carry children's first names and masked IINs only; the views audit every list of children.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from birtizim.vouchers import payment
+from birtizim.vouchers.model import ConfirmationOutcome, MarkKind
+from birtizim.vouchers.model import Mark as CoreMark
+from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.registry.selectors import mask
+from birtizim.web.vouchers import access
+from birtizim.web.vouchers.models import (
+    AllocationBatch,
+    Application,
+    Child,
+    Confirmation,
+    ConfirmationLink,
+    Enrolment,
+    Flag,
+    Group,
+    Mark,
+    Provider,
+    Session,
+    Timesheet,
+    Voucher,
+)
+
+
+def next_month(period: dt.date) -> dt.date:
+    return (period.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+# --------------------------------------------------------------------------------------------
+# What a scope sees
+# --------------------------------------------------------------------------------------------
+
+
+def providers_visible(*, scope: Scope) -> QuerySet[Provider]:
+    if scope.is_provider:
+        return Provider.objects.filter(bin=scope.organisation)
+    if not scope.is_staff_of_region:
+        return Provider.objects.none()
+    if scope.districts is None:
+        return Provider.objects.all()
+    return Provider.objects.filter(district__in=sorted(scope.districts))
+
+
+def provider_own(*, scope: Scope) -> Provider:
+    require(scope.is_provider)
+    found = Provider.objects.filter(bin=scope.organisation).first()
+    if found is None:
+        raise Http404("no provider with this organisation's BIN")
+    return found
+
+
+def groups_list(*, scope: Scope) -> QuerySet[Group]:
+    require(scope.is_provider or scope.sees_people)
+    return (
+        Group.objects.filter(provider__in=providers_visible(scope=scope))
+        .select_related("programme", "venue", "provider")
+        .prefetch_related("schedule")
+        .annotate(enrolled=Count("enrolments", filter=Q(enrolments__end_date=None)))
+    )
+
+
+def _check(scope: Scope, provider: Provider) -> None:
+    if not access.sees_provider(scope, provider):
+        raise Http404
+
+
+def group_get(*, scope: Scope, group_id: int) -> Group:
+    group = Group.objects.select_related("programme", "venue", "provider", "staff").filter(pk=group_id).first()
+    if group is None:
+        raise Http404
+    _check(scope, group.provider)
+    return group
+
+
+def session_get(*, scope: Scope, session_id: int) -> Session:
+    session = Session.objects.select_related("group__provider", "group__programme").filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    _check(scope, session.group.provider)
+    return session
+
+
+def timesheet_get(*, scope: Scope, timesheet_id: int) -> Timesheet:
+    sheet = Timesheet.objects.select_related("group__programme", "provider").filter(pk=timesheet_id).first()
+    if sheet is None:
+        raise Http404
+    _check(scope, sheet.provider)
+    return sheet
+
+
+# --------------------------------------------------------------------------------------------
+# Groups, sessions, rosters
+# --------------------------------------------------------------------------------------------
+
+
+def enrolled_on(*, group_id: int, day: dt.date) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(group_id=group_id, start_date__lte=day)
+        .filter(Q(end_date=None) | Q(end_date__gte=day))
+        .select_related("child")
+        .order_by("child__first_name", "child__last_name", "id")
+    )
+
+
+def child_row(child: Any) -> dict[str, Any]:
+    """What pages show of a child: first name, surname initial, masked IIN."""
+    return {
+        "child_id": child.pk,
+        "first_name": child.first_name,
+        "initial": (child.last_name[:1] + ".") if child.last_name else "",
+        "iin_masked": mask(child.iin),
+    }
+
+
+def roster(*, session: Session) -> list[dict[str, Any]]:
+    marks = {m.enrolment_id: m for m in Mark.objects.filter(session=session)}
+    rows = []
+    for e in enrolled_on(group_id=session.group_id, day=session.date):
+        mark = marks.get(e.pk)
+        rows.append(
+            {
+                **child_row(e.child),
+                "enrolment_id": e.pk,
+                "kind": mark.kind if mark else "",
+                "checked_in_at": mark.checked_in_at if mark else None,
+            }
+        )
+    return rows
+
+
+def group_sessions(*, group: Group, limit: int = 60) -> list[dict[str, Any]]:
+    sessions = (
+        Session.objects.filter(group=group)
+        .annotate(
+            marked=Count("marks"),
+            present=Count("marks", filter=Q(marks__kind=MarkKind.PRESENT)),
+        )
+        .order_by("-date", "-starts_at")[:limit]
+    )
+    return [{"session": s, "marked": s.marked, "present": s.present} for s in sessions]
+
+
+# --------------------------------------------------------------------------------------------
+# Payment: the core's arithmetic over the month's marks and the parents' answers
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    sessions: int = 0
+    present: int = 0
+    confirmed_present: int = 0
+    excused: int = 0
+    unexcused: int = 0
+    amount: Decimal = Decimal("0.00")
+    rate: Decimal = Decimal("0.00")
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+
+def timesheet_figures(*, timesheet: Timesheet) -> Figures:
+    """One line per enrolment: ``payment.compute`` with a present mark paid only in a confirmed month."""
+    start, end = timesheet.period, next_month(timesheet.period)
+    rate = timesheet.group.programme.rate_per_session
+    answers: dict[int, set[str]] = defaultdict(set)
+    for enrolment_id, outcome in Confirmation.objects.filter(
+        enrolment__group_id=timesheet.group_id, period=start
+    ).values_list("enrolment_id", "outcome"):
+        answers[enrolment_id].add(outcome)
+    marks: dict[int, list[CoreMark]] = defaultdict(list)
+    month_marks = Mark.objects.filter(
+        session__group_id=timesheet.group_id, session__date__gte=start, session__date__lt=end
+    ).values_list("enrolment_id", "kind")
+    for enrolment_id, kind in month_marks:
+        said = answers.get(enrolment_id, set())
+        ok = ConfirmationOutcome.CONFIRMED in said and ConfirmationOutcome.DISPUTED not in said
+        marks[enrolment_id].append(CoreMark(MarkKind(kind), confirmed=ok))
+    enrolments = {e.pk: e for e in Enrolment.objects.filter(pk__in=list(marks)).select_related("child")}
+    figures = Figures(
+        sessions=Session.objects.filter(group_id=timesheet.group_id, date__gte=start, date__lt=end).count(), rate=rate
+    )
+    for enrolment_id, its_marks in sorted(marks.items(), key=lambda kv: enrolments[kv[0]].child.first_name):
+        paid = payment.compute(its_marks, rate_per_session=rate)
+        said = answers.get(enrolment_id, set())
+        figures.lines.append(
+            {
+                **child_row(enrolments[enrolment_id].child),
+                "enrolment_id": enrolment_id,
+                "payment": paid,
+                "answer": (
+                    ConfirmationOutcome.DISPUTED.value
+                    if ConfirmationOutcome.DISPUTED in said
+                    else ConfirmationOutcome.CONFIRMED.value
+                    if said
+                    else ""
+                ),
+            }
+        )
+        figures.present += paid.present
+        figures.confirmed_present += paid.confirmed_present
+        figures.excused += paid.excused
+        figures.unexcused += paid.unexcused
+        figures.amount += paid.amount
+    return figures
+
+
+def timesheet_links(*, scope: Scope, timesheet: Timesheet) -> list[ConfirmationLink]:
+    """The month's parent links: only the provider hands them out (each opens a child's month)."""
+    if not access.is_provider_of(scope, timesheet.provider):
+        raise Http404
+    return list(
+        ConfirmationLink.objects.filter(enrolment__group_id=timesheet.group_id, period=timesheet.period)
+        .select_related("enrolment__child")
+        .annotate(answers=Count("confirmations"))
+        .order_by("enrolment__child__first_name", "id")
+    )
+
+
+def parent_sessions(*, link: ConfirmationLink) -> list[dict[str, Any]]:
+    """The sessions of the link's month as the parent sees them: date, time, the mark."""
+    start, end = link.period, next_month(link.period)
+    rows = (
+        Mark.objects.filter(enrolment_id=link.enrolment_id, session__date__gte=start, session__date__lt=end)
+        .select_related("session")
+        .order_by("session__date", "session__starts_at")
+    )
+    return [{"date": m.session.date, "starts_at": m.session.starts_at, "kind": m.kind} for m in rows]
+
+
+# --------------------------------------------------------------------------------------------
+# Akimat: verification queue, dashboard, flags, allocation queue
+# --------------------------------------------------------------------------------------------
+
+REVIEW_STATUSES = ("submitted", "parent_confirmed", "verified", "approved")
+
+
+def timesheets_for_review(*, scope: Scope, status: str = "") -> QuerySet[Timesheet]:
+    require(scope.sees_people)
+    found = Timesheet.objects.filter(provider__in=providers_visible(scope=scope)).select_related(
+        "group__programme", "provider"
+    )
+    return found.filter(status=status) if status else found.filter(status__in=REVIEW_STATUSES)
+
+
+def flags_list(*, scope: Scope, code: str = "", status: str = "") -> QuerySet[Flag]:
+    require(access.may_read_cases(scope))
+    found = Flag.objects.all()
+    if scope.districts is not None:
+        found = found.filter(district__in=sorted(scope.districts))
+    if code:
+        found = found.filter(code=code)
+    if status:
+        found = found.filter(status=status)
+    return found
+
+
+def flag_get(*, scope: Scope, flag_id: int) -> Flag:
+    flag = flags_list(scope=scope).filter(pk=flag_id).first()
+    if flag is None:
+        raise Http404
+    return flag
+
+
+def queue_get(*, scope: Scope) -> dict[str, Any]:
+    """Queue figures: counts only, no child, so every akimat role may read them."""
+    require(access.sees_figures(scope))
+    apps = Application.objects.aggregate(
+        total=Count("id"),
+        pending=Count("id", filter=Q(batch=None)),
+        ranked=Count("id", filter=Q(rank__isnull=False)),
+        allocated=Count("id", filter=Q(allocated=True)),
+        duplicates=Count("id", filter=Q(duplicate_of__isnull=False)),
+    )
+    vouchers = dict(Voucher.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {"applications": apps, "vouchers": vouchers, "batches": list(AllocationBatch.objects.all()[:10])}
+
+
+def flag_subject(*, flag: Flag) -> dict[str, Any]:
+    """What the flag points at, for the case worker: the children (masked), groups and providers involved."""
+    children: list[Any] = []
+    groups: list[Group] = []
+    kind, entity = flag.entity_kind, flag.entity_id
+    if kind == "child":
+        children = [c for c in Child.objects.filter(pk=entity)]
+    elif kind == "enrolment":
+        e = Enrolment.objects.select_related("child", "group").filter(pk=entity).first()
+        if e is not None:
+            children, groups = [e.child], [e.group]
+    elif kind in ("group", "group_month"):
+        groups = list(Group.objects.filter(pk=entity))
+    elif kind == "session":
+        groups = list(Group.objects.filter(sessions__pk=entity))
+    elif kind == "timesheet":
+        groups = list(Group.objects.filter(timesheets__pk=entity))
+    elif kind == "parent":
+        children = list(Child.objects.filter(parent_id=entity))
+    return {
+        "children": [child_row(c) for c in children],
+        "groups": groups,
+        "providers": list(Provider.objects.filter(pk__in=flag.provider_ids)),
+    }

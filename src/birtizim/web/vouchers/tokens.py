@@ -1,0 +1,41 @@
+"""The parent links' secret and tokens: the core's ``links`` with a key derived from the site's secret.
+
+The key is HMAC-SHA256(SECRET_KEY, salt): 32 bytes, never stored, and useless for anything else the
+site signs (sessions, CSRF) because of the salt. ``VOUCHER_LINK_SECRET`` in the settings, when set,
+replaces it (rotating it voids every link still out).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.crypto import salted_hmac
+
+from birtizim.vouchers import links
+from birtizim.web.vouchers.models import ConfirmationLink
+
+SALT = "birtizim.web.vouchers.parent-confirmation"
+
+
+def secret() -> bytes:
+    configured = getattr(settings, "VOUCHER_LINK_SECRET", "")
+    if configured:
+        key = configured.encode("utf-8") if isinstance(configured, str) else bytes(configured)
+    else:
+        key = salted_hmac(SALT, "link-key", secret=settings.SECRET_KEY, algorithm="sha256").digest()
+    if len(key) < links.MIN_SECRET_BYTES:
+        raise ValueError(f"the parent link secret must be at least {links.MIN_SECRET_BYTES} bytes")
+    return key
+
+
+def token_for(link: ConfirmationLink) -> str:
+    """The link's token, rebuilt from the stored nonce and times: the same link always prints the same."""
+    return links.issue(
+        secret=secret(),
+        enrolment_id=link.enrolment_id,
+        child_id=link.enrolment.child_id,
+        group_id=link.enrolment.group_id,
+        period=link.period,
+        ttl=link.expires_at - link.sent_at,
+        now=link.sent_at,
+        nonce=link.nonce,
+    )

@@ -1,0 +1,405 @@
+"""Views: check the scope, call one selector or service, render. Partials serve htmx requests.
+
+Lists of children (first names and masked IINs) are written to the audit log on every view or
+export. The parent's page needs no login: the signed one-time token is the permission.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from birtizim.vouchers import links, qr
+from birtizim.vouchers.model import TimesheetStatus
+from birtizim.vouchers.rules import TIMESHEET_TRANSITIONS
+from birtizim.web.accounts.scope import Scope, require, scope_for
+from birtizim.web.audit.models import Access
+from birtizim.web.audit.services import access_record
+from birtizim.web.common import charts
+from birtizim.web.common.http import AuthedRequest
+from birtizim.web.vouchers import access, dashboard, exports, flagging, selectors, services, tokens
+from birtizim.web.vouchers import labels as words
+from birtizim.web.vouchers.forms import (
+    AllocationForm,
+    AttendanceForm,
+    CaseForm,
+    ConfirmForm,
+    SessionForm,
+    TimesheetMoveForm,
+)
+from birtizim.web.vouchers.models import Flag, FlagRun, Provider, Timesheet
+
+
+def _audit(request: AuthedRequest, provider: Provider, what: str, records: int, export: bool = False) -> None:
+    access_record(
+        user=request.user,
+        action=Access.Action.EXPORT if export else Access.Action.VIEW_LIST,
+        run_id=None,
+        district=provider.district,
+        query=f"vouchers: {what}",
+        records=records,
+    )
+
+
+@login_required
+@require_GET
+def home(request: AuthedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if scope.is_provider:
+        return redirect("vouchers:groups")
+    require(access.sees_figures(scope))
+    return redirect("vouchers:dashboard")
+
+
+# --------------------------------------------------------------------------------------------
+# Providers: groups, sessions, attendance, timesheets, parent links
+# --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def groups(request: AuthedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    found = selectors.groups_list(scope=scope)
+    provider = selectors.provider_own(scope=scope) if scope.is_provider else None
+    return render(request, "vouchers/groups.html", {"groups": found, "provider": provider})
+
+
+@login_required
+@require_GET
+def group(request: AuthedRequest, group_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    found = selectors.group_get(scope=scope, group_id=group_id)
+    today = timezone.localdate()
+    enrolled = [
+        selectors.child_row(e.child) | {"start_date": e.start_date}
+        for e in selectors.enrolled_on(group_id=found.pk, day=today)
+    ]
+    _audit(request, found.provider, f"group {found.pk} roster", len(enrolled))
+    context = {
+        "group": found,
+        "enrolled": enrolled,
+        "sessions": selectors.group_sessions(group=found),
+        "timesheets": Timesheet.objects.filter(group=found).order_by("-period", "id"),
+        "session_form": SessionForm(initial={"date": today, "minutes": 90}),
+        "is_provider": access.is_provider_of(scope, found.provider),
+    }
+    return render(request, "vouchers/group.html", context)
+
+
+@login_required
+@require_POST
+def session_create(request: AuthedRequest, group_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    found = selectors.group_get(scope=scope, group_id=group_id)
+    require(access.is_provider_of(scope, found.provider))
+    form = SessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the session's date, start and length."))
+        return redirect("vouchers:group", group_id=found.pk)
+    try:
+        session = services.session_create(scope=scope, group=found, **form.cleaned_data)
+    except services.RuleViolation as exc:
+        messages.error(request, str(exc))
+        return redirect("vouchers:group", group_id=found.pk)
+    return redirect("vouchers:session", session_id=session.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session(request: AuthedRequest, session_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    found = selectors.session_get(scope=scope, session_id=session_id)
+    editable = access.is_provider_of(scope, found.group.provider)
+    rows = selectors.roster(session=found)
+    form = AttendanceForm(request.POST or None, enrolments=[r["enrolment_id"] for r in rows])
+    status = 200
+    if request.method == "POST":
+        require(editable)
+        if form.is_valid():
+            try:
+                saved = services.marks_record(
+                    scope=scope,
+                    user=request.user,
+                    session=found,
+                    kinds=form.kinds(),
+                    checked_in=form.checkins(found.date, timezone.get_current_timezone()),
+                )
+            except services.RuleViolation as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                messages.success(request, _("Attendance saved: %(n)s children.") % {"n": saved})
+                rows = selectors.roster(session=found)
+                form = AttendanceForm(enrolments=[r["enrolment_id"] for r in rows])
+        else:
+            form.add_error(None, _("Mark every child: present, excused or unexcused."))
+            status = 400
+    _audit(request, found.group.provider, f"session {found.pk} attendance", len(rows))
+    sheet = Timesheet.objects.filter(group=found.group, period=found.date.replace(day=1)).order_by("id").first()
+    context = {
+        "session": found,
+        "rows": rows,
+        "form": form,
+        "editable": editable and (sheet is None or sheet.status == TimesheetStatus.DRAFT),
+        "timesheet": sheet,
+    }
+    template = "vouchers/_attendance.html" if request.htmx else "vouchers/session.html"
+    return render(request, template, context, status=status)
+
+
+def _moves(scope: Scope, sheet: Timesheet) -> list[tuple[str, str]]:
+    """The transitions this user may make now, as (code, label)."""
+    allowed = []
+    for target in sorted(TIMESHEET_TRANSITIONS[TimesheetStatus(sheet.status)]):
+        if services.timesheet_may_move(scope, sheet, target):
+            allowed.append((target.value, str(dict(sheet._meta.get_field("status").choices or [])[target.value])))
+    return allowed
+
+
+@login_required
+@require_GET
+def timesheet(request: AuthedRequest, timesheet_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    sheet = selectors.timesheet_get(scope=scope, timesheet_id=timesheet_id)
+    figures = selectors.timesheet_figures(timesheet=sheet)
+    _audit(request, sheet.provider, f"timesheet {sheet.pk}", len(figures.lines))
+    context = {
+        "sheet": sheet,
+        "figures": figures,
+        "moves": _moves(scope, sheet),
+        "events": sheet.events.select_related("by"),
+        "is_provider": access.is_provider_of(scope, sheet.provider),
+        "frozen": sheet.status in (TimesheetStatus.APPROVED, TimesheetStatus.PAID),
+    }
+    return render(request, "vouchers/timesheet.html", context)
+
+
+@login_required
+@require_POST
+def timesheet_move(request: AuthedRequest, timesheet_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    sheet = selectors.timesheet_get(scope=scope, timesheet_id=timesheet_id)
+    form = TimesheetMoveForm(request.POST)
+    require(form.is_valid())
+    try:
+        services.timesheet_transition(
+            scope=scope,
+            user=request.user,
+            timesheet=sheet,
+            target=form.cleaned_data["target"],
+            note=form.cleaned_data["note"],
+        )
+    except services.RuleViolation as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Timesheet moved on."))
+    return redirect("vouchers:timesheet", timesheet_id=sheet.pk)
+
+
+@login_required
+@require_GET
+def timesheet_export(request: AuthedRequest, timesheet_id: int) -> FileResponse:
+    scope = scope_for(request.user)
+    sheet = selectors.timesheet_get(scope=scope, timesheet_id=timesheet_id)
+    path, rows = exports.timesheet_export(timesheet=sheet)
+    _audit(request, sheet.provider, f"timesheet {sheet.pk} export", rows, export=True)
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"timesheet-{sheet.group_id}-{sheet.period:%Y-%m}.xlsx"
+    )
+    path.unlink()  # the open handle keeps the bytes until the response is sent
+    return response
+
+
+@login_required
+@require_GET
+def timesheet_links(request: AuthedRequest, timesheet_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    sheet = selectors.timesheet_get(scope=scope, timesheet_id=timesheet_id)
+    found = selectors.timesheet_links(scope=scope, timesheet=sheet)
+    rows = []
+    for link in found:
+        url = request.build_absolute_uri(f"/vouchers/confirm/{tokens.token_for(link)}/")
+        rows.append(
+            {
+                **selectors.child_row(link.enrolment.child),
+                "url": url,
+                "qr": qr.svg(url),
+                "answered": bool(getattr(link, "answers", 0)),
+                "expires_at": link.expires_at,
+            }
+        )
+    _audit(request, sheet.provider, f"timesheet {sheet.pk} parent links", len(rows))
+    return render(request, "vouchers/links.html", {"sheet": sheet, "rows": rows})
+
+
+# --------------------------------------------------------------------------------------------
+# Parents (no login)
+# --------------------------------------------------------------------------------------------
+
+REFUSALS = {links.ForgedLink: ("forged", 404), links.ExpiredLink: ("expired", 410), links.ReusedLink: ("reused", 409)}
+
+
+def _refuse(request: HttpRequest, exc: links.LinkError) -> HttpResponse:
+    reason, status = next(((r, s) for kind, (r, s) in REFUSALS.items() if isinstance(exc, kind)), ("forged", 404))
+    return render(request, "vouchers/confirm_refused.html", {"reason": reason}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():
+            return render(request, "vouchers/confirm_refused.html", {"reason": "invalid"}, status=400)
+        try:
+            answer = services.confirmation_record(token=token, **form.cleaned_data)
+        except links.LinkError as exc:
+            return _refuse(request, exc)
+        return render(request, "vouchers/confirm_done.html", {"answer": answer})
+    try:
+        _, link = services.link_open(token=token)
+    except links.LinkError as exc:
+        return _refuse(request, exc)
+    context = {
+        "link": link,
+        "child": selectors.child_row(link.enrolment.child),
+        "group": link.enrolment.group,
+        "sessions": selectors.parent_sessions(link=link),
+        "form": ConfirmForm(),
+    }
+    return render(request, "vouchers/confirm.html", context)
+
+
+# --------------------------------------------------------------------------------------------
+# Akimat: dashboard, verification, flags, the allocation queue
+# --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard_view(request: AuthedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    data = dashboard.dashboard_get(scope=scope)
+    chart = charts.bars(
+        [
+            {"name": words.district(d["district"]), "share": d["confirmed_share"], "mine": d["mine"]}
+            for d in data["districts"]
+        ],
+        label="name",
+        value="share",
+    )
+    return render(request, "vouchers/dashboard.html", {**data, "chart": chart})
+
+
+@login_required
+@require_GET
+def timesheets(request: AuthedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    status = request.GET.get("status", "")
+    if status not in selectors.REVIEW_STATUSES and status != "paid":
+        status = ""
+    found = selectors.timesheets_for_review(scope=scope, status=status).order_by("period", "provider__name", "id")
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(request, "vouchers/timesheets.html", {"page": page, "status": status})
+
+
+@login_required
+@require_GET
+def flags(request: AuthedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    code = request.GET.get("code", "")
+    status = request.GET.get("status", "")
+    code = code if code in words.FLAG else ""
+    status = status if status in Flag.Status.values else ""
+    found = selectors.flags_list(scope=scope, code=code, status=status)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "code": code,
+        "status": status,
+        "codes": list(words.FLAG.items()),
+        "statuses": Flag.Status.choices,
+        "may_run": scope.may_run,
+        "last_run": FlagRun.objects.first(),
+    }
+    template = "vouchers/_flags_table.html" if request.htmx else "vouchers/flags.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def flags_run(request: AuthedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope.may_run)
+    record = flagging.flags_run(scope=scope, user=request.user)
+    messages.success(
+        request, _("Flags run: %(found)s found, %(new)s new cases.") % {"found": record.found, "new": record.new}
+    )
+    return redirect("vouchers:flags")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag(request: AuthedRequest, flag_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    found = selectors.flag_get(scope=scope, flag_id=flag_id)
+    form = CaseForm(request.POST or None, initial={"status": found.status})
+    status = 200
+    if request.method == "POST":
+        require(access.may_work_cases(scope, found.district))
+        if form.is_valid():
+            try:
+                services.flag_case_update(scope=scope, user=request.user, flag=found, **form.cleaned_data)
+            except services.RuleViolation as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                return redirect("vouchers:flag", flag_id=found.pk)
+        else:
+            status = 400
+    subject = selectors.flag_subject(flag=found)
+    if subject["children"]:
+        access_record(
+            user=request.user,
+            action=Access.Action.VIEW_LIST,
+            run_id=None,
+            district=found.district,
+            query=f"vouchers: flag {found.pk}",
+            records=len(subject["children"]),
+        )
+    context = {
+        "flag": found,
+        "subject": subject,
+        "form": form,
+        "notes": found.notes.select_related("by"),
+        "may_work": access.may_work_cases(scope, found.district),
+        "next": sorted(services.FLAG_TRANSITIONS[found.status]),
+    }
+    return render(request, "vouchers/flag.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def queue(request: AuthedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    data = selectors.queue_get(scope=scope)
+    form = AllocationForm(request.POST or None)
+    if request.method == "POST":
+        require(scope.may_run)
+        if form.is_valid():
+            batch = services.allocation_run(scope=scope, user=request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                _("Batch %(id)s: %(ranked)s ranked, %(allocated)s vouchers issued.")
+                % {"id": batch.pk, "ranked": batch.ranked, "allocated": batch.allocated},
+            )
+            return redirect("vouchers:queue")
+    return render(request, "vouchers/queue.html", {**data, "form": form, "may_run": scope.may_run})
