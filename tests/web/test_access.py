@@ -102,3 +102,20 @@ def test_it_lets_only_the_administrator_read_the_audit_log(world: World, client_
     assert client_for("admin").get("/audit/").status_code == 200
     for name in ("analyst", "officer", "viewer", "outsider"):
         assert client_for(name).get("/audit/").status_code == 403, name
+
+
+def test_a_club_provider_is_sent_to_the_voucher_pages_and_sees_no_residents(world: World, db: None) -> None:
+    from birtizim.engine.iin import check_digit
+    from birtizim.web.accounts.services import user_create
+
+    prefix = next(p for p in (f"1903400{n:04d}" for n in range(100)) if check_digit(p) is not None)
+    provider = user_create(
+        username="club", password="x" * 12, role="provider", organisation_bin=prefix + str(check_digit(prefix))
+    )
+    client = Client()
+    client.force_login(provider)
+    home = client.get("/")
+    assert home.status_code == 302 and home["Location"].startswith("/vouchers/")
+    for how, url in all_urls(world):
+        if url != "/":
+            assert fetch(client, how, url).status_code in (403, 404), (how, url)
