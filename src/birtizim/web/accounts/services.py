@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from birtizim.engine.iin import check_digit
+from birtizim.engine.bin_number import is_valid_bin
 from birtizim.reference import region as reference_region
 from birtizim.web.accounts.models import Profile, Role
 
@@ -29,11 +29,9 @@ def user_create(
         raise ValueError(f"unknown districts for {region}: {', '.join(unknown)}")
     if role == Role.OFFICER and not districts:
         raise ValueError("a district officer needs at least one district")
-    if role == Role.PROVIDER:
-        # A BIN carries the IIN's check digit; a typo here would attach the account to no organisation.
-        digits = organisation_bin.strip()
-        if not (len(digits) == 12 and digits.isdigit() and check_digit(digits[:11]) == int(digits[11])):
-            raise ValueError(f"a club provider needs their organisation's valid BIN, got {organisation_bin!r}")
+    # A BIN carries the IIN's check digit; a typo here would attach the account to no organisation.
+    if role == Role.PROVIDER and not is_valid_bin(organisation_bin):
+        raise ValueError(f"a club provider needs their organisation's valid BIN, got {organisation_bin!r}")
     user = User.objects.create_user(username=username, password=password)
     Profile.objects.create(
         user=user,

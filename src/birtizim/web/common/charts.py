@@ -16,7 +16,8 @@ LABEL_WIDTH = 180.0
 VALUE_WIDTH = 60.0
 
 
-def _n(value: float) -> str:
+def svg_number(value: float) -> str:
+    """A coordinate for an SVG attribute: always a decimal point, whatever the reader's language."""
     return f"{value:.1f}"
 
 
@@ -59,21 +60,21 @@ def bars(
                 label=str(r[label]),
                 marked=bool(r.get("mine")),
                 text=share(v),
-                y=_n(i * row + 13),
-                bar_y=_n(i * row + 3),
-                width=_n(length),
-                value_x=_n(LABEL_WIDTH + length + 4),
+                y=svg_number(i * row + 13),
+                bar_y=svg_number(i * row + 3),
+                width=svg_number(length),
+                value_x=svg_number(LABEL_WIDTH + length + 4),
             )
         )
     height = len(out) * row
     return {
         "bars": out,
-        "view_width": _n(LABEL_WIDTH + width + VALUE_WIDTH),
-        "view_height": _n(height + 20),
-        "axis_y": _n(height + 16),
-        "bar_height": _n(row - 5),
-        "label_x": _n(LABEL_WIDTH - 5),
-        "bar_x": _n(LABEL_WIDTH),
+        "view_width": svg_number(LABEL_WIDTH + width + VALUE_WIDTH),
+        "view_height": svg_number(height + 20),
+        "axis_y": svg_number(height + 16),
+        "bar_height": svg_number(row - 5),
+        "label_x": svg_number(LABEL_WIDTH - 5),
+        "bar_x": svg_number(LABEL_WIDTH),
         "origin": share(origin),
     }
 
@@ -94,12 +95,14 @@ def line(points: list[tuple[str, float | None]], *, width: float = 420.0, height
     for i, (lab, v) in enumerate(kept):
         x = start + i * step
         y = bottom - (bottom - top) * (v - low) / ((high - low) or 1)
-        dots.append({"x": _n(x), "y": _n(y), "text_y": _n(y - 8), "label": lab, "text": share(v)})
+        dots.append(
+            {"x": svg_number(x), "y": svg_number(y), "text_y": svg_number(y - 8), "label": lab, "text": share(v)}
+        )
     return {
         "dots": dots,
         "points": " ".join(f"{d['x']},{d['y']}" for d in dots),
-        "width": _n(width),
-        "height": _n(height),
-        "label_y": _n(height - 4),
-        "baseline_y": _n(bottom + 6),
+        "width": svg_number(width),
+        "height": svg_number(height),
+        "label_y": svg_number(height - 4),
+        "baseline_y": svg_number(bottom + 6),
     }

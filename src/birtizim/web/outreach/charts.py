@@ -9,20 +9,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
+from birtizim.web.common.charts import share, svg_number
 
 LABEL_WIDTH = 180.0
 VALUE_WIDTH = 130.0
-
-
-def _n(value: float) -> str:
-    return f"{value:.1f}"
-
-
-def percent(value: float) -> str:
-    """A share as people read it in the active language (Russian 27,4%), rounded to 0.1 point:
-    Django's number_format cuts decimals off (27.37 would read 27,3), so the rounding is done here."""
-    return f"{number_format(round(value * 100, 1), 1)}%"
 
 
 @dataclass(frozen=True)
@@ -51,25 +41,25 @@ def intervals(
         out.append(
             Interval(
                 label=label,
-                text=f"{percent(value)} ({percent(low)}–{percent(high)})",
-                y=_n(y),
-                line_y=_n(y - 4),
-                x_low=_n(LABEL_WIDTH + low * scale),
-                x_high=_n(LABEL_WIDTH + high * scale),
-                x_share=_n(LABEL_WIDTH + value * scale),
-                value_x=_n(LABEL_WIDTH + width + 8),
+                text=f"{share(value)} ({share(low)}–{share(high)})",
+                y=svg_number(y),
+                line_y=svg_number(y - 4),
+                x_low=svg_number(LABEL_WIDTH + low * scale),
+                x_high=svg_number(LABEL_WIDTH + high * scale),
+                x_share=svg_number(LABEL_WIDTH + value * scale),
+                value_x=svg_number(LABEL_WIDTH + width + 8),
             )
         )
     height = len(out) * row + 20
-    ticks = [{"x": _n(LABEL_WIDTH + t * scale), "text": percent(t)} for t in (top * k / 4 for k in range(5))]
+    ticks = [{"x": svg_number(LABEL_WIDTH + t * scale), "text": share(t)} for t in (top * k / 4 for k in range(5))]
     return {
         "rows": out,
-        "view_width": _n(LABEL_WIDTH + width + VALUE_WIDTH),
-        "view_height": _n(height),
-        "label_x": _n(LABEL_WIDTH - 6),
-        "axis_y": _n(height - 4),
-        "axis_line_y": _n(height - 16),
-        "axis_x1": _n(LABEL_WIDTH),
-        "axis_x2": _n(LABEL_WIDTH + width),
+        "view_width": svg_number(LABEL_WIDTH + width + VALUE_WIDTH),
+        "view_height": svg_number(height),
+        "label_x": svg_number(LABEL_WIDTH - 6),
+        "axis_y": svg_number(height - 4),
+        "axis_line_y": svg_number(height - 16),
+        "axis_x1": svg_number(LABEL_WIDTH),
+        "axis_x2": svg_number(LABEL_WIDTH + width),
         "ticks": ticks,
     }

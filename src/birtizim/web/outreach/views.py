@@ -20,9 +20,9 @@ from birtizim.outreach.importer import write_events_template, write_questions_te
 from birtizim.outreach.model import check_period
 from birtizim.outreach.rules import DEFAULT_RULE_DATA, RuleError, rules_to_toml
 from birtizim.web.accounts.scope import Scope, require, scope_for
+from birtizim.web.common.charts import share
 from birtizim.web.common.http import AuthedRequest
 from birtizim.web.outreach import charts, exports, labels, selectors, services
-from birtizim.web.outreach.charts import percent
 from birtizim.web.outreach.forms import (
     AnswerForm,
     AssignForm,
@@ -182,7 +182,7 @@ def _numbers(numbers: dict[str, float | None]) -> list[tuple[str, str, str]]:
         if value is None:
             text = "—"
         elif code in labels.SHARES:
-            text = percent(float(value))
+            text = share(float(value))
         elif float(value).is_integer():
             text = number_format(int(value), force_grouping=True)
         else:

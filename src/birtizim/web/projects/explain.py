@@ -48,7 +48,8 @@ def days(n: int) -> str:
 
 
 def percent(value: float, digits: int = 0) -> str:
-    return f"{number_format(value, digits)}%"
+    # number_format cuts extra decimals off; round first (as common.charts.share does).
+    return f"{number_format(round(value, digits), digits)}%"
 
 
 def money(value: float) -> str:

@@ -14,14 +14,11 @@ from typing import Any
 from django.utils.formats import date_format
 
 from birtizim import projects as core
+from birtizim.web.common.charts import svg_number
 from birtizim.web.projects import explain
 
 WIDTH, HEIGHT = 760.0, 300.0
 LEFT, RIGHT, TOP, BOTTOM = 44.0, 16.0, 24.0, 40.0
-
-
-def _n(value: float) -> str:
-    return f"{value:.1f}"
 
 
 def _months(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -55,31 +52,35 @@ def timeline(f: core.Forecast) -> dict[str, Any]:
     def y(percent: float) -> float:
         return TOP + plot_h * (1 - min(max(percent, 0.0), 100.0) / 100)
 
-    planned = " ".join(f"{_n(x(p.date))},{_n(y(p.percent))}" for p in f.planned)
+    planned = " ".join(f"{svg_number(x(p.date))},{svg_number(y(p.percent))}" for p in f.planned)
     # The planned curve stays at 100% after the planned finish, so a late object is seen against it.
-    planned += f" {_n(x(end))},{_n(y(100))}"
+    planned += f" {svg_number(x(end))},{svg_number(y(100))}"
     actual = [
-        {"x": _n(x(p.date)), "y": _n(y(p.percent)), "title": f"{explain.day(p.date)}: {explain.percent(p.percent)}"}
+        {
+            "x": svg_number(x(p.date)),
+            "y": svg_number(y(p.percent)),
+            "title": f"{explain.day(p.date)}: {explain.percent(p.percent)}",
+        }
         for p in f.actual
     ]
     band = ""
     median = ""
     if s.band and e.finished_on is None:
-        upper = [f"{_n(x(b.date))},{_n(y(b.p90))}" for b in s.band]
-        lower = [f"{_n(x(b.date))},{_n(y(b.p10))}" for b in reversed(s.band)]
+        upper = [f"{svg_number(x(b.date))},{svg_number(y(b.p90))}" for b in s.band]
+        lower = [f"{svg_number(x(b.date))},{svg_number(y(b.p10))}" for b in reversed(s.band)]
         band = " ".join(upper + lower)
-        median = " ".join(f"{_n(x(b.date))},{_n(y(b.p50))}" for b in s.band)
-    ticks = [{"x": _n(x(d)), "label": date_format(d, "M y")} for d in _months(start, end)]
-    grid = [{"y": _n(y(v)), "label": f"{v}%"} for v in (0, 25, 50, 75, 100)]
+        median = " ".join(f"{svg_number(x(b.date))},{svg_number(y(b.p50))}" for b in s.band)
+    ticks = [{"x": svg_number(x(d)), "label": date_format(d, "M y")} for d in _months(start, end)]
+    grid = [{"y": svg_number(y(v)), "label": f"{v}%"} for v in (0, 25, 50, 75, 100)]
     return {
-        "width": _n(WIDTH),
-        "height": _n(HEIGHT),
-        "left": _n(LEFT),
-        "right": _n(WIDTH - RIGHT),
-        "top": _n(TOP),
-        "bottom": _n(HEIGHT - BOTTOM),
-        "tick_y": _n(HEIGHT - BOTTOM + 16),
-        "label_y": _n(TOP - 8),
+        "width": svg_number(WIDTH),
+        "height": svg_number(HEIGHT),
+        "left": svg_number(LEFT),
+        "right": svg_number(WIDTH - RIGHT),
+        "top": svg_number(TOP),
+        "bottom": svg_number(HEIGHT - BOTTOM),
+        "tick_y": svg_number(HEIGHT - BOTTOM + 16),
+        "label_y": svg_number(TOP - 8),
         "grid": grid,
         "ticks": ticks,
         "planned": planned,
@@ -87,12 +88,12 @@ def timeline(f: core.Forecast) -> dict[str, Any]:
         "actual_line": " ".join(f"{p['x']},{p['y']}" for p in actual),
         "band": band,
         "median": median,
-        "deadline_x": _n(x(f.project.deadline)),
+        "deadline_x": svg_number(x(f.project.deadline)),
         "deadline": explain.day(f.project.deadline),
-        "data_x": _n(x(e.data_date)),
+        "data_x": svg_number(x(e.data_date)),
         "data_date": explain.day(e.data_date),
-        "p80_x": _n(x(s.p80)),
-        "p80_y": _n(y(100)),
+        "p80_x": svg_number(x(s.p80)),
+        "p80_y": svg_number(y(100)),
         "p80": explain.day(s.p80),
-        "p80_label_y": _n(y(100) + 14),
+        "p80_label_y": svg_number(y(100) + 14),
     }

@@ -15,7 +15,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from birtizim.engine.iin import check_digit
+from birtizim.engine import iin
+from birtizim.engine.bin_number import is_valid_bin
 from birtizim.vouchers.model import (
     AGE_LIMIT,
     AGE_MIN,
@@ -29,18 +30,14 @@ from birtizim.vouchers.model import (
 )
 
 
-def _check_digit_ok(value: str) -> bool:
-    return len(value) == 12 and value.isdigit() and check_digit(value[:11]) == int(value[11])
-
-
 def validate_bin(value: str) -> None:
     """A BIN carries the IIN's check digit: a typo would attach payments to no organisation."""
-    if not _check_digit_ok(value):
+    if not is_valid_bin(value):
         raise ValidationError(_("Not a valid BIN (12 digits with a check digit)."))
 
 
 def validate_iin(value: str) -> None:
-    if not _check_digit_ok(value):
+    if not iin.is_valid(value):
         raise ValidationError(_("Not a valid IIN (12 digits with a check digit)."))
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import template
 
+from birtizim.web.common import charts
 from birtizim.web.outreach import labels
-from birtizim.web.outreach.charts import percent
 
 register = template.Library()
 
@@ -16,4 +16,4 @@ def severity_label(code: str | None) -> str:
 @register.filter
 def share(value: float | None) -> str:
     """A share as a percentage with one decimal, rounded (0.27376 -> 27,4% in Russian)."""
-    return "–" if value is None else percent(float(value))
+    return "–" if value is None else charts.share(float(value))
