@@ -13,6 +13,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -136,7 +137,11 @@ def session(request: AuthedRequest, session_id: int) -> HttpResponse:
                 form.add_error(None, str(exc))
                 status = 400
             else:
-                messages.success(request, _("Attendance saved: %(n)s children.") % {"n": saved})
+                messages.success(
+                    request,
+                    ngettext("Attendance saved for %(n)s child.", "Attendance saved for %(n)s children.", saved)
+                    % {"n": saved},
+                )
                 rows = selectors.roster(session=found)
                 form = AttendanceForm(enrolments=[r["enrolment_id"] for r in rows])
         else:
