@@ -88,3 +88,16 @@ def person_in(world: World, district: str) -> int:
     pid = runstore.value(world.run.folder, "SELECT min(person_id) FROM worklist WHERE district = ?", [district])
     assert pid is not None
     return int(pid)
+
+
+@pytest.fixture
+def in_english(settings: Any) -> Any:
+    """Messages in the source language: tests that check a refusal's words are not tied to a .po file.
+
+    Pages follow LANGUAGE_CODE when the reader chose nothing (the browser's language is ignored).
+    """
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

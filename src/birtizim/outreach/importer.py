@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from birtizim.outreach.model import AppealKind, CitizenQuestion, EventKind, OutreachEvent
+from birtizim.reference import DEFAULT_REGION
 from birtizim.reference import region as reference_region
 
-DEFAULT_REGION = "almaty-2019"
 HEADER_SEARCH_ROWS = 10  # a title, a date line, a blank line... the header is near the top
 
 T = TypeVar("T")

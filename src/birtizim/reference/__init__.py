@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+# The region the web platform and the modules assume when nothing says otherwise (the demo's).
+DEFAULT_REGION = "almaty-2019"
+
 
 @dataclass(frozen=True, slots=True)
 class District:

@@ -131,6 +131,8 @@ WHITENOISE_USE_FINDERS = True  # serve from the apps in development without coll
 # demo pinned, otherwise today (see birtizim.web.projects).
 PROJECTS_AS_OF = os.environ.get("BIRTIZIM_PROJECTS_AS_OF") or None
 
+PROJECTS_MAX_PHOTO_BYTES = int(os.environ.get("BIRTIZIM_PROJECTS_MAX_PHOTO_MB", "10")) * 2**20
+
 MAX_UPLOAD_BYTES = int(os.environ.get("BIRTIZIM_MAX_UPLOAD_MB", "500")) * 2**20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20

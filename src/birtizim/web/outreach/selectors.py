@@ -32,12 +32,11 @@ from django.utils.translation import get_language
 
 from birtizim.outreach import model as core
 from birtizim.outreach.completeness import Completeness, completeness
-from birtizim.outreach.importer import DEFAULT_REGION
 from birtizim.outreach.messages import language_of
 from birtizim.outreach.model import default_due_on
 from birtizim.outreach.rules import DEFAULT_RULES, Rule, RuleError, rules_from_toml
 from birtizim.outreach.survey import SurveySummary, by_district, by_occupation
-from birtizim.reference import District
+from birtizim.reference import DEFAULT_REGION, District
 from birtizim.reference import region as reference_region
 from birtizim.web.accounts.models import Profile, Role
 from birtizim.web.accounts.scope import Scope, require

@@ -1,5 +1,6 @@
-"""Forms: a progress report (one percent field per activity of the baseline in force), a contract
-change, a new baseline version (a formset of activities), a new object, a progress sheet upload."""
+"""Forms: a progress report (one percent field per activity of the baseline in force, photos), photos
+for a report already recorded, a contract change, a new baseline version (a formset of activities),
+a new object and the edit of its facts, a progress sheet upload."""
 
 from __future__ import annotations
 
@@ -10,14 +11,42 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from birtizim import projects as core
 from birtizim.reference import regions
 from birtizim.web.accounts.models import Profile, Role
+from birtizim.web.projects import services
 from birtizim.web.projects.models import Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Any number of files (none when not required); size and type are checked by the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": PHOTO_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = [d for d in (data if isinstance(data, (list, tuple)) else [data]) if d]
+        if not items:
+            super().clean(None, initial)  # "This field is required." when it is
+            return []
+        return [super(PhotosField, self).clean(d, initial) for d in items]
+
+
+def _photo_help(form: forms.Form) -> None:
+    """The size limit in the help text, in the reader's language (settings may change the limit)."""
+    mb = f"{services.max_photo_bytes() / 2**20:g}"
+    form.fields["photos"].help_text = _("JPEG, PNG or WebP, up to %(mb)s MB each.") % {"mb": mb}
 
 
 class ReportForm(forms.Form):
@@ -34,10 +63,11 @@ class ReportForm(forms.Form):
         help_text=_("Leave empty if the report does not say; 0 means nobody was on site."),
     )
     issues = forms.CharField(label=_("Issues"), required=False, max_length=4000, widget=forms.Textarea({"rows": 2}))
-    photos = forms.IntegerField(label=_("Photos taken"), min_value=0, initial=0, required=False)
+    photos = PhotosField(label=_("Photos"), required=False)
 
     def __init__(self, *args: Any, activities: list[tuple[str, str, float]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _photo_help(self)
         self.activities = activities
         for n, (code, name, latest) in enumerate(activities):
             self.fields[f"pct_{n}"] = forms.DecimalField(
@@ -54,6 +84,14 @@ class ReportForm(forms.Form):
 
     def percents(self) -> dict[str, float]:
         return {code: float(self.cleaned_data[f"pct_{n}"]) for n, (code, _n, _l) in enumerate(self.activities)}
+
+
+class PhotosForm(forms.Form):
+    photos = PhotosField(label=_("Photos"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _photo_help(self)
 
 
 class ContractChangeForm(forms.Form):
@@ -154,3 +192,27 @@ class ProjectForm(forms.Form):
     def region_and_district(self) -> tuple[str, str]:
         region, district = str(self.cleaned_data["place"]).split(":", 1)
         return region, district
+
+
+class ProjectEditForm(forms.Form):
+    """The object's facts that are not contract terms; the deadline and amount change by contract changes."""
+
+    name = forms.CharField(label=_("Name"), max_length=255)
+    locality = forms.CharField(label=_("Locality"), max_length=255)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    deadline_reason = forms.CharField(
+        label=_("Why the deadline cannot move"), max_length=2000, widget=forms.Textarea({"rows": 2})
+    )
+    contract_number = forms.CharField(label=_("Contract number"), max_length=64)
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible officer"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("An officer of this object's district, or nobody (then every officer of the district is alerted)."),
+    )
+
+    def __init__(self, *args: Any, choices: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        responsible = self.fields["responsible"]
+        assert isinstance(responsible, forms.ModelChoiceField)
+        responsible.queryset = choices

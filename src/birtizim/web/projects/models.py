@@ -49,6 +49,11 @@ class Project(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last edit of the facts that are not contract terms (name, address, officer, ...): who and when.
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -110,7 +115,7 @@ class Report(models.Model):
     accepted_money = models.DecimalField(max_digits=16, decimal_places=2)  # cumulative, tenge
     workforce = models.PositiveIntegerField(null=True, blank=True)  # None: the report did not say
     issues = models.TextField(blank=True)
-    photos = models.PositiveIntegerField(default=0)
+    photos = models.PositiveIntegerField(default=0)  # the stored photos' count once any is attached
     source = models.CharField(max_length=16, default="form")  # form, sheet (XLSX import) or demo
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
@@ -118,6 +123,27 @@ class Report(models.Model):
     class Meta:
         ordering = ["date", "id"]
         constraints = [models.UniqueConstraint(fields=["project", "date"], name="projects_report_date")]
+
+
+class ReportPhoto(models.Model):
+    """A photo attached to a report, kept byte for byte under DATA_DIR/projects/<object id>/<sha256>.<ext>.
+
+    Served only through the object's scoped view, never from a static URL. The same bytes attached to
+    two reports of one object are one file on disk and two rows.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photo_files")
+    original_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=255)  # relative to settings.DATA_DIR
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=32)  # from the magic bytes, not the name
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["report", "sha256"], name="projects_photo_once")]
 
 
 class ReportLine(models.Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -23,10 +24,10 @@ from birtizim import projects as core
 from birtizim.projects.forecast import DEFAULT_TRIALS
 from birtizim.projects.model import progress_at
 from birtizim.reference import regions
-from birtizim.web.accounts.models import Role
+from birtizim.web.accounts.models import Profile, Role
 from birtizim.web.accounts.scope import Scope, require
 from birtizim.web.projects import convert, explain
-from birtizim.web.projects.models import Alert, Clock, Project, Snapshot
+from birtizim.web.projects.models import Alert, Clock, Project, Report, ReportPhoto, Snapshot
 
 TRIALS = DEFAULT_TRIALS  # the same on snapshots and pages, so both show the same numbers
 SEED = 0  # fixed: the same data gives the same forecast on the portfolio and the object page
@@ -50,6 +51,21 @@ def may_edit(scope: Scope) -> bool:
     return scope.role in (Role.ADMIN, Role.OFFICER)
 
 
+def may_edit_facts(scope: Scope) -> bool:
+    """An object's name, address, officer, deadline reason, contract number: the administrator and analysts."""
+    return scope.role in (Role.ADMIN, Role.ANALYST)
+
+
+def responsible_choices(project: Project) -> QuerySet[User]:
+    """Who may be made the object's responsible officer: the active officers of its district, and
+    whoever is responsible now (kept if the edit does not change it)."""
+    profiles = Profile.objects.filter(role=Role.OFFICER, user__is_active=True)
+    ids = [p.user_id for p in profiles if project.district in (p.districts or [])]
+    if project.responsible_id is not None:
+        ids.append(project.responsible_id)
+    return User.objects.filter(pk__in=ids).order_by("username")
+
+
 def projects_visible(*, scope: Scope) -> QuerySet[Project]:
     require(scope.is_staff_of_region)
     found = Project.objects.all()
@@ -64,6 +80,31 @@ def project_get(*, scope: Scope, project_id: int) -> Project:
     if found is None:
         raise Http404
     return found
+
+
+def report_get(*, scope: Scope, project: Project, report_id: int) -> Report:
+    """One report of an object the caller already got through ``project_get`` (so in scope)."""
+    if not scope.covers(project.district):
+        raise Http404
+    found = project.reports.prefetch_related("photo_files").filter(pk=report_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def photo_get(*, scope: Scope, project_id: int, photo_id: int) -> ReportPhoto:
+    """A report's photo if its object is in the reader's scope (another district's answers 404)."""
+    project = projects_visible(scope=scope).filter(pk=project_id).first()
+    if project is None:
+        raise Http404
+    found = ReportPhoto.objects.filter(pk=photo_id, report__project=project).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def photo_path(photo: ReportPhoto) -> Path:
+    return Path(settings.DATA_DIR) / photo.stored_path
 
 
 def district_name(code: str) -> str:

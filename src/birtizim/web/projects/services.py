@@ -1,5 +1,5 @@
-"""Writes: objects, baselines, contract changes, progress reports (form and XLSX sheet), forecast
-snapshots and the alerts they raise.
+"""Writes: objects (and edits of their facts), baselines, contract changes, progress reports (form
+and XLSX sheet) and their photos, forecast snapshots and the alerts they raise.
 
 Every write that changes what an object's forecast reads ends by refreshing its snapshot, in the
 same transaction: the portfolio never shows a forecast older than the data behind it.
@@ -8,11 +8,15 @@ same transaction: the portfolio never shows a forecast older than the data behin
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -33,12 +37,16 @@ from birtizim.web.projects.models import (
     Project,
     Report,
     ReportLine,
+    ReportPhoto,
     Snapshot,
 )
 
 RAG_ORDER = {core.Rag.RED.value: 0, core.Rag.AMBER.value: 1, core.Rag.GREEN.value: 2}
 MAX_SHEET_BYTES = 5 * 2**20  # a progress sheet is a few hundred rows
 XLSX_MAGIC = b"PK\x03\x04"
+MAX_PHOTO_BYTES = 10 * 2**20  # per photo, unless settings.PROJECTS_MAX_PHOTO_BYTES says otherwise
+MAX_PHOTOS_PER_REPORT = 30
+PHOTO_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 
 
 class ProjectsError(ValueError):
@@ -240,6 +248,66 @@ def _covers(user: User, district: str) -> bool:
     )
 
 
+def officer_of(user: User, district: str) -> bool:
+    """An active district officer working in this district (the edit form's choice of responsible)."""
+    profile = Profile.objects.filter(user=user).first()
+    return (
+        user.is_active
+        and profile is not None
+        and profile.role == Role.OFFICER
+        and district in (profile.districts or [])
+    )
+
+
+@transaction.atomic
+def project_update(
+    *,
+    scope: Scope,
+    user: User | None,
+    project: Project,
+    name: str,
+    locality: str,
+    address: str,
+    deadline_reason: str,
+    contract_number: str,
+    responsible: User | None,
+) -> Project:
+    """The object's facts that are not contract terms; who edited them last and when.
+
+    The deadline and the contract amount change through contract changes only, and the district not
+    at all. Nothing here is read by the forecast, so the snapshot stays as it is. A responsible
+    officer newly chosen must be an officer of the object's district; the one already set may stay.
+    """
+    require(selectors.may_edit_facts(scope))
+    if not scope.covers(project.district):
+        raise Http404
+    values = {
+        "name": name.strip(),
+        "locality": locality.strip(),
+        "address": address.strip(),
+        "deadline_reason": deadline_reason.strip(),
+        "contract_number": contract_number.strip(),
+    }
+    if not all(values[k] for k in ("name", "locality", "deadline_reason", "contract_number")):
+        raise ProjectsError(_("The name, locality, deadline reason and contract number cannot be empty."))
+    new_responsible = responsible.pk if responsible is not None else None
+    newly_chosen = responsible if new_responsible != project.responsible_id else None
+    if newly_chosen is not None and not officer_of(newly_chosen, project.district):
+        raise ProjectsError(_("The responsible officer must be an officer of this object's district."))
+    changed = [k for k, v in values.items() if getattr(project, k) != v]
+    for k in changed:
+        setattr(project, k, values[k])
+    if new_responsible != project.responsible_id:
+        project.responsible = responsible
+        changed.append("responsible")
+    if not changed:
+        return project
+    project.edited_by = user
+    project.edited_at = timezone.now()
+    project.save(update_fields=[*changed, "edited_by", "edited_at"])
+    return project
+
+
 @transaction.atomic
 def baseline_create(
     *,
@@ -330,6 +398,110 @@ def _current_codes(project: Project) -> list[str]:
     return list(latest.activities.values_list("code", flat=True))
 
 
+def max_photo_bytes() -> int:
+    return int(getattr(settings, "PROJECTS_MAX_PHOTO_BYTES", MAX_PHOTO_BYTES))
+
+
+def photo_type(head: bytes) -> str | None:
+    """The image type by the file's first bytes (JPEG, PNG or WebP), whatever the file is called."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+@dataclass(frozen=True)
+class _Photo:
+    file: UploadedFile[bytes]
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _checked_photos(files: Sequence[UploadedFile[bytes]], *, known: Iterable[str] = ()) -> list[_Photo]:
+    """Every photo checked (size, type by content, not attached twice) before anything is stored."""
+    seen = set(known)
+    if len(seen) + len(files) > MAX_PHOTOS_PER_REPORT:
+        raise ProjectsError(_("A report keeps at most %(n)s photos.") % {"n": MAX_PHOTOS_PER_REPORT})
+    limit = max_photo_bytes()
+    too_big = _("%(name)s is larger than %(mb)s MB, the limit for one photo.")
+    out = []
+    for f in files:
+        name = Path(f.name or "photo").name[:255]
+        if (f.size or 0) > limit:
+            raise ProjectsError(too_big % {"name": name, "mb": f"{limit / 2**20:g}"})
+        digest = hashlib.sha256()
+        head = b""
+        size = 0
+        f.seek(0)
+        for chunk in f.chunks():
+            head = head or chunk[:16]
+            digest.update(chunk)
+            size += len(chunk)
+        f.seek(0)
+        if size == 0:
+            raise ProjectsError(_("%(name)s is empty.") % {"name": name})
+        if size > limit:
+            raise ProjectsError(too_big % {"name": name, "mb": f"{limit / 2**20:g}"})
+        kind = photo_type(head)
+        if kind is None:
+            raise ProjectsError(_("%(name)s is not a JPEG, PNG or WebP image inside.") % {"name": name})
+        sha = digest.hexdigest()
+        if sha in seen:
+            raise ProjectsError(_("%(name)s is already attached to this report.") % {"name": name})
+        seen.add(sha)
+        out.append(_Photo(f, name, kind, size, sha))
+    return out
+
+
+def _store_photos(*, report: Report, user: User | None, photos: Sequence[_Photo]) -> list[ReportPhoto]:
+    """Each photo byte for byte as DATA_DIR/projects/<object id>/<sha256>.<ext>; then the report's
+    count becomes the number of photos it has stored."""
+    relative_folder = Path("projects") / str(report.project_id)
+    folder = Path(settings.DATA_DIR) / relative_folder
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for p in photos:
+        relative = relative_folder / f"{p.sha256}{PHOTO_EXTENSIONS[p.content_type]}"
+        final = Path(settings.DATA_DIR) / relative
+        if not final.is_file():  # the same bytes on another report of the object: one file
+            tmp = folder / f".incoming-{p.sha256}-{timezone.now():%Y%m%d%H%M%S%f}"
+            with tmp.open("wb") as out:
+                for chunk in p.file.chunks():
+                    out.write(chunk)
+            tmp.replace(final)
+        rows.append(
+            ReportPhoto.objects.create(
+                report=report,
+                original_name=p.name,
+                stored_path=str(relative),
+                sha256=p.sha256,
+                size=p.size,
+                content_type=p.content_type,
+                uploaded_by=user,
+            )
+        )
+    report.photos = ReportPhoto.objects.filter(report=report).count()  # not a prefetched list
+    report.save(update_fields=["photos"])
+    return rows
+
+
+@transaction.atomic
+def report_photos_add(
+    *, scope: Scope, user: User | None, report: Report, files: Sequence[UploadedFile[bytes]]
+) -> list[ReportPhoto]:
+    """Photos attached to a report already recorded. The forecast reads none of it: no refresh."""
+    _editable(scope, report.project)
+    if not files:
+        raise ProjectsError(_("Choose at least one photo."))
+    known = list(ReportPhoto.objects.filter(report=report).values_list("sha256", flat=True))
+    return _store_photos(report=report, user=user, photos=_checked_photos(files, known=known))
+
+
 def _store_report(
     *,
     project: Project,
@@ -369,8 +541,9 @@ def report_create(
     accepted_money: Decimal,
     workforce: int | None,
     issues: str = "",
-    photos: int = 0,
+    photos: Sequence[UploadedFile[bytes]] = (),
 ) -> Report:
+    """A report from the form, with its photos (each checked before anything is stored)."""
     _editable(scope, project)
     codes = _current_codes(project)
     as_of = selectors.forecast_as_of()
@@ -382,9 +555,10 @@ def report_create(
     if unknown:
         raise ProjectsError(_("Unknown activities: %(codes)s.") % {"codes": ", ".join(unknown)})
     try:
-        core.ProgressReport(date, percents, float(accepted_money), workforce, issues, photos)
+        core.ProgressReport(date, percents, float(accepted_money), workforce, issues, len(photos))
     except ValueError as exc:
         raise ProjectsError(str(exc)) from None
+    checked = _checked_photos(photos)
     report = _store_report(
         project=project,
         user=user,
@@ -393,9 +567,11 @@ def report_create(
         accepted_money=accepted_money,
         workforce=workforce,
         issues=issues,
-        photos=photos,
+        photos=len(checked),
         source="form",
     )
+    if checked:
+        _store_photos(report=report, user=user, photos=checked)
     snapshot_refresh(project=project, as_of=as_of)
     return report
 

@@ -1,8 +1,9 @@
 """Views: check the scope, call one selector or service, render. Partials serve htmx requests.
 
 Reading is for region staff of every role (an officer: their districts' objects; another district's
-object is 404); reports, imports, contract changes, baselines and new objects are for the
-administrator and district officers.
+object is 404); reports and their photos, imports, contract changes, baselines and new objects are
+for the administrator and district officers; editing an object's facts (not its contract terms) is
+for the administrator and analysts. Photos are served by a view in the same scope, never as static files.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
@@ -27,6 +28,8 @@ from birtizim.web.projects.forms import (
     ActivityFormSet,
     BaselineForm,
     ContractChangeForm,
+    PhotosForm,
+    ProjectEditForm,
     ProjectForm,
     ReportForm,
     SheetForm,
@@ -138,13 +141,9 @@ def alerts_read_all(request: AuthedRequest) -> HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 
-def _report_form(project: Project, data: Any = None) -> ReportForm:
-    initial = {
-        "date": selectors.forecast_as_of(),
-        "accepted_money": selectors.latest_money(project),
-        "photos": 0,
-    }
-    return ReportForm(data, activities=selectors.form_activities(project), initial=initial)
+def _report_form(project: Project, data: Any = None, files: Any = None) -> ReportForm:
+    initial = {"date": selectors.forecast_as_of(), "accepted_money": selectors.latest_money(project)}
+    return ReportForm(data, files, activities=selectors.form_activities(project), initial=initial)
 
 
 def _object_context(scope: Scope, project: Project) -> dict[str, Any]:
@@ -163,6 +162,7 @@ def _object_context(scope: Scope, project: Project) -> dict[str, Any]:
         "reports": sorted(project.reports.all(), key=lambda r: r.date, reverse=True),
         "changes": list(project.changes.all()),
         "may_edit": editable,
+        "may_edit_facts": selectors.may_edit_facts(scope),
         "form": _report_form(project) if editable and page.forecast is not None else None,
         "milliseconds": round(page.seconds * 1000),
     }
@@ -183,7 +183,8 @@ def object_detail(request: AuthedRequest, project_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_create(request: AuthedRequest, project_id: int) -> HttpResponse:
     scope, project = _editable(request, project_id)
-    form = _report_form(project, request.POST if request.method == "POST" else None)
+    posted = request.method == "POST"
+    form = _report_form(project, request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -196,7 +197,7 @@ def report_create(request: AuthedRequest, project_id: int) -> HttpResponse:
                 accepted_money=d["accepted_money"],
                 workforce=d.get("workforce"),
                 issues=d.get("issues") or "",
-                photos=d.get("photos") or 0,
+                photos=d.get("photos") or [],
             )
         except services.ProjectsError as exc:
             form.add_error(None, str(exc))
@@ -214,6 +215,43 @@ def report_create(request: AuthedRequest, project_id: int) -> HttpResponse:
         response = render(request, "projects/_report_form.html", {"project": project, "form": form})
         return reswap(retarget(response, "#report-section"), "innerHTML")
     return render(request, "projects/report_form.html", {"project": project, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_photos(request: AuthedRequest, project_id: int, report_id: int) -> HttpResponse:
+    scope, project = _editable(request, project_id)
+    report = selectors.report_get(scope=scope, project=project, report_id=report_id)
+    posted = request.method == "POST"
+    form = PhotosForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        try:
+            added = services.report_photos_add(
+                scope=scope, user=request.user, report=report, files=form.cleaned_data["photos"]
+            )
+        except services.ProjectsError as exc:
+            form.add_error("photos", str(exc))
+        else:
+            n = len(added)
+            messages.success(request, ngettext("%(n)s photo attached.", "%(n)s photos attached.", n) % {"n": n})
+            return redirect("projects:object", project_id=project.pk)
+    context = {"project": project, "report": report, "form": form}
+    return render(request, "projects/report_photos.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def photo(request: AuthedRequest, project_id: int, photo_id: int) -> FileResponse:
+    """A report's photo, to readers of its object only; the stored bytes with the type found in them."""
+    scope = _scope(request)
+    found = selectors.photo_get(scope=scope, project_id=project_id, photo_id=photo_id)
+    path = selectors.photo_path(found)
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type=found.content_type)
+    response["Cache-Control"] = "private, max-age=86400"
+    response["Content-Disposition"] = f'inline; filename="photo-{found.pk}{path.suffix}"'
+    return response
 
 
 @login_required
@@ -373,3 +411,43 @@ def project_create(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Object added. Now enter its schedule."))
             return redirect("projects:baseline_create", project_id=project.pk)
     return render(request, "projects/project_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: AuthedRequest, project_id: int) -> HttpResponse:
+    scope = _scope(request)
+    project = selectors.project_get(scope=scope, project_id=project_id)
+    require(selectors.may_edit_facts(scope))
+    initial = {
+        "name": project.name,
+        "locality": project.locality,
+        "address": project.address,
+        "deadline_reason": project.deadline_reason,
+        "contract_number": project.contract_number,
+        "responsible": project.responsible_id,
+    }
+    posted = request.method == "POST"
+    choices = selectors.responsible_choices(project)
+    form = ProjectEditForm(request.POST if posted else None, initial=initial, choices=choices)
+    if posted and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.project_update(
+                scope=scope,
+                user=request.user,
+                project=project,
+                name=d["name"],
+                locality=d["locality"],
+                address=d.get("address") or "",
+                deadline_reason=d["deadline_reason"],
+                contract_number=d["contract_number"],
+                responsible=d.get("responsible"),
+            )
+        except services.ProjectsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Object saved."))
+            return redirect("projects:object", project_id=project.pk)
+    context = {"project": project, "form": form}
+    return render(request, "projects/project_edit.html", context, status=400 if form.errors else 200)

@@ -43,3 +43,14 @@ def may_work_cases(scope: Scope, district: str) -> bool:
 
 def may_read_cases(scope: Scope) -> bool:
     return scope.sees_people
+
+
+def may_register(scope: Scope, district: str) -> bool:
+    """Register a child, take an application, issue or accept a voucher: administrators, analysts,
+    and the officer of the child's district."""
+    return scope.role in (Role.ADMIN, Role.ANALYST, Role.OFFICER) and scope.covers(district)
+
+
+def may_enrol(scope: Scope, provider: Provider) -> bool:
+    """Enrol a child into a group or end an enrolment: the group's own provider, or the administrator."""
+    return is_provider_of(scope, provider) or scope.role == Role.ADMIN

@@ -7,8 +7,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from birtizim.vouchers.model import TimesheetStatus
-from birtizim.web.vouchers.models import MARK_CHOICES, OUTCOME_CHOICES, TIMESHEET_STATUS_CHOICES, Flag
+from birtizim.engine import iin as iins
+from birtizim.vouchers.model import AGE_LIMIT, AGE_MIN, TimesheetStatus
+from birtizim.web.vouchers.models import (
+    LEAVE_CHOICES,
+    MARK_CHOICES,
+    OUTCOME_CHOICES,
+    PRIORITY_CHOICES,
+    TIMESHEET_STATUS_CHOICES,
+    Child,
+    Flag,
+)
 
 
 class SessionForm(forms.Form):
@@ -70,3 +79,94 @@ class AllocationForm(forms.Form):
 class ConfirmForm(forms.Form):
     outcome = forms.ChoiceField(choices=OUTCOME_CHOICES)
     comment = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _age(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _iin_field() -> forms.CharField:
+    return forms.CharField(label=_("IIN"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+
+
+def _clean_iin(raw: str) -> iins.IIN:
+    """The engine's rules: spaces and quotes a clerk copies along are dropped, then the date and check digit."""
+    cleaned = iins.clean(raw)
+    try:
+        return iins.parse(cleaned.iin or "")
+    except iins.InvalidIIN:
+        raise forms.ValidationError(
+            _("Not a valid IIN: it must be 12 digits with a birth date and a matching check digit."), code="iin"
+        ) from None
+
+
+class ChildForm(forms.Form):
+    """A child for the register; the birth date and sex are read from the IIN, so they cannot disagree."""
+
+    iin = _iin_field()
+    last_name = forms.CharField(label=_("Surname"), max_length=100)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    district = forms.ChoiceField(label=_("District"))
+    priority = forms.ChoiceField(
+        label=_("Priority category"), choices=[("", _("none")), *PRIORITY_CHOICES], required=False
+    )
+    parent_contact = forms.CharField(label=_("Parent's phone or e-mail"), max_length=200)
+
+    def __init__(self, *args: Any, districts: list[tuple[str, str]], today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        field = self.fields["district"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = districts
+
+    def clean_iin(self) -> str:
+        parsed = _clean_iin(self.cleaned_data["iin"])
+        age = _age(parsed.birth_date, self.today)
+        if not AGE_MIN <= age < AGE_LIMIT:
+            raise forms.ValidationError(
+                _("Vouchers are for children aged %(min)s to %(max)s; by the IIN this child is %(age)s.")
+                % {"min": AGE_MIN, "max": AGE_LIMIT - 1, "age": age},
+                code="age",
+            )
+        if Child.objects.filter(iin=parsed.value).exists():
+            raise forms.ValidationError(_("A child with this IIN is already registered."), code="duplicate")
+        self.parsed = parsed
+        return parsed.value
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "iin": data["iin"],
+            "last_name": data["last_name"].strip(),
+            "first_name": data["first_name"].strip(),
+            "birth_date": self.parsed.birth_date,
+            "sex": self.parsed.sex,
+            "district": data["district"],
+            "priority": data["priority"],
+            "parent_contact": data["parent_contact"],
+            "on": self.today,
+        }
+
+
+class VoucherIssueForm(forms.Form):
+    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    nominal_value = forms.DecimalField(
+        label=_("Nominal value per month, tenge"), max_digits=14, decimal_places=2, min_value=Decimal(0)
+    )
+
+
+class EnrolForm(forms.Form):
+    """The child's IIN as the parent gives it with the voucher, and the contract's first day."""
+
+    iin = _iin_field()
+    start_date = forms.DateField(
+        label=_("First day (the contract's date)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_iin(self) -> str:
+        return _clean_iin(self.cleaned_data["iin"]).value
+
+
+class EnrolmentEndForm(forms.Form):
+    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(label=_("Reason for leaving"), choices=LEAVE_CHOICES)

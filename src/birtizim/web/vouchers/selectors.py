@@ -11,15 +11,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+import pyarrow as pa
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from birtizim.vouchers import payment
-from birtizim.vouchers.model import ConfirmationOutcome, MarkKind
+from birtizim.reference import DEFAULT_REGION
+from birtizim.reference import region as reference_region
+from birtizim.vouchers import allocation, payment
+from birtizim.vouchers.model import LIVE_VOUCHER_STATUSES, PRIORITY_ORDER, ConfirmationOutcome, MarkKind
 from birtizim.vouchers.model import Mark as CoreMark
 from birtizim.web.accounts.scope import Scope, require
-from birtizim.web.registry.selectors import mask
-from birtizim.web.vouchers import access
+from birtizim.web.registry.selectors import mask, run_current
+from birtizim.web.vouchers import access, labels, tables
 from birtizim.web.vouchers.models import (
     AllocationBatch,
     Application,
@@ -313,3 +316,138 @@ def flag_subject(*, flag: Flag) -> dict[str, Any]:
         "groups": groups,
         "providers": list(Provider.objects.filter(pk__in=flag.provider_ids)),
     }
+
+
+# --------------------------------------------------------------------------------------------
+# Children, applications, vouchers, enrolments (the register's pages)
+# --------------------------------------------------------------------------------------------
+
+QUEUE_PAGE = 50
+
+
+def district_choices(*, scope: Scope) -> list[tuple[str, str]]:
+    """The current run's region's districts this scope covers, as (code, name in the active language)."""
+    run = run_current()
+    code = (run.region if run is not None and run.region else "") or DEFAULT_REGION
+    return [(d.code, labels.district(d.code)) for d in reference_region(code).districts if scope.covers(d.code)]
+
+
+def children_list(*, scope: Scope, q: str = "") -> QuerySet[Child]:
+    """Registered children of the scope's districts, with their live voucher's status; ``q``: an IIN or a first name."""
+    require(scope.sees_people)
+    found = Child.objects.all()
+    if scope.districts is not None:
+        found = found.filter(district__in=sorted(scope.districts))
+    q = q.strip()
+    if q.isdigit():
+        found = found.filter(iin=q)
+    elif q:
+        found = found.filter(first_name__icontains=q)
+    live = Voucher.objects.filter(child=OuterRef("pk"), status__in=sorted(s.value for s in LIVE_VOUCHER_STATUSES))
+    return found.annotate(voucher_status=Subquery(live.values("status")[:1])).order_by("first_name", "last_name", "id")
+
+
+def child_get(*, scope: Scope, child_id: int) -> Child:
+    require(scope.sees_people)
+    child = Child.objects.select_related("parent").filter(pk=child_id).first()
+    if child is None or not scope.covers(child.district):
+        raise Http404
+    return child
+
+
+def child_file(*, child: Child) -> dict[str, Any]:
+    """The child's applications, vouchers and enrolments, newest first."""
+    return {
+        "applications": list(child.applications.select_related("batch").order_by("-applied_at", "-id")),
+        "vouchers": list(child.vouchers.order_by("-issued_on", "-id")),
+        "enrolments": list(
+            child.enrolments.select_related("group__provider", "group__programme").order_by("-start_date", "-id")
+        ),
+    }
+
+
+def voucher_get(*, scope: Scope, voucher_id: int) -> Voucher:
+    require(scope.sees_people)
+    voucher = Voucher.objects.select_related("child").filter(pk=voucher_id).first()
+    if voucher is None or not scope.covers(voucher.child.district):
+        raise Http404
+    return voucher
+
+
+def voucher_for_enrolment(*, iin: str) -> Voucher | None:
+    """The live voucher of the child with this IIN (the parent brings it to the club); None if there is none.
+
+    A provider sees no register: the IIN the parent gives is the only way in, and a wrong one finds nothing.
+    """
+    return (
+        Voucher.objects.select_related("child")
+        .filter(child__iin=iin, status__in=sorted(s.value for s in LIVE_VOUCHER_STATUSES))
+        .first()
+    )
+
+
+def enrolment_get(*, scope: Scope, enrolment_id: int) -> Enrolment:
+    found = (
+        Enrolment.objects.select_related("child", "group__provider", "group__programme").filter(pk=enrolment_id).first()
+    )
+    if found is None:
+        raise Http404
+    _check(scope, found.group.provider)
+    return found
+
+
+def batch_choices() -> list[AllocationBatch]:
+    return list(AllocationBatch.objects.all()[:20])
+
+
+def applications_list(*, scope: Scope, batch: AllocationBatch | None) -> QuerySet[Application]:
+    """The applications of one batch in rank order (duplicates last), or those waiting for the next (None)."""
+    require(scope.sees_people)
+    found = Application.objects.select_related("child", "batch")
+    if scope.districts is not None:
+        found = found.filter(child__district__in=sorted(scope.districts))
+    if batch is None:
+        return found.filter(batch=None).order_by("applied_at", "id")
+    return found.filter(batch=batch).order_by(F("rank").asc(nulls_last=True), "applied_at", "id")
+
+
+def application_rows(*, applications: list[Application], batch: AllocationBatch | None) -> list[dict[str, Any]]:
+    """Each application with the queue's keys from the core's ``allocation.rank``: tier, day bucket, lottery.
+
+    The keys of a row depend on its own child, time and categories and the batch's salt only, so the
+    core computes them for the rows shown; the rank is the one stored when the batch ran.
+    """
+    keys: dict[int, dict[str, Any]] = {}
+    if applications:
+        table = pa.table(
+            {
+                "application_id": pa.array([a.pk for a in applications], pa.int64()),
+                "child_id": pa.array([a.child_id for a in applications], pa.int64()),
+                "applied_at": tables.local([a.applied_at for a in applications]),
+                "priorities": pa.array([a.priorities or [] for a in applications], pa.list_(pa.string())),
+            }
+        )
+        hours = batch.time_bucket_hours if batch is not None else 24
+        salt = batch.salt if batch is not None else "-"  # no batch yet: no lottery to show
+        for row in allocation.rank(table, salt=salt, time_bucket=dt.timedelta(hours=hours)).to_pylist():
+            keys[row["application_id"]] = row
+    last_tier = len(PRIORITY_ORDER)
+    rows = []
+    for a in applications:
+        key = keys.get(a.pk, {})
+        tier = key.get("tier", last_tier)
+        rows.append(
+            {
+                **child_row(a.child),
+                "application_id": a.pk,
+                "applied_at": a.applied_at,
+                "tier": tier,
+                "category": PRIORITY_ORDER[tier].value if tier < last_tier else "",
+                "bucket": key.get("bucket"),
+                "lottery": key.get("lottery", "") if batch is not None else "",
+                "rank": a.rank,
+                "allocated": a.allocated,
+                "duplicate_of": a.duplicate_of_id,
+            }
+        )
+    return rows

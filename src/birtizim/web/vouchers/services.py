@@ -19,11 +19,13 @@ import pyarrow as pa
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from birtizim.vouchers import allocation, links, rules
 from birtizim.vouchers import model as core
+from birtizim.vouchers.flags import Thresholds
 from birtizim.vouchers.model import LIVE_VOUCHER_STATUSES, MarkKind, TimesheetStatus, VoucherStatus
 from birtizim.web.accounts.scope import Scope, require
 from birtizim.web.vouchers import access, selectors, tables, tokens
@@ -53,6 +55,7 @@ RuleViolation = rules.RuleViolation
 MARK_KINDS = frozenset(k.value for k in MarkKind)
 OUTCOMES = frozenset(o.value for o in core.ConfirmationOutcome)
 PRIORITIES = frozenset(p.value for p in core.Priority)
+MAX_CLUBS = Thresholds().max_clubs  # groups a child may attend at once; more is the too_many_clubs flag
 
 
 def _age(birth: dt.date, on: dt.date) -> int:
@@ -73,10 +76,14 @@ def child_register(
     district: str,
     sex: str = "",
     parent: Parent | None = None,
+    parent_contact: str = "",
     priority: str = "",
     on: dt.date | None = None,
 ) -> Child:
-    """A child in the voucher register: a valid IIN, aged 4-17 on ``on`` (today by default)."""
+    """A child in the voucher register: a valid IIN, aged 4-17 on ``on`` (today by default).
+
+    ``parent_contact`` (a phone or e-mail) records a new parent when ``parent`` is not given.
+    """
     try:
         validate_iin(iin)
     except ValidationError:
@@ -86,6 +93,10 @@ def child_register(
         raise RuleViolation(f"a voucher is for children aged {core.AGE_MIN}-{core.AGE_LIMIT - 1}, not {age}")
     if priority and priority not in PRIORITIES:
         raise RuleViolation(f"unknown priority category {priority!r}")
+    if Child.objects.filter(iin=iin).exists():
+        raise RuleViolation("a child with this IIN is already registered")
+    if parent is None and parent_contact.strip():
+        parent = Parent.objects.create(contact=parent_contact.strip())
     return Child.objects.create(
         iin=iin,
         last_name=last_name,
@@ -101,6 +112,24 @@ def child_register(
 def application_create(*, child: Child, applied_at: dt.datetime, priorities: list[str] | None = None) -> Application:
     chosen = priorities if priorities is not None else ([child.priority] if child.priority else [])
     return Application.objects.create(child=child, applied_at=applied_at, priorities=chosen)
+
+
+@transaction.atomic
+def application_take(*, scope: Scope, child: Child, applied_at: dt.datetime | None = None) -> Application:
+    """Put the child in the queue for the next batch with their priority category.
+
+    Refused while the child holds a live voucher or already waits for the next batch: a second
+    application would only be ranked as a duplicate.
+    """
+    if not scope.sees_people or not scope.covers(child.district):
+        raise Http404
+    require(access.may_register(scope, child.district))
+    Child.objects.select_for_update().filter(pk=child.pk).first()  # two clerks at once: one application
+    if Voucher.objects.filter(child=child, status__in=LIVE).exists():
+        raise RuleViolation("the child already holds a live voucher")
+    if Application.objects.filter(child=child, batch=None).exists():
+        raise RuleViolation("the child's application already waits for the next batch")
+    return application_create(child=child, applied_at=applied_at or timezone.now())
 
 
 @transaction.atomic
@@ -221,9 +250,14 @@ def voucher_issue(*, child: Child, valid_until: dt.date, nominal_value: Decimal,
 
 @transaction.atomic
 def enrolment_create(*, scope: Scope, voucher: Voucher, group: Group, start_date: dt.date) -> Enrolment:
-    """Enrol the voucher's child: the voucher follows the child; an accepted one becomes active."""
-    if not (access.is_provider_of(scope, group.provider) or scope.role == "admin"):
+    """Enrol the voucher's child: the voucher follows the child; an accepted one becomes active.
+
+    Refused outside the programme's age range, into a full group, into a group the child is already
+    in, or beyond ``MAX_CLUBS`` groups at once (the too_many_clubs flag's limit).
+    """
+    if not access.may_enrol(scope, group.provider):
         raise Http404
+    Group.objects.select_for_update().filter(pk=group.pk).first()  # the capacity check holds until commit
     child = voucher.child
     age = _age(child.birth_date, start_date)
     programme = group.programme
@@ -232,10 +266,45 @@ def enrolment_create(*, scope: Scope, voucher: Voucher, group: Group, start_date
     open_now = Enrolment.objects.filter(group=group, end_date=None).count()
     if open_now >= group.capacity:
         raise RuleViolation(f"the group is full ({group.capacity} children)")
+    current = set(
+        Enrolment.objects.filter(child=child)
+        .filter(Q(end_date=None) | Q(end_date__gte=start_date))
+        .values_list("group_id", flat=True)
+    )
+    if group.pk in current:
+        raise RuleViolation("the child is already enrolled in this group")
+    if len(current) >= MAX_CLUBS:
+        raise RuleViolation(f"the child already attends {len(current)} groups; at most {MAX_CLUBS} at once")
     active, _ = rules.enrol(_core_voucher(voucher), enrolment_id=0, group_id=group.pk, start_date=start_date)
     if active.status.value != voucher.status:
         voucher_change(voucher=voucher, target=active.status.value)
     return Enrolment.objects.create(child=child, voucher=voucher, group=group, start_date=start_date)
+
+
+LEAVE_REASONS = frozenset(r.value for r in core.LeaveReason)
+
+
+def enrolment_end(*, scope: Scope, enrolment: Enrolment, end_date: dt.date, reason: str) -> Enrolment:
+    """End an open enrolment on ``end_date`` (inclusive) with a reason for leaving.
+
+    Refused before the start or before a session already marked for the child (the marks would
+    fall outside the enrolment); the conditional update refuses a second clerk ending it too.
+    """
+    if not access.may_enrol(scope, enrolment.group.provider):
+        raise Http404
+    if reason not in LEAVE_REASONS:
+        raise RuleViolation(f"unknown reason for leaving {reason!r}")
+    if enrolment.end_date is not None:
+        raise RuleViolation(f"the enrolment already ended on {enrolment.end_date}")
+    if end_date < enrolment.start_date:
+        raise RuleViolation(f"the enrolment started on {enrolment.start_date}, it cannot end before")
+    last = Mark.objects.filter(enrolment=enrolment, session__date__gt=end_date).order_by("-session__date").first()
+    if last is not None:
+        raise RuleViolation(f"the child has a mark on {last.session.date}, after {end_date}")
+    if not Enrolment.objects.filter(pk=enrolment.pk, end_date=None).update(end_date=end_date, leave_reason=reason):
+        raise RuleViolation("the enrolment changed meanwhile; reload and try again")
+    enrolment.end_date, enrolment.leave_reason = end_date, reason
+    return enrolment
 
 
 # --------------------------------------------------------------------------------------------
@@ -523,3 +592,27 @@ def flag_case_update(*, scope: Scope, user: User, flag: Flag, status: str, note:
     CaseNote.objects.create(flag=flag, by=user, status_from=current, status_to=status, text=note.strip())
     flag.status, flag.updated_by, flag.updated_at = status, user, now
     return flag
+
+
+# --------------------------------------------------------------------------------------------
+# The same writes for the pages: the actor's scope first
+# --------------------------------------------------------------------------------------------
+
+
+def voucher_grant(
+    *, scope: Scope, child: Child, valid_until: dt.date, nominal_value: Decimal, on: dt.date | None = None
+) -> Voucher:
+    """``voucher_issue`` by a clerk of the child's district (or the region)."""
+    if not scope.sees_people or not scope.covers(child.district):
+        raise Http404
+    require(access.may_register(scope, child.district))
+    return voucher_issue(child=child, valid_until=valid_until, nominal_value=nominal_value, on=on)
+
+
+def voucher_accept(*, scope: Scope, voucher: Voucher) -> Voucher:
+    """The parent accepted the voucher (recorded by the district's clerk): issued -> accepted."""
+    district = voucher.child.district
+    if not scope.sees_people or not scope.covers(district):
+        raise Http404
+    require(access.may_register(scope, district))
+    return voucher_change(voucher=voucher, target=VoucherStatus.ACCEPTED.value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,11 +31,15 @@ from birtizim.web.vouchers.forms import (
     AllocationForm,
     AttendanceForm,
     CaseForm,
+    ChildForm,
     ConfirmForm,
+    EnrolForm,
+    EnrolmentEndForm,
     SessionForm,
     TimesheetMoveForm,
+    VoucherIssueForm,
 )
-from birtizim.web.vouchers.models import Flag, FlagRun, Provider, Timesheet
+from birtizim.web.vouchers.models import AllocationBatch, Flag, FlagRun, Provider, Timesheet
 
 
 def _audit(request: AuthedRequest, provider: Provider, what: str, records: int, export: bool = False) -> None:
@@ -80,7 +84,7 @@ def group(request: AuthedRequest, group_id: int) -> HttpResponse:
     found = selectors.group_get(scope=scope, group_id=group_id)
     today = timezone.localdate()
     enrolled = [
-        selectors.child_row(e.child) | {"start_date": e.start_date}
+        selectors.child_row(e.child) | {"start_date": e.start_date, "enrolment_id": e.pk}
         for e in selectors.enrolled_on(group_id=found.pk, day=today)
     ]
     _audit(request, found.provider, f"group {found.pk} roster", len(enrolled))
@@ -91,6 +95,7 @@ def group(request: AuthedRequest, group_id: int) -> HttpResponse:
         "timesheets": Timesheet.objects.filter(group=found).order_by("-period", "id"),
         "session_form": SessionForm(initial={"date": today, "minutes": 90}),
         "is_provider": access.is_provider_of(scope, found.provider),
+        "may_enrol": access.may_enrol(scope, found.provider),
     }
     return render(request, "vouchers/group.html", context)
 
@@ -408,3 +413,198 @@ def queue(request: AuthedRequest) -> HttpResponse:
             )
             return redirect("vouchers:queue")
     return render(request, "vouchers/queue.html", {**data, "form": form, "may_run": scope.may_run})
+
+
+# --------------------------------------------------------------------------------------------
+# The register: children, applications, vouchers, enrolments
+# --------------------------------------------------------------------------------------------
+
+
+def _audit_children(request: AuthedRequest, scope: Scope, what: str, records: int, district: str = "") -> None:
+    access_record(
+        user=request.user,
+        action=Access.Action.VIEW_LIST,
+        run_id=None,
+        district=district or ",".join(scope.district_list() or []),
+        query=f"vouchers: {what}",
+        records=records,
+    )
+
+
+@login_required
+@require_GET
+def children(request: AuthedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    q = request.GET.get("q", "")[:100]
+    page = Paginator(selectors.children_list(scope=scope, q=q), 50).get_page(request.GET.get("page"))
+    rows = [
+        selectors.child_row(c) | {"district": c.district, "voucher_status": getattr(c, "voucher_status", None)}
+        for c in page
+    ]
+    _audit_children(request, scope, f"children q={q!r}", len(rows))
+    context = {"page": page, "rows": rows, "q": q, "may_register": bool(selectors.district_choices(scope=scope))}
+    template = "vouchers/_children_table.html" if request.htmx else "vouchers/children.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_register(request: AuthedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    districts = [d for d in selectors.district_choices(scope=scope) if access.may_register(scope, d[0])]
+    require(bool(districts))
+    form = ChildForm(request.POST or None, districts=districts, today=timezone.localdate())
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                child = services.child_register(**form.service_kwargs())
+            except services.RuleViolation as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Child registered."))
+                return redirect("vouchers:child", child_id=child.pk)
+        status = 400
+    return render(request, "vouchers/child_register.html", {"form": form}, status=status)
+
+
+def _child_page(request: AuthedRequest, scope: Scope, child_id: int, **extra: object) -> HttpResponse:
+    found = selectors.child_get(scope=scope, child_id=child_id)
+    _audit_children(request, scope, f"child {found.pk}", 1, district=found.district)
+    context = {
+        "child": found,
+        "row": selectors.child_row(found),
+        **selectors.child_file(child=found),
+        "may_register": access.may_register(scope, found.district),
+        "voucher_form": VoucherIssueForm(),
+        **extra,
+    }
+    status = 400 if extra else 200
+    return render(request, "vouchers/child.html", context, status=status)
+
+
+@login_required
+@require_GET
+def child(request: AuthedRequest, child_id: int) -> HttpResponse:
+    return _child_page(request, scope_for(request.user), child_id)
+
+
+@login_required
+@require_POST
+def application_take(request: AuthedRequest, child_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    found = selectors.child_get(scope=scope, child_id=child_id)
+    try:
+        services.application_take(scope=scope, child=found)
+    except services.RuleViolation as exc:
+        return _child_page(request, scope, found.pk, error=str(exc))
+    messages.success(request, _("Application taken: the child waits for the next batch."))
+    return redirect("vouchers:child", child_id=found.pk)
+
+
+@login_required
+@require_POST
+def voucher_issue(request: AuthedRequest, child_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    found = selectors.child_get(scope=scope, child_id=child_id)
+    require(access.may_register(scope, found.district))
+    form = VoucherIssueForm(request.POST)
+    if not form.is_valid():
+        return _child_page(request, scope, found.pk, voucher_form=form)
+    try:
+        services.voucher_grant(scope=scope, child=found, **form.cleaned_data)
+    except services.RuleViolation as exc:
+        return _child_page(request, scope, found.pk, error=str(exc))
+    messages.success(request, _("Voucher issued."))
+    return redirect("vouchers:child", child_id=found.pk)
+
+
+@login_required
+@require_POST
+def voucher_accept(request: AuthedRequest, voucher_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    found = selectors.voucher_get(scope=scope, voucher_id=voucher_id)
+    try:
+        services.voucher_accept(scope=scope, voucher=found)
+    except services.RuleViolation as exc:
+        return _child_page(request, scope, found.child_id, error=str(exc))
+    messages.success(request, _("Voucher accepted: the child can be enrolled in a club."))
+    return redirect("vouchers:child", child_id=found.child_id)
+
+
+@login_required
+@require_GET
+def applications(request: AuthedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    batches = selectors.batch_choices()
+    wanted = request.GET.get("batch", "")
+    batch: AllocationBatch | None
+    if wanted == "pending":
+        batch = None
+    elif wanted.isdigit():
+        batch = next((b for b in batches if b.pk == int(wanted)), None)
+        if batch is None:
+            batch = AllocationBatch.objects.filter(pk=int(wanted)).first()
+        if batch is None:
+            raise Http404
+    else:
+        batch = batches[0] if batches else None
+    found = selectors.applications_list(scope=scope, batch=batch)
+    page = Paginator(found, selectors.QUEUE_PAGE).get_page(request.GET.get("page"))
+    rows = selectors.application_rows(applications=list(page), batch=batch)
+    _audit_children(request, scope, f"applications batch={batch.pk if batch else 'pending'}", len(rows))
+    context = {"page": page, "rows": rows, "batch": batch, "batches": batches}
+    template = "vouchers/_applications_table.html" if request.htmx else "vouchers/applications.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request: AuthedRequest, group_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    found = selectors.group_get(scope=scope, group_id=group_id)
+    require(access.may_enrol(scope, found.provider))
+    form = EnrolForm(request.POST or None, initial={"start_date": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            voucher = selectors.voucher_for_enrolment(iin=form.cleaned_data["iin"])
+            if voucher is None:
+                form.add_error("iin", _("No child with a live voucher has this IIN."))
+            else:
+                try:
+                    services.enrolment_create(
+                        scope=scope, voucher=voucher, group=found, start_date=form.cleaned_data["start_date"]
+                    )
+                except services.RuleViolation as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(request, _("Child enrolled."))
+                    return redirect("vouchers:group", group_id=found.pk)
+    context = {"group": found, "form": form, "enrolled": found.enrolments.filter(end_date=None).count()}
+    template = "vouchers/_enrol_form.html" if request.htmx else "vouchers/enrol.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_end(request: AuthedRequest, enrolment_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    found = selectors.enrolment_get(scope=scope, enrolment_id=enrolment_id)
+    require(access.may_enrol(scope, found.group.provider))
+    form = EnrolmentEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.enrolment_end(scope=scope, enrolment=found, **form.cleaned_data)
+            except services.RuleViolation as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Enrolment ended."))
+                return redirect("vouchers:group", group_id=found.group_id)
+    _audit(request, found.group.provider, f"enrolment {found.pk}", 1)
+    context = {"enrolment": found, "row": selectors.child_row(found.child), "form": form}
+    return render(request, "vouchers/enrolment_end.html", context, status=status)

@@ -6,11 +6,12 @@ from django import template
 from django.utils.formats import number_format
 
 from birtizim.web.vouchers import labels
-from birtizim.web.vouchers.models import TIMESHEET_STATUS_CHOICES, VOUCHER_STATUS_CHOICES, Flag
+from birtizim.web.vouchers.models import PRIORITY_CHOICES, TIMESHEET_STATUS_CHOICES, VOUCHER_STATUS_CHOICES, Flag
 
 _TIMESHEET_STATUS = dict(TIMESHEET_STATUS_CHOICES)
 _VOUCHER_STATUS = dict(VOUCHER_STATUS_CHOICES)
 _CASE_STATUS = dict(Flag.Status.choices)
+_PRIORITY = dict(PRIORITY_CHOICES)
 
 register = template.Library()
 
@@ -51,3 +52,8 @@ def case_status(code: str) -> str:
 @register.filter
 def district_name(code: str) -> str:
     return labels.district(code)
+
+
+@register.filter
+def priority_label(code: str) -> str:
+    return str(_PRIORITY.get(code, code))
