@@ -17,7 +17,7 @@ from django.db import transaction
 from birtizim.projects.demo import DemoObject, demo_portfolio
 from birtizim.web.accounts.models import Profile, Role
 from birtizim.web.projects import services
-from birtizim.web.projects.models import Activity, Baseline, ContractChange, Project, Report, ReportLine
+from birtizim.web.projects.models import ContractChange, Project, Report, ReportLine
 
 DEMO_NOTE = "demo portfolio: forecasts as of the date its synthetic reports end"
 
@@ -70,20 +70,7 @@ def _store(o: DemoObject) -> int:
         for c in p.contract_changes
     )
     for b in o.baselines:
-        baseline = Baseline.objects.create(project=project, version=b.version, made_on=b.made_on, reason=b.reason)
-        Activity.objects.bulk_create(
-            Activity(
-                baseline=baseline,
-                position=n,
-                code=a.code,
-                name=a.name,
-                planned_start=a.planned_start,
-                planned_finish=a.planned_finish,
-                weight=services.money(a.weight),
-                depends_on=list(a.depends_on),
-            )
-            for n, a in enumerate(b.activities)
-        )
+        services.baseline_store(project=project, baseline=b)
     reports = Report.objects.bulk_create(
         Report(
             project=project,

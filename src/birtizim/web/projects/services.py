@@ -328,12 +328,19 @@ def baseline_create(
         checked = core.Baseline(version, made_on, reason.strip(), tuple(activities))
     except ValueError as exc:
         raise ProjectsError(_("The schedule is not consistent: %(reason)s.") % {"reason": exc}) from None
-    baseline = Baseline.objects.create(
-        project=project, version=version, made_on=made_on, reason=checked.reason, created_by=user
+    baseline = baseline_store(project=project, baseline=checked, user=user)
+    snapshot_refresh(project=project)
+    return baseline
+
+
+def baseline_store(*, project: Project, baseline: core.Baseline, user: User | None = None) -> Baseline:
+    """Persist a checked core baseline and its activities in their order (the demo loads through this too)."""
+    stored = Baseline.objects.create(
+        project=project, version=baseline.version, made_on=baseline.made_on, reason=baseline.reason, created_by=user
     )
     Activity.objects.bulk_create(
         Activity(
-            baseline=baseline,
+            baseline=stored,
             position=n,
             code=a.code,
             name=a.name,
@@ -342,10 +349,9 @@ def baseline_create(
             weight=money(a.weight),
             depends_on=list(a.depends_on),
         )
-        for n, a in enumerate(checked.activities)
+        for n, a in enumerate(baseline.activities)
     )
-    snapshot_refresh(project=project)
-    return baseline
+    return stored
 
 
 @transaction.atomic
