@@ -180,3 +180,19 @@ def test_a_club_provider_is_bound_to_a_valid_organisation_bin(db: None) -> None:
     scope = scope_for(user)
     assert scope.is_provider and scope.organisation == valid
     assert not scope.sees_people and not scope.is_staff_of_region and scope.districts == frozenset()
+
+
+def test_the_figures_workbook_of_a_run_without_figures_has_its_headers_and_no_rows(db: None) -> None:
+    import zipfile
+
+    from birtizim.web.registry import exports
+
+    path = exports.figures_export(scope=ANALYST, run=Run(summary={}))
+    try:
+        sheets = zipfile.ZipFile(path)
+        districts = sheets.read("xl/worksheets/sheet1.xml").decode()
+        sources = sheets.read("xl/worksheets/sheet2.xml").decode()
+    finally:
+        path.unlink()
+    assert districts.count("<row>") == 1 and ">Район<" in districts
+    assert sources.count("<row>") == 1 and ">Источник<" in sources

@@ -14,6 +14,7 @@ inline string. Inline strings are never evaluated, so a name beginning with ``=`
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -34,6 +35,14 @@ class Sheet:
     title: str
     query: str  # any SELECT; its column names become the header row
     percent: tuple[str, ...] = ()  # columns holding shares (0-1) to show as percentages, whatever their name
+
+
+def headed(columns: Iterable[tuple[str, str]]) -> str:
+    """A SELECT list giving each SQL expression its header: ``expr AS "Header"``, quotes doubled.
+
+    Headers are words in the reader's language (any text): the writer takes them from column names.
+    """
+    return ", ".join(f'{sql} AS "{header.replace(chr(34), chr(34) * 2)}"' for sql, header in columns)
 
 
 def _col_letter(index: int) -> str:

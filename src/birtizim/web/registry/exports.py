@@ -53,39 +53,32 @@ def figures_export(*, scope: Scope, run: Run) -> Path:
     con = duckdb.connect()
     path = Path(tempfile.mkstemp(prefix="figures-", suffix=".xlsx")[1])
     try:
-        con.register(
-            "d", pa.Table.from_pylist(districts) if districts else pa.table({"rank": pa.array([], pa.int64())})
-        )
+        # One column per key, present or not: an empty run still gives the headed, empty sheets.
+        con.register("d", pa.table({col: [row.get(col) for row in districts] for col, _title in district_columns}))
         con.register(
             "s",
-            pa.Table.from_pylist([{**row, "source": labels.source(row["source"])} for row in sources])
-            if sources
-            else pa.table({"source": pa.array([], pa.string())}),
-        )
-        select_d = ", ".join(
-            f'{col} AS "{_quote(title)}"' for col, title in district_columns if not districts or col in districts[0]
-        )
-        select_s = ", ".join(
-            [f'source AS "{_quote(_("Source"))}"']
-            + [f'{col} AS "{_quote(title)}"' for col, title in source_columns if not sources or col in sources[0]]
+            pa.table(
+                {
+                    "source": [labels.source(row.get("source")) for row in sources],
+                    **{col: [row.get(col) for row in sources] for col, _title in source_columns},
+                }
+            ),
         )
         xlsx.write(
             con,
             path,
             [
                 xlsx.Sheet(
-                    _("Districts")[:31], f"SELECT {select_d} FROM d ORDER BY 1", percent=(_quote(_("Actualisation")),)
+                    _("Districts"),
+                    f"SELECT {xlsx.headed(district_columns)} FROM d ORDER BY 1",
+                    percent=(str(_("Actualisation")),),
                 ),
-                xlsx.Sheet(_("Sources")[:31], f"SELECT {select_s} FROM s"),
+                xlsx.Sheet(_("Sources"), f"SELECT {xlsx.headed([('source', _('Source')), *source_columns])} FROM s"),
             ],
         )
     finally:
         con.close()
     return path
-
-
-def _quote(header: str) -> str:
-    return str(header).replace('"', "'")
 
 
 def worklist_export(
@@ -141,12 +134,11 @@ def worklist_export(
             ("o.outcome_comment", _("Comment")),
             ("o.outcome_at", _("Recorded on")),
         ]
-        select = ", ".join(f'{sql} AS "{header.replace(chr(34), chr(39))}"' for sql, header in columns)
         query_sql = f"""
-            SELECT {select}
+            SELECT {xlsx.headed(columns)}
             FROM export_rows w LEFT JOIN latest_outcomes o USING (iin)
             ORDER BY w.status, w.last_name, w.first_name, w.patronymic, w.birth_date, w.iin"""
-        counts = xlsx.write(cur, path, [xlsx.Sheet(_("Work list")[:31], query_sql)])
+        counts = xlsx.write(cur, path, [xlsx.Sheet(_("Work list"), query_sql)])
     finally:
         cur.close()
     return path, next(iter(counts.values()), 0)
