@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 
@@ -12,3 +14,14 @@ class AuthedRequest(HttpRequest):
 
     user: User
     htmx: HtmxDetails
+
+
+def temporary_download(path: Path, filename: str) -> FileResponse:
+    """Send a file written for this response as an attachment, and remove it from disk at once.
+
+    On POSIX the open handle keeps the bytes until the response is sent, so no export lingers in
+    the temporary folder (exports hold personal data).
+    """
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+    path.unlink()
+    return response

@@ -13,7 +13,7 @@ from birtizim.web.accounts.scope import require, scope_for
 from birtizim.web.audit.models import Access
 from birtizim.web.audit.services import access_record
 from birtizim.web.common import charts, labels
-from birtizim.web.common.http import AuthedRequest
+from birtizim.web.common.http import AuthedRequest, temporary_download
 from birtizim.web.registry import exports, selectors, services
 from birtizim.web.registry.forms import OutcomeForm, UploadForm
 from birtizim.web.registry.models import Run, Upload
@@ -52,9 +52,7 @@ def figures_export(request: AuthedRequest) -> FileResponse:
     scope = scope_for(request.user)
     run = _current_run()
     path = exports.figures_export(scope=scope, run=run)
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"figures-run{run.pk}.xlsx")
-    path.unlink()  # the open handle keeps the bytes until the response is sent
-    return response
+    return temporary_download(path, f"figures-run{run.pk}.xlsx")
 
 
 @login_required
@@ -178,9 +176,7 @@ def worklist_export(request: AuthedRequest, district: str) -> FileResponse:
     access_record(
         user=request.user, action=Access.Action.EXPORT, run_id=run.pk, district=district, query=query, records=rows
     )
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"worklist-{district}-run{run.pk}.xlsx")
-    path.unlink()  # the open handle keeps the bytes until the response is sent
-    return response
+    return temporary_download(path, f"worklist-{district}-run{run.pk}.xlsx")
 
 
 @login_required
