@@ -337,19 +337,17 @@ def _survey_cells(rows: QuerySet[SurveyResult]) -> list[core.SurveyResult]:
 
 def district_overview(*, scope: Scope, district: str) -> dict[str, Any]:
     found = district_check(scope=scope, district=district)
-    events = OutreachEvent.objects.filter(district=district)
-    questions = CitizenQuestion.objects.filter(district=district)
+    events = list(OutreachEvent.objects.filter(district=district))  # one query: months, the first 200, the total
     by_month: dict[str, dict[str, int]] = {}
     for e in events:
         month = by_month.setdefault(f"{e.date:%Y-%m}", {"events": 0, "reach": 0, "questions": 0})
         month["events"] += 1
         month["reach"] += e.reach
-    for q in questions:
-        by_month.setdefault(f"{q.date:%Y-%m}", {"events": 0, "reach": 0, "questions": 0})["questions"] += q.count
     channels: Counter[str] = Counter()
     topics: Counter[str] = Counter()
     complaints = 0
-    for q in questions:
+    for q in CitizenQuestion.objects.filter(district=district):
+        by_month.setdefault(f"{q.date:%Y-%m}", {"events": 0, "reach": 0, "questions": 0})["questions"] += q.count
         channels[q.channel or "—"] += q.count
         topics[q.topic or "—"] += q.count
         complaints += q.count if q.kind == CitizenQuestion.Kind.COMPLAINT else 0
@@ -361,8 +359,8 @@ def district_overview(*, scope: Scope, district: str) -> dict[str, Any]:
         "name": district_name(found),
         "figures": figures,
         "months": sorted(by_month.items(), reverse=True),
-        "events": list(events[:200]),
-        "events_total": events.count(),
+        "events": events[:200],
+        "events_total": len(events),
         "channels": channels.most_common(),
         "topics": topics.most_common(),
         "questions_total": sum(channels.values()),

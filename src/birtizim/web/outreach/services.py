@@ -275,13 +275,14 @@ def import_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[byt
     if size > MAX_IMPORT_BYTES:
         raise OutreachError(_("%(name)s: the file is over 20 MB.") % {"name": name})
     digest = hashlib.sha256()
+    head = b""
     with tempfile.TemporaryDirectory(prefix="outreach-") as folder:
         path = Path(folder) / f"log{suffix}"
         with path.open("wb") as out:
             for chunk in file.chunks():
+                head = head or chunk[:4]  # not the whole file read back for its first bytes
                 digest.update(chunk)
                 out.write(chunk)
-        head = path.read_bytes()[:4]
         if (suffix == ".xlsx") != head.startswith(XLSX_MAGIC):
             raise OutreachError(_("%(name)s: the content does not match the extension.") % {"name": name})
         sha = digest.hexdigest()

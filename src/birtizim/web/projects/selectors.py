@@ -316,13 +316,17 @@ def object_page(*, project: Project, as_of: dt.date | None = None) -> ObjectPage
     f = object_forecast(data, as_of=day)
     seconds = time.perf_counter() - started
     page = ObjectPage(project=project, data=data, forecast=f, as_of=day, seconds=seconds)
-    if len(data.baselines) > 0:
-        page.comparison = core.compare_baselines(data.baselines)
+    page.comparison = baseline_comparison(data)
     if f is not None:
         page.reason = forecast_reason(f)
         page.flags = flag_lines(flags_json(f.flags))
         page.activities = activity_rows(f)
     return page
+
+
+def baseline_comparison(data: convert.ObjectData) -> core.BaselineComparison | None:
+    """The baseline versions side by side (no forecast needed); None before the first baseline."""
+    return core.compare_baselines(data.baselines) if data.baselines else None
 
 
 def form_activities(project: Project) -> list[tuple[str, str, float]]:

@@ -23,7 +23,7 @@ from django_htmx.http import reswap, retarget
 from birtizim.projects.sheet import SheetError, TemplateLine, progress_template
 from birtizim.web.accounts.scope import Scope, require, scope_for
 from birtizim.web.common.http import AuthedRequest
-from birtizim.web.projects import explain, exports, selectors, services, timeline
+from birtizim.web.projects import convert, explain, exports, selectors, services, timeline
 from birtizim.web.projects.forms import (
     ActivityFormSet,
     BaselineForm,
@@ -372,8 +372,8 @@ def baseline_create(request: AuthedRequest, project_id: int) -> HttpResponse:
 def baseline_compare(request: AuthedRequest, project_id: int) -> HttpResponse:
     scope = _scope(request)
     project = selectors.project_get(scope=scope, project_id=project_id)
-    page = selectors.object_page(project=project)
-    return render(request, "projects/baselines.html", {"project": project, "comparison": page.comparison})
+    comparison = selectors.baseline_comparison(convert.object_data(project))  # no simulation: versions only
+    return render(request, "projects/baselines.html", {"project": project, "comparison": comparison})
 
 
 @login_required
