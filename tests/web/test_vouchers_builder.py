@@ -16,7 +16,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from birtizim.engine.iin import check_digit, make
+from birtizim.engine.bin_number import make_bin
+from birtizim.engine.iin import make
 from birtizim.web.accounts.services import user_create
 from birtizim.web.vouchers import models as m
 
@@ -28,10 +29,9 @@ _bins = itertools.count(1)
 
 def new_bin() -> str:
     while True:
-        first11 = f"1804400{next(_bins):04d}"
-        check = check_digit(first11)
-        if check is not None:
-            return first11 + str(check)
+        found = make_bin(dt.date(2018, 4, 1), next(_bins))
+        if found is not None:
+            return found
 
 
 def new_iin(birth: dt.date = dt.date(2010, 5, 17)) -> str:

@@ -15,6 +15,11 @@ AGE_MIN = 4  # youngest age (in whole years) a voucher is issued for
 AGE_LIMIT = 18  # a child stops being eligible on this birthday (a person of 18 is an adult)
 
 
+def age(birth: dt.date, on: dt.date) -> int:
+    """Age in whole years on ``on``."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
 class VoucherStatus(StrEnum):
     ISSUED = "issued"  # allocated to the child; the parent has not yet accepted it
     ACCEPTED = "accepted"  # the parent accepted it; the child is not yet enrolled anywhere

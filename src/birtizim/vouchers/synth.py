@@ -43,7 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from birtizim.engine.iin import check_digit
+from birtizim.engine.bin_number import make_bin
 from birtizim.synth.population import age_years
 from birtizim.vouchers import allocation, payment, schema
 from birtizim.vouchers import ghosts as ghost_patterns
@@ -262,13 +262,13 @@ def _applications(w: World) -> None:
 
 
 def _bin(rng: np.random.Generator, taken: set[str]) -> str:
-    """A BIN: registration year and month, 4 = resident legal entity, 0 = head office, serial, check digit."""
+    """A head-office BIN of a resident legal entity registered in 2005-2018, not yet in ``taken``."""
     while True:
-        first11 = f"{rng.integers(5, 19):02d}{rng.integers(1, 13):02d}40{rng.integers(0, 100000):05d}"
-        check = check_digit(first11)
-        if check is not None and first11 + str(check) not in taken:
-            taken.add(first11 + str(check))
-            return first11 + str(check)
+        registered = dt.date(2000 + int(rng.integers(5, 19)), int(rng.integers(1, 13)), 1)
+        found = make_bin(registered, int(rng.integers(0, 100000)))
+        if found is not None and found not in taken:
+            taken.add(found)
+            return found
 
 
 def _supply(w: World) -> None:

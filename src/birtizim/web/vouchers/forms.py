@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from birtizim.engine import iin as iins
-from birtizim.vouchers.model import AGE_LIMIT, AGE_MIN, TimesheetStatus
+from birtizim.vouchers.model import AGE_LIMIT, AGE_MIN, TimesheetStatus, age
 from birtizim.web.vouchers.models import (
     LEAVE_CHOICES,
     MARK_CHOICES,
@@ -81,10 +81,6 @@ class ConfirmForm(forms.Form):
     comment = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def _age(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
 def _iin_field() -> forms.CharField:
     return forms.CharField(label=_("IIN"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
 
@@ -121,11 +117,11 @@ class ChildForm(forms.Form):
 
     def clean_iin(self) -> str:
         parsed = _clean_iin(self.cleaned_data["iin"])
-        age = _age(parsed.birth_date, self.today)
-        if not AGE_MIN <= age < AGE_LIMIT:
+        years = age(parsed.birth_date, self.today)
+        if not AGE_MIN <= years < AGE_LIMIT:
             raise forms.ValidationError(
                 _("Vouchers are for children aged %(min)s to %(max)s; by the IIN this child is %(age)s.")
-                % {"min": AGE_MIN, "max": AGE_LIMIT - 1, "age": age},
+                % {"min": AGE_MIN, "max": AGE_LIMIT - 1, "age": years},
                 code="age",
             )
         if Child.objects.filter(iin=parsed.value).exists():

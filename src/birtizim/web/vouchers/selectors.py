@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import pyarrow as pa
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
@@ -419,14 +418,7 @@ def application_rows(*, applications: list[Application], batch: AllocationBatch 
     """
     keys: dict[int, dict[str, Any]] = {}
     if applications:
-        table = pa.table(
-            {
-                "application_id": pa.array([a.pk for a in applications], pa.int64()),
-                "child_id": pa.array([a.child_id for a in applications], pa.int64()),
-                "applied_at": tables.local([a.applied_at for a in applications]),
-                "priorities": pa.array([a.priorities or [] for a in applications], pa.list_(pa.string())),
-            }
-        )
+        table = tables.queue([(a.pk, a.child_id, a.applied_at, a.priorities) for a in applications])
         hours = batch.time_bucket_hours if batch is not None else 24
         salt = batch.salt if batch is not None else "-"  # no batch yet: no lottery to show
         for row in allocation.rank(table, salt=salt, time_bucket=dt.timedelta(hours=hours)).to_pylist():

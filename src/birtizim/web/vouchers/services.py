@@ -15,7 +15,6 @@ import secrets
 from collections.abc import Container, Mapping
 from decimal import Decimal
 
-import pyarrow as pa
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -58,10 +57,6 @@ PRIORITIES = frozenset(p.value for p in core.Priority)
 MAX_CLUBS = Thresholds().max_clubs  # groups a child may attend at once; more is the too_many_clubs flag
 
 
-def _age(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
 # --------------------------------------------------------------------------------------------
 # Children, applications, the allocation queue, vouchers
 # --------------------------------------------------------------------------------------------
@@ -88,7 +83,7 @@ def child_register(
         validate_iin(iin)
     except ValidationError:
         raise RuleViolation("not a valid IIN") from None
-    age = _age(birth_date, on or timezone.localdate())
+    age = core.age(birth_date, on or timezone.localdate())
     if not core.AGE_MIN <= age < core.AGE_LIMIT:
         raise RuleViolation(f"a voucher is for children aged {core.AGE_MIN}-{core.AGE_LIMIT - 1}, not {age}")
     if priority and priority not in PRIORITIES:
@@ -170,16 +165,8 @@ def allocation_run(
         Voucher.objects.filter(status__in=LIVE, child__applications__batch=batch).values_list("child_id", flat=True)
     )
     ranked_rows = [r for r in claimed if r[1] not in holders]
-    table = pa.table(
-        {
-            "application_id": pa.array([r[0] for r in ranked_rows], pa.int64()),
-            "child_id": pa.array([r[1] for r in ranked_rows], pa.int64()),
-            "applied_at": tables.local([r[2] for r in ranked_rows]),
-            "priorities": pa.array([r[3] or [] for r in ranked_rows], pa.list_(pa.string())),
-        }
-    )
     result = allocation.allocate(
-        table, vouchers=vouchers, salt=salt, time_bucket=dt.timedelta(hours=time_bucket_hours)
+        tables.queue(ranked_rows), vouchers=vouchers, salt=salt, time_bucket=dt.timedelta(hours=time_bucket_hours)
     ).to_pylist()
     by_id = {a.pk: a for a in Application.objects.filter(batch=batch)}
     winners: list[int] = []
@@ -259,7 +246,7 @@ def enrolment_create(*, scope: Scope, voucher: Voucher, group: Group, start_date
         raise Http404
     Group.objects.select_for_update().filter(pk=group.pk).first()  # the capacity check holds until commit
     child = voucher.child
-    age = _age(child.birth_date, start_date)
+    age = core.age(child.birth_date, start_date)
     programme = group.programme
     if not programme.age_min <= age <= programme.age_max:
         raise RuleViolation(f"the group is for ages {programme.age_min}-{programme.age_max}, the child is {age}")

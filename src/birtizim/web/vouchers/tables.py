@@ -35,6 +35,18 @@ def aware(column: pa.ChunkedArray | pa.Array) -> list[dt.datetime | None]:
     return out
 
 
+def queue(rows: list[tuple[int, int, dt.datetime, list[str] | None]]) -> pa.Table:
+    """(application id, child id, applied at, priorities) rows as the table ``allocation`` ranks."""
+    return pa.table(
+        {
+            "application_id": pa.array([r[0] for r in rows], pa.int64()),
+            "child_id": pa.array([r[1] for r in rows], pa.int64()),
+            "applied_at": local([r[2] for r in rows]),
+            "priorities": pa.array([r[3] or [] for r in rows], pa.list_(pa.string())),
+        }
+    )
+
+
 # Each table: the model and the (column, ORM field) pairs; timestamps are listed in _TIMESTAMPS.
 _SOURCES: dict[str, tuple[type[Model], list[tuple[str, str]]]] = {
     "children": (

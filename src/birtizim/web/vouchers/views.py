@@ -39,15 +39,15 @@ from birtizim.web.vouchers.forms import (
     TimesheetMoveForm,
     VoucherIssueForm,
 )
-from birtizim.web.vouchers.models import AllocationBatch, Flag, FlagRun, Provider, Timesheet
+from birtizim.web.vouchers.models import TIMESHEET_STATUS_CHOICES, AllocationBatch, Flag, FlagRun, Timesheet
 
 
-def _audit(request: AuthedRequest, provider: Provider, what: str, records: int, export: bool = False) -> None:
+def _audit(request: AuthedRequest, district: str, what: str, records: int, export: bool = False) -> None:
     access_record(
         user=request.user,
         action=Access.Action.EXPORT if export else Access.Action.VIEW_LIST,
         run_id=None,
-        district=provider.district,
+        district=district,
         query=f"vouchers: {what}",
         records=records,
     )
@@ -87,7 +87,7 @@ def group(request: AuthedRequest, group_id: int) -> HttpResponse:
         selectors.child_row(e.child) | {"start_date": e.start_date, "enrolment_id": e.pk}
         for e in selectors.enrolled_on(group_id=found.pk, day=today)
     ]
-    _audit(request, found.provider, f"group {found.pk} roster", len(enrolled))
+    _audit(request, found.provider.district, f"group {found.pk} roster", len(enrolled))
     context = {
         "group": found,
         "enrolled": enrolled,
@@ -152,7 +152,7 @@ def session(request: AuthedRequest, session_id: int) -> HttpResponse:
         else:
             form.add_error(None, _("Mark every child: present, excused or unexcused."))
             status = 400
-    _audit(request, found.group.provider, f"session {found.pk} attendance", len(rows))
+    _audit(request, found.group.provider.district, f"session {found.pk} attendance", len(rows))
     sheet = Timesheet.objects.filter(group=found.group, period=found.date.replace(day=1)).order_by("id").first()
     context = {
         "session": found,
@@ -167,11 +167,12 @@ def session(request: AuthedRequest, session_id: int) -> HttpResponse:
 
 def _moves(scope: Scope, sheet: Timesheet) -> list[tuple[str, str]]:
     """The transitions this user may make now, as (code, label)."""
-    allowed = []
-    for target in sorted(TIMESHEET_TRANSITIONS[TimesheetStatus(sheet.status)]):
-        if services.timesheet_may_move(scope, sheet, target):
-            allowed.append((target.value, str(dict(sheet._meta.get_field("status").choices or [])[target.value])))
-    return allowed
+    words = dict(TIMESHEET_STATUS_CHOICES)
+    return [
+        (target.value, str(words[target.value]))
+        for target in sorted(TIMESHEET_TRANSITIONS[TimesheetStatus(sheet.status)])
+        if services.timesheet_may_move(scope, sheet, target)
+    ]
 
 
 @login_required
@@ -180,7 +181,7 @@ def timesheet(request: AuthedRequest, timesheet_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     sheet = selectors.timesheet_get(scope=scope, timesheet_id=timesheet_id)
     figures = selectors.timesheet_figures(timesheet=sheet)
-    _audit(request, sheet.provider, f"timesheet {sheet.pk}", len(figures.lines))
+    _audit(request, sheet.provider.district, f"timesheet {sheet.pk}", len(figures.lines))
     context = {
         "sheet": sheet,
         "figures": figures,
@@ -220,7 +221,7 @@ def timesheet_export(request: AuthedRequest, timesheet_id: int) -> FileResponse:
     scope = scope_for(request.user)
     sheet = selectors.timesheet_get(scope=scope, timesheet_id=timesheet_id)
     path, rows = exports.timesheet_export(timesheet=sheet)
-    _audit(request, sheet.provider, f"timesheet {sheet.pk} export", rows, export=True)
+    _audit(request, sheet.provider.district, f"timesheet {sheet.pk} export", rows, export=True)
     response = FileResponse(
         path.open("rb"), as_attachment=True, filename=f"timesheet-{sheet.group_id}-{sheet.period:%Y-%m}.xlsx"
     )
@@ -246,7 +247,7 @@ def timesheet_links(request: AuthedRequest, timesheet_id: int) -> HttpResponse:
                 "expires_at": link.expires_at,
             }
         )
-    _audit(request, sheet.provider, f"timesheet {sheet.pk} parent links", len(rows))
+    _audit(request, sheet.provider.district, f"timesheet {sheet.pk} parent links", len(rows))
     return render(request, "vouchers/links.html", {"sheet": sheet, "rows": rows})
 
 
@@ -377,14 +378,7 @@ def flag(request: AuthedRequest, flag_id: int) -> HttpResponse:
             status = 400
     subject = selectors.flag_subject(flag=found)
     if subject["children"]:
-        access_record(
-            user=request.user,
-            action=Access.Action.VIEW_LIST,
-            run_id=None,
-            district=found.district,
-            query=f"vouchers: flag {found.pk}",
-            records=len(subject["children"]),
-        )
+        _audit(request, found.district, f"flag {found.pk}", len(subject["children"]))
     context = {
         "flag": found,
         "subject": subject,
@@ -421,14 +415,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
 
 
 def _audit_children(request: AuthedRequest, scope: Scope, what: str, records: int, district: str = "") -> None:
-    access_record(
-        user=request.user,
-        action=Access.Action.VIEW_LIST,
-        run_id=None,
-        district=district or ",".join(scope.district_list() or []),
-        query=f"vouchers: {what}",
-        records=records,
-    )
+    _audit(request, district or ",".join(scope.district_list() or []), what, records)
 
 
 @login_required
@@ -605,6 +592,6 @@ def enrolment_end(request: AuthedRequest, enrolment_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Enrolment ended."))
                 return redirect("vouchers:group", group_id=found.group_id)
-    _audit(request, found.group.provider, f"enrolment {found.pk}", 1)
+    _audit(request, found.group.provider.district, f"enrolment {found.pk}", 1)
     context = {"enrolment": found, "row": selectors.child_row(found.child), "form": form}
     return render(request, "vouchers/enrolment_end.html", context, status=status)
