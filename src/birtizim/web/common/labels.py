@@ -6,10 +6,13 @@ translates them at the last moment so that the same run reads in Russian, Kazakh
 
 from __future__ import annotations
 
+import functools
+
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from birtizim.reference import District, regions
 from birtizim.reference.osms import CATEGORIES
 
 STATUS: dict[str, Promise] = {
@@ -102,13 +105,34 @@ def problem(code: str | None) -> str:
     return str(PROBLEM.get(code or "", code or ""))
 
 
+def in_language(ru: str, kk: str, en: str, language: str | None = None) -> str:
+    """Pick the reader's word where reference data carries all three (Russian unless kk or en)."""
+    short = (language or get_language() or "ru")[:2]
+    return {"kk": kk, "en": en}.get(short, ru)
+
+
 def category(code: str | None) -> str:
     """Category names live with the OSMS rules in three languages; pick the active one."""
     found = _CATEGORY.get(code or "")
     if found is None:
         return code or ""
-    language = (get_language() or "ru")[:2]
-    return {"kk": found.name_kk, "en": found.name_en}.get(language, found.name_ru)
+    return in_language(found.name_ru, found.name_kk, found.name_en)
+
+
+def district_name(district: District, language: str | None = None) -> str:
+    return in_language(district.name_ru, district.name_kk, district.name_en, language)
+
+
+@functools.cache
+def _districts() -> dict[str, District]:
+    # District codes are unique across the regions birtizim.reference knows (Almaty region, Shymkent).
+    return {d.code: d for r in regions().values() for d in r.districts}
+
+
+def district(code: str | None) -> str:
+    """A district's name in the active language (its code when no region knows it)."""
+    found = _districts().get(code or "")
+    return code or "" if found is None else district_name(found)
 
 
 def category_codes() -> list[str]:

@@ -40,6 +40,7 @@ from birtizim.reference import DEFAULT_REGION, District
 from birtizim.reference import region as reference_region
 from birtizim.web.accounts.models import Profile, Role
 from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.common import labels as common_labels
 from birtizim.web.outreach import labels
 from birtizim.web.outreach.models import (
     CitizenQuestion,
@@ -101,8 +102,7 @@ def region_code() -> str:
 
 
 def district_name(district: District, language: str | None = None) -> str:
-    lang = language_of(language or get_language())
-    return {"ru": district.name_ru, "kk": district.name_kk}.get(lang, district.name_en)
+    return common_labels.district_name(district, language)
 
 
 def district_names(language: str | None = None) -> dict[str, str]:

@@ -18,14 +18,13 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from birtizim import projects as core
 from birtizim.projects.forecast import DEFAULT_TRIALS
 from birtizim.projects.model import progress_at
-from birtizim.reference import regions
 from birtizim.web.accounts.models import Profile, Role
 from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.common import labels
 from birtizim.web.projects import convert, explain
 from birtizim.web.projects.models import Alert, Clock, Project, Report, ReportPhoto, Snapshot
 
@@ -107,15 +106,6 @@ def photo_path(photo: ReportPhoto) -> Path:
     return Path(settings.DATA_DIR) / photo.stored_path
 
 
-def district_name(code: str) -> str:
-    language = (get_language() or "ru")[:2]
-    for region in regions().values():
-        for d in region.districts:
-            if d.code == code:
-                return {"kk": d.name_kk, "en": d.name_en}.get(language, d.name_ru)
-    return code
-
-
 def object_forecast(data: convert.ObjectData, *, as_of: dt.date) -> core.Forecast | None:
     """The core's forecast with the module's trials and seed; None before the object has a baseline."""
     baseline = data.baseline
@@ -170,7 +160,7 @@ def portfolio_get(*, scope: Scope, district: str = "") -> list[PortfolioRow]:
     names: dict[str, str] = {}
     for p in ranked:
         snapshot = getattr(p, "snapshot", None)
-        names.setdefault(p.district, district_name(p.district))
+        names.setdefault(p.district, labels.district(p.district))
         reason = snapshot_reason(snapshot, p) if snapshot is not None else ""
         rows.append(PortfolioRow(p, snapshot, reason, names[p.district]))
     # NULLs sort first in SQLite and last in PostgreSQL: objects without a snapshot go last in both.
@@ -179,7 +169,7 @@ def portfolio_get(*, scope: Scope, district: str = "") -> list[PortfolioRow]:
 
 def portfolio_districts(*, scope: Scope) -> list[tuple[str, str]]:
     codes = projects_visible(scope=scope).order_by().values_list("district", flat=True).distinct()
-    return sorted(((c, district_name(c)) for c in codes), key=lambda pair: pair[1])
+    return sorted(((c, labels.district(c)) for c in codes), key=lambda pair: pair[1])
 
 
 def rag_counts(rows: list[PortfolioRow]) -> dict[str, int]:

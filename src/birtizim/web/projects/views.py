@@ -22,6 +22,7 @@ from django_htmx.http import reswap, retarget
 
 from birtizim.projects.sheet import SheetError, TemplateLine, progress_template
 from birtizim.web.accounts.scope import Scope, require, scope_for
+from birtizim.web.common import labels
 from birtizim.web.common.http import AuthedRequest
 from birtizim.web.projects import convert, explain, exports, selectors, services, timeline
 from birtizim.web.projects.forms import (
@@ -158,7 +159,7 @@ def _object_context(scope: Scope, project: Project) -> dict[str, Any]:
         "page": page,
         "f": page.forecast,
         "chart": timeline.timeline(page.forecast) if page.forecast is not None else None,
-        "district_name": selectors.district_name(project.district),
+        "district_name": labels.district(project.district),
         "reports": sorted(project.reports.all(), key=lambda r: r.date, reverse=True),
         "changes": list(project.changes.all()),
         "may_edit": editable,

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-from typing import Any
-
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
-from birtizim.reference import regions
 
 FLAG: dict[str, Promise] = {
     "never_attends": _("Listed but never attending"),
@@ -44,17 +38,3 @@ def flag(code: str) -> str:
 
 def entity(code: str) -> str:
     return str(ENTITY.get(code, code))
-
-
-def district(code: str | None) -> str:
-    """A district's name in the active language (its code when no region knows it)."""
-    found = _districts().get(code or "")
-    if found is None:
-        return code or ""
-    language = (get_language() or "ru")[:2]
-    return str({"kk": found.name_kk, "en": found.name_en}.get(language, found.name_ru))
-
-
-@functools.cache
-def _districts() -> dict[str, Any]:
-    return {d.code: d for r in regions().values() for d in r.districts}

@@ -20,8 +20,9 @@ from birtizim.vouchers import allocation, payment
 from birtizim.vouchers.model import LIVE_VOUCHER_STATUSES, PRIORITY_ORDER, ConfirmationOutcome, MarkKind
 from birtizim.vouchers.model import Mark as CoreMark
 from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.common import labels as common_labels
 from birtizim.web.registry.selectors import mask, run_current
-from birtizim.web.vouchers import access, labels, tables
+from birtizim.web.vouchers import access, tables
 from birtizim.web.vouchers.models import (
     AllocationBatch,
     Application,
@@ -328,7 +329,7 @@ def district_choices(*, scope: Scope) -> list[tuple[str, str]]:
     """The current run's region's districts this scope covers, as (code, name in the active language)."""
     run = run_current()
     code = (run.region if run is not None and run.region else "") or DEFAULT_REGION
-    return [(d.code, labels.district(d.code)) for d in reference_region(code).districts if scope.covers(d.code)]
+    return [(d.code, common_labels.district(d.code)) for d in reference_region(code).districts if scope.covers(d.code)]
 
 
 def children_list(*, scope: Scope, q: str = "") -> QuerySet[Child]:

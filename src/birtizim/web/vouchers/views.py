@@ -24,6 +24,7 @@ from birtizim.web.accounts.scope import Scope, require, scope_for
 from birtizim.web.audit.models import Access
 from birtizim.web.audit.services import access_record
 from birtizim.web.common import charts
+from birtizim.web.common import labels as common_labels
 from birtizim.web.common.http import AuthedRequest
 from birtizim.web.vouchers import access, dashboard, exports, flagging, selectors, services, tokens
 from birtizim.web.vouchers import labels as words
@@ -301,7 +302,7 @@ def dashboard_view(request: AuthedRequest) -> HttpResponse:
     data = dashboard.dashboard_get(scope=scope)
     chart = charts.bars(
         [
-            {"name": words.district(d["district"]), "share": d["confirmed_share"], "mine": d["mine"]}
+            {"name": common_labels.district(d["district"]), "share": d["confirmed_share"], "mine": d["mine"]}
             for d in data["districts"]
         ],
         label="name",

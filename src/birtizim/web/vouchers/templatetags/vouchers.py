@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from birtizim.web.common import labels as common_labels
 from birtizim.web.vouchers import labels
 from birtizim.web.vouchers.models import PRIORITY_CHOICES, TIMESHEET_STATUS_CHOICES, VOUCHER_STATUS_CHOICES, Flag
 
@@ -51,7 +52,7 @@ def case_status(code: str) -> str:
 
 @register.filter
 def district_name(code: str) -> str:
-    return labels.district(code)
+    return common_labels.district(code)
 
 
 @register.filter
