@@ -21,7 +21,7 @@ from birtizim.outreach.model import check_period
 from birtizim.outreach.rules import DEFAULT_RULE_DATA, RuleError, rules_to_toml
 from birtizim.web.accounts.scope import Scope, require, scope_for
 from birtizim.web.common.charts import share
-from birtizim.web.common.http import AuthedRequest
+from birtizim.web.common.http import AuthedRequest, temporary_download
 from birtizim.web.outreach import charts, exports, labels, selectors, services
 from birtizim.web.outreach.forms import (
     AnswerForm,
@@ -129,9 +129,7 @@ def flags_export(request: AuthedRequest) -> FileResponse:
         scope=scope, district=chosen["district"], period=chosen["period"], severity=chosen["severity"]
     )
     path, _rows_written = exports.flags_export(flags=found)
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"red-flags-{timezone.localdate()}.xlsx")
-    path.unlink()  # the open handle keeps the bytes until the response is sent
-    return response
+    return temporary_download(path, f"red-flags-{timezone.localdate()}.xlsx")
 
 
 @login_required
@@ -403,9 +401,7 @@ def import_template(request: AuthedRequest, kind: str) -> FileResponse:
     path = Path(tempfile.mkstemp(prefix=f"{kind}-", suffix=".xlsx")[1])
     write = write_events_template if kind == ImportBatch.Kind.EVENTS else write_questions_template
     write(path, region=selectors.region_code())
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"outreach-{kind}-template.xlsx")
-    path.unlink()
-    return response
+    return temporary_download(path, f"outreach-{kind}-template.xlsx")
 
 
 @login_required

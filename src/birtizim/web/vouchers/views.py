@@ -25,7 +25,7 @@ from birtizim.web.audit.models import Access
 from birtizim.web.audit.services import access_record
 from birtizim.web.common import charts
 from birtizim.web.common import labels as common_labels
-from birtizim.web.common.http import AuthedRequest
+from birtizim.web.common.http import AuthedRequest, temporary_download
 from birtizim.web.vouchers import access, dashboard, exports, flagging, selectors, services, tokens
 from birtizim.web.vouchers import labels as words
 from birtizim.web.vouchers.forms import (
@@ -223,11 +223,7 @@ def timesheet_export(request: AuthedRequest, timesheet_id: int) -> FileResponse:
     sheet = selectors.timesheet_get(scope=scope, timesheet_id=timesheet_id)
     path, rows = exports.timesheet_export(timesheet=sheet)
     _audit(request, sheet.provider.district, f"timesheet {sheet.pk} export", rows, export=True)
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"timesheet-{sheet.group_id}-{sheet.period:%Y-%m}.xlsx"
-    )
-    path.unlink()  # the open handle keeps the bytes until the response is sent
-    return response
+    return temporary_download(path, f"timesheet-{sheet.group_id}-{sheet.period:%Y-%m}.xlsx")
 
 
 @login_required
