@@ -38,7 +38,7 @@ from birtizim.outreach.rules import DEFAULT_RULES, Rule, RuleError, rules_from_t
 from birtizim.outreach.survey import SurveySummary, by_district, by_occupation
 from birtizim.reference import DEFAULT_REGION, District
 from birtizim.reference import region as reference_region
-from birtizim.web.accounts.models import Profile, Role
+from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope, require
 from birtizim.web.common import labels as common_labels
 from birtizim.web.outreach import labels
@@ -287,12 +287,6 @@ def followup_get(*, scope: Scope, follow_up_id: int) -> FollowUp:
     if found is None:
         raise Http404
     return found
-
-
-def officers_for(district: str) -> list[User]:
-    """Active district officers whose districts include ``district``: who a flag can be assigned to."""
-    profiles = Profile.objects.filter(role=Role.OFFICER, user__is_active=True).select_related("user")
-    return sorted((p.user for p in profiles if district in (p.districts or [])), key=lambda u: u.get_username())
 
 
 # ---- completeness of the districts' reports -----------------------------------------------------

@@ -32,6 +32,7 @@ from birtizim.outreach.model import check_period, default_due_on, period_start
 from birtizim.outreach.rules import rules_from_toml
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.selectors import officers_of
 from birtizim.web.outreach import selectors
 from birtizim.web.outreach.models import (
     CitizenQuestion,
@@ -158,7 +159,7 @@ def _step(follow_up: FollowUp, allowed: tuple[str, ...], refusal: str, **changes
 def followup_assign(*, scope: Scope, user: User, follow_up: FollowUp, assignee: User) -> FollowUp:
     require(selectors.may_follow_up(scope))
     selectors.district_check(scope=scope, district=follow_up.district)
-    if assignee not in selectors.officers_for(follow_up.district):
+    if assignee not in officers_of(follow_up.district):
         raise OutreachError(_("%(user)s is not an officer of this district.") % {"user": assignee.get_username()})
     S = FollowUp.State
     now = timezone.now()

@@ -20,6 +20,7 @@ from birtizim.outreach.importer import write_events_template, write_questions_te
 from birtizim.outreach.model import check_period
 from birtizim.outreach.rules import DEFAULT_RULE_DATA, RuleError, rules_to_toml
 from birtizim.web.accounts.scope import Scope, require, scope_for
+from birtizim.web.accounts.selectors import officers_of
 from birtizim.web.common.charts import share
 from birtizim.web.common.http import AuthedRequest, temporary_download
 from birtizim.web.outreach import charts, exports, labels, selectors, services
@@ -67,7 +68,7 @@ def _rows(scope: Scope, follow_ups: list[FollowUp], *, with_officers: bool = Fal
     rows = []
     for f in follow_ups:
         if with_officers and f.district not in officers:
-            officers[f.district] = selectors.officers_for(f.district)
+            officers[f.district] = officers_of(f.district)
         rows.append(
             {
                 "f": f,
@@ -212,7 +213,7 @@ def _act(request: AuthedRequest, follow_up_id: int, action: str) -> HttpResponse
         require(selectors.may_follow_up(scope))
     try:
         if action == "assign":
-            assign = AssignForm(request.POST, officers=selectors.officers_for(follow_up.district))
+            assign = AssignForm(request.POST, officers=officers_of(follow_up.district))
             if not assign.is_valid():
                 return _acted(request, scope, follow_up, error=_("Choose an officer of the district."), status=400)
             follow_up = services.followup_assign(

@@ -22,8 +22,9 @@ from django.utils import timezone
 from birtizim import projects as core
 from birtizim.projects.forecast import DEFAULT_TRIALS
 from birtizim.projects.model import progress_at
-from birtizim.web.accounts.models import Profile, Role
+from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.selectors import officers_of
 from birtizim.web.common import labels
 from birtizim.web.projects import convert, explain
 from birtizim.web.projects.models import Alert, Clock, Project, Report, ReportPhoto, Snapshot
@@ -58,8 +59,7 @@ def may_edit_facts(scope: Scope) -> bool:
 def responsible_choices(project: Project) -> QuerySet[User]:
     """Who may be made the object's responsible officer: the active officers of its district, and
     whoever is responsible now (kept if the edit does not change it)."""
-    profiles = Profile.objects.filter(role=Role.OFFICER, user__is_active=True)
-    ids = [p.user_id for p in profiles if project.district in (p.districts or [])]
+    ids = [u.pk for u in officers_of(project.district)]
     if project.responsible_id is not None:
         ids.append(project.responsible_id)
     return User.objects.filter(pk__in=ids).order_by("username")

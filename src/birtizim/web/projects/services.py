@@ -27,6 +27,7 @@ from birtizim.projects.sheet import SheetResult, read_progress_sheet
 from birtizim.reference import region as reference_region
 from birtizim.web.accounts.models import Profile, Role
 from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.selectors import officers_of
 from birtizim.web.projects import convert, selectors
 from birtizim.web.projects.models import (
     Activity,
@@ -79,10 +80,8 @@ def _severe_codes(flags: Iterable[Mapping[str, object]]) -> set[str]:
 
 def _recipients(project: Project) -> list[User]:
     """The responsible officer (else every officer of the object's district) and the region's administrators."""
-    profiles = Profile.objects.select_related("user").filter(role__in=[Role.ADMIN, Role.OFFICER], user__is_active=True)
-    officers = [p.user for p in profiles if p.role == Role.OFFICER and project.district in (p.districts or [])]
-    admins = [p.user for p in profiles if p.role == Role.ADMIN]
-    chosen = [project.responsible] if project.responsible is not None else officers
+    admins = [p.user for p in Profile.objects.select_related("user").filter(role=Role.ADMIN, user__is_active=True)]
+    chosen = [project.responsible] if project.responsible is not None else officers_of(project.district)
     seen: set[int] = set()
     out = []
     for u in [*chosen, *admins]:
