@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 import duckdb
@@ -35,6 +36,21 @@ class Sheet:
     title: str
     query: str  # any SELECT; its column names become the header row
     percent: tuple[str, ...] = ()  # columns holding shares (0-1) to show as percentages, whatever their name
+
+
+def text_safe_workbook(target: str | IO[bytes]) -> Any:
+    """An xlsxwriter workbook for cell-by-cell writing that keeps text as text.
+
+    For the small, formatted workbooks (templates, portfolios) that are not a query's result: text
+    never becomes a formula, a link or a number, whatever it starts with. A file-like target is
+    written in memory.
+    """
+    import xlsxwriter
+
+    options: dict[str, bool] = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    if not isinstance(target, str):
+        options["in_memory"] = True
+    return xlsxwriter.Workbook(target, options)
 
 
 def headed(columns: Iterable[tuple[str, str]]) -> str:

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from birtizim.engine import xlsx
+
 # Canonical field -> headers accepted (compared case-insensitively, spaces collapsed, ё as е). The
 # first header of each language is the one the template writes.
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -385,11 +387,9 @@ def progress_template(
     Text is written as strings (never formulas); ``notes`` (already in the reader's language) go on a
     second sheet, which the reader ignores: only the first sheet is read back.
     """
-    import xlsxwriter
-
     lang = language if language in ("ru", "kk", "en") else "ru"
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
+    book = xlsx.text_safe_workbook(out)
     header = book.add_format({"bold": True, "bg_color": "#E8EEF5", "border": 1, "text_wrap": True})
     day = book.add_format({"num_format": "dd.mm.yyyy"})
     sheet = book.add_worksheet("Progress")

@@ -10,11 +10,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from birtizim.engine import xlsx
 from birtizim.web.outreach import labels, selectors
 from birtizim.web.outreach.models import FollowUp
 
@@ -35,9 +35,7 @@ def flags_export(*, flags: QuerySet[FollowUp]) -> tuple[Path, int]:
         _("Raised on"),
     ]
     path = Path(tempfile.mkstemp(prefix="flags-", suffix=".xlsx")[1])
-    book = xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    )
+    book = xlsx.text_safe_workbook(str(path))
     rows = 0
     try:
         sheet = book.add_worksheet(_("Red flags")[:31])

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from birtizim import projects as core
+from birtizim.engine import xlsx
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.projects import convert, explain, selectors
 
@@ -24,11 +25,9 @@ PUBLISHER = "Birtizim"
 
 def portfolio_xlsx(*, scope: Scope, district: str = "") -> tuple[bytes, int]:
     """The portfolio page's rows in its order; returns (workbook bytes, rows)."""
-    import xlsxwriter
-
     rows = selectors.portfolio_get(scope=scope, district=district)
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
+    book = xlsx.text_safe_workbook(out)
     bold = book.add_format({"bold": True, "bg_color": "#E8EEF5", "text_wrap": True, "valign": "top"})
     day = book.add_format({"num_format": "dd.mm.yyyy"})
     share = book.add_format({"num_format": "0.0%"})
