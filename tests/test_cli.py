@@ -31,3 +31,17 @@ def test_it_rejects_a_bad_date(tmp_path: Path) -> None:
     result = runner.invoke(app, ["synth", "--as-of", "2020-13-01", "--out", str(tmp_path)])
     assert result.exit_code != 0
     assert "YYYY-MM-DD" in result.output
+
+
+def test_it_prints_the_outreach_demo_flags_in_the_language_asked(tmp_path: Path) -> None:
+    template = tmp_path / "log.xlsx"
+    result = runner.invoke(app, ["outreach", "flags", "--language", "ru", "--template", str(template)])
+    assert result.exit_code == 0, result.output
+    assert "Талгарский район" in result.output
+    assert template.is_file() and template.stat().st_size > 0
+
+
+def test_it_refuses_an_outreach_run_folder_that_is_not_a_run(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["outreach", "flags", "--run", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "birtizim reconcile" in result.output

@@ -1,46 +1,21 @@
-"""The ``birtizim`` command."""
+"""``birtizim synth``, ``reconcile`` and ``eval``: a synthetic region, the single list, and its accuracy."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from birtizim.vouchers.cli import app as vouchers_app
-
-app = typer.Typer(
-    help="Birtizim: one list and one set of numbers for a region's social programmes.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-console = Console()
-app.add_typer(vouchers_app, name="vouchers")
+from birtizim.cli.app import app, console, fail, progress_bar
 
 if TYPE_CHECKING:  # the engine is imported inside commands so that `birtizim --help` stays fast
     from birtizim.engine.ingest import Source
     from birtizim.engine.pipeline import Run
-
-
-def _progress_bar() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console,
-    )
-
-
-@app.callback()
-def main() -> None:
-    """Birtizim command line."""
 
 
 @app.command()
@@ -64,7 +39,7 @@ def synth(
     except ValueError:
         raise typer.BadParameter(f"{as_of!r} is not a date YYYY-MM-DD", param_hint="--as-of") from None
 
-    with _progress_bar() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("synthesising", total=steps())
 
         def progress(step: str, total: int) -> None:
@@ -92,11 +67,6 @@ def synth(
     console.print(f"Written to {out} in {summary.seconds:.1f} s")
 
 
-def _fail(message: str) -> NoReturn:
-    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
-
-
 def _sources_from(pairs: list[str], synthetic: Path | None, mapping: Path | None) -> list[Source]:
     from birtizim.engine.ingest import Source
     from birtizim.engine.sources import KINDS, Mapping
@@ -106,17 +76,17 @@ def _sources_from(pairs: list[str], synthetic: Path | None, mapping: Path | None
     if synthetic is not None:
         manifest = synthetic / "manifest.json"
         if not manifest.is_file():
-            _fail(f"{synthetic}: no manifest.json (is it a folder written by `birtizim synth`?)")
+            fail(f"{synthetic}: no manifest.json (is it a folder written by `birtizim synth`?)")
         found += [(s["kind"], synthetic / s["path"]) for s in json.loads(manifest.read_text("utf-8"))["sources"]]
     for pair in pairs:
         kind, sep, path = pair.partition("=")
         if not sep or not path:
-            _fail(f"--source takes KIND=PATH, got {pair!r}")
+            fail(f"--source takes KIND=PATH, got {pair!r}")
         if kind not in KINDS:
-            _fail(f"--source {pair}: unknown kind {kind!r}; known: {', '.join(KINDS)}")
+            fail(f"--source {pair}: unknown kind {kind!r}; known: {', '.join(KINDS)}")
         found.append((kind, Path(path)))
     if not found:
-        _fail("no sources: give --source KIND=PATH (one per file) or --synthetic DIR")
+        fail("no sources: give --source KIND=PATH (one per file) or --synthetic DIR")
     return [Source(kind, path, mappings.get(kind) or mappings.get("*")) for kind, path in found]
 
 
@@ -140,10 +110,10 @@ def reconcile(
     try:
         as_of_date = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
-        _fail(f"--as-of {as_of!r} is not a date YYYY-MM-DD")
+        fail(f"--as-of {as_of!r} is not a date YYYY-MM-DD")
     try:
         sources = _sources_from(source or [], synthetic, mapping)
-        with _progress_bar() as bar:
+        with progress_bar() as bar:
             task = bar.add_task("reconciling", total=len(sources) + len(STEPS))
             run = run_reconcile(
                 sources,
@@ -154,7 +124,7 @@ def reconcile(
                 progress=lambda step: bar.update(task, advance=1, description=step),
             )
     except SourceError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     _print_districts(run)
 
 
@@ -210,9 +180,5 @@ def evaluate(
 
     for needed in (run / "links.parquet", truth / "rows.parquet"):
         if not needed.is_file():
-            _fail(f"{needed}: not found")
+            fail(f"{needed}: not found")
     print(json.dumps(run_eval(run, truth), ensure_ascii=False, indent=2))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()

@@ -5,24 +5,19 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich import box
-from rich.console import Console
 from rich.table import Table
+
+from birtizim.cli.app import console, fail
 
 app = typer.Typer(
     help="Vouchers for children's clubs: synthetic data with ghost patterns, and the fraud flags' scores.",
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-
-
-def _fail(message: str) -> NoReturn:
-    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
 
 
 @app.command()
@@ -40,11 +35,11 @@ def synth(
     from birtizim.vouchers.synth import synthesize
 
     if (run is None) == (region_dir is None):
-        _fail("give either --run RUN or --region-dir DIR")
+        fail("give either --run RUN or --region-dir DIR")
     try:
         summary = synthesize(out=out, run=run, region_dir=region_dir, seed=seed, months=months)
     except (FileNotFoundError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     table = Table(title=f"Voucher world {summary.period_start} to {summary.period_end}, seed {summary.seed}")
     table.add_column("table")
     table.add_column("rows", justify="right")
@@ -66,7 +61,7 @@ def evaluate(
     try:
         scores = evaluate_folder(data)
     except FileNotFoundError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
     def pct(x: float | None) -> str:
         return "n/a" if x is None else f"{x:.1%}"

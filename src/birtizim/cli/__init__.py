@@ -1,0 +1,11 @@
+"""The ``birtizim`` command: ``app`` is the entry point; importing the modules registers their commands."""
+
+from __future__ import annotations
+
+from birtizim.cli import outreach, region, vouchers
+from birtizim.cli.app import app
+
+app.add_typer(vouchers.app, name="vouchers")
+app.add_typer(outreach.app, name="outreach")
+
+__all__ = ["app", "region"]
