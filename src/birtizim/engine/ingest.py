@@ -48,7 +48,7 @@ class Ingested:
 
 RECORD_COLUMNS = """
     record_id BIGINT, source VARCHAR, file VARCHAR, row_number BIGINT,
-    iin_raw VARCHAR, iin VARCHAR, iin_status VARCHAR, iin_valid BOOLEAN, iin_prefix VARCHAR,
+    iin_raw VARCHAR, iin VARCHAR, iin_status VARCHAR, iin_valid BOOLEAN, iin_lo BIGINT, iin_hi BIGINT,
     last_name VARCHAR, first_name VARCHAR, patronymic VARCHAR,
     birth_date DATE, sex VARCHAR, district VARCHAR, district_raw VARCHAR,
     registry_status VARCHAR, status_date DATE,
@@ -69,15 +69,6 @@ CREATE OR REPLACE MACRO parse_month(x) AS (
 CREATE OR REPLACE MACRO parse_sex(x) AS (
     CASE WHEN lower(trim(x)) IN ('м', 'm', 'муж', 'мужской', 'male', 'е', 'ер', 'еркек', '1') THEN 'M'
          WHEN lower(trim(x)) IN ('ж', 'f', 'жен', 'женский', 'female', 'ә', 'әйел', '2') THEN 'F' END
-);
--- Known leading digits of an IIN shown in scientific notation. The last digit of the mantissa is
--- rounded, so it is not kept; zeros Excel dropped in front are restored from the exponent.
-CREATE OR REPLACE MACRO iin_sci_prefix(raw) AS (
-    CASE WHEN regexp_full_match(replace(trim(raw), ',', '.'), '[0-9](\.[0-9]+)?[eE]\+?[0-9]+') THEN
-        repeat('0', 11 - CAST(regexp_extract(raw, '[eE]\+?([0-9]+)', 1) AS INTEGER))
-        || left(regexp_replace(regexp_extract(replace(trim(raw), ',', '.'), '^([0-9.]+)', 1), '\.', ''),
-                length(regexp_replace(regexp_extract(replace(trim(raw), ',', '.'), '^([0-9.]+)', 1), '\.', '')) - 1)
-    END
 );
 """
 
@@ -171,7 +162,11 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
         INSERT INTO stage
         SELECT {RECORD_ID_BASE * (index + 1)} + row_number, ?, ?, row_number, iin_raw, cleaned.iin, cleaned.status,
                coalesce(iin_is_valid_n(iin_num), false),
-               CASE WHEN cleaned.status = 'scientific_notation' THEN iin_sci_prefix(iin_raw) END,
+               -- the IINs a number in scientific notation can stand for (iin.scientific_range)
+               CASE WHEN cleaned.status = 'scientific_notation' AND cleaned.iin IS NULL
+                    THEN iin_sci_range(iin_raw) END.lo,
+               CASE WHEN cleaned.status = 'scientific_notation' AND cleaned.iin IS NULL
+                    THEN iin_sci_range(iin_raw) END.hi,
                last_name, first_name, patronymic,
                coalesce(birth_date, CASE WHEN ? = 'registry' THEN iin_birth_date_n(iin_num) END),
                coalesce(sex, CASE WHEN ? = 'registry' THEN iin_sex(cleaned.iin) END),

@@ -96,13 +96,13 @@ def link_repaired(con: duckdb.DuckDBPyConnection) -> None:
         JOIN agency a ON a.record_id = c.id
         WHERE {_NAMES_AGREE} AND (a.birth_date IS NULL OR a.birth_date = p.birth_date)
         UNION ALL
-        -- scientific notation: the digits that survived must start the IIN, and the names agree
-        -- (an equi-join on the first five digits, then the full prefix: a bare starts_with() join
-        -- would compare every such row with every resident)
+        -- scientific notation: the resident's IIN lies in the range the surviving digits allow, and the
+        -- names agree (equi-joins on a name key, then the range: a bare range join would compare every
+        -- such row with every resident)
         SELECT a.record_id, p.person_id
-        FROM agency a JOIN persons p ON left(p.iin, 5) = left(a.iin_prefix, 5)
-        WHERE a.iin_prefix IS NOT NULL AND length(a.iin_prefix) >= 5 AND starts_with(p.iin, a.iin_prefix)
-          AND {_NAMES_AGREE}
+        FROM agency a JOIN persons p ON p.surname_key = a.surname_key OR p.first_key = a.first_key
+        WHERE a.iin_lo IS NOT NULL AND CAST(p.iin AS BIGINT) BETWEEN a.iin_lo AND a.iin_hi
+          AND {_NAMES_AGREE} AND (a.birth_date IS NULL OR a.birth_date = p.birth_date)
           AND a.record_id NOT IN (SELECT record_id FROM links);
 
         INSERT INTO links

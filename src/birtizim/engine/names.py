@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 #   ("translate", chars, replacements) map single characters; characters without a replacement vanish
 #   ("replace", text, replacement)       replace every occurrence of a literal text
 #   ("regex", pattern, replacement)      replace every match (RE2 and Python `re` agree on these)
+#   ("if_match", pattern, chars>repl)    translate characters only in a text that matches the pattern
 #   ("lower", "", "") / ("strip_accents", "", "")
 Rule = tuple[str, str, str]
 
@@ -43,10 +44,21 @@ _CYRILLIC_PAIRS = (
 _CYRILLIC_FROM = "".join(p[0] for p in _CYRILLIC_PAIRS) + "ъь"  # signs have no replacement: they vanish
 _CYRILLIC_TO = "".join(p[1] for p in _CYRILLIC_PAIRS)
 
+# Latin letters that look like Cyrillic ones, typed into a Cyrillic name from an English keyboard layout
+# (Иванoв with a Latin o, Cергей with a Latin C): in a name with any Cyrillic letter they are read as the
+# Cyrillic letters they look like. A name written wholly in Latin letters is left alone.
+_HOMOGLYPHS_LATIN = "AaBCcEeHKkMOoPpTXxy"
+_HOMOGLYPHS_CYRILLIC = "АаВСсЕеНКкМОоРрТХху"
+_CYRILLIC_LETTER = "[\u0400-\u04ff]"
+
 BASE_RULES: tuple[Rule, ...] = (
-    # Turkish-style dotted/dotless i of the 2021 alphabet; Python's lower() would turn İ into i + dot.
-    ("translate", "İı", "ii"),
+    ("if_match", _CYRILLIC_LETTER, f"{_HOMOGLYPHS_LATIN}>{_HOMOGLYPHS_CYRILLIC}"),
+    # Turkish-style dotted/dotless i of the 2021 alphabet (Python's lower() would turn İ into i + dot);
+    # Ý is У in the 2018 alphabet (Sýleımenov), not a Y with an accent.
+    ("translate", "İıÝý", "iiuu"),
     ("lower", "", ""),
+    # The 2017 apostrophe alphabet writes Ш and Ч as S' and C' (other apostrophes just vanish below).
+    ("regex", "([sc])['\u2019\u02bc`]", "\\1h"),
     # Cyrillic letters that need more than one Latin letter (passport convention).
     ("replace", "щ", "sh"),
     ("replace", "ш", "sh"),
@@ -62,6 +74,8 @@ BASE_RULES: tuple[Rule, ...] = (
     ("regex", "[^a-z]", ""),  # spaces, hyphens, apostrophes of the 2017 alphabet, stray symbols
     # Latin spellings of the same sounds.
     ("replace", "shch", "sh"),
+    ("replace", "sch", "sh"),  # Щ in older GOST and German spellings
+    ("replace", "tch", "ch"),  # Ч in French-style spellings of old Soviet passports
     ("replace", "dzh", "j"),
     ("replace", "zh", "j"),
     ("replace", "kh", "h"),
@@ -73,6 +87,8 @@ BASE_RULES: tuple[Rule, ...] = (
     ("replace", "y", "i"),
     # Е at the start or after a vowel is written YE in Latin (Yerlan for Ерлан, Tokayev for Тоқаев).
     ("regex", "(^|[aeiou])ie", "\\1e"),
+    # Й at the end of a name is J in GOST spellings (Sergej, Andrej, Nikolaj); J elsewhere is Ж.
+    ("regex", "([aeiou])j+$", "\\1i"),
 )
 
 # Doubled letters collapse (Ассель/Асель, Аллаберген/Алаберген). RE2 has no back-references, so each
@@ -96,6 +112,20 @@ _PARTICLE_JOIN: Rule = (
     "\\1\\2",
 )
 
+# A letter of any alphabet a name arrives in (RE2 has \pL, Python's re does not: one class for both).
+_LETTER = "[A-Za-zА-Яа-яЁёӘәІіҢңҒғҮүҰұҚқӨөҺһÄäÖöÜüŪūŞşÇçĞğÑñİıÁáÓóÚúÝýǴǵŃń]"
+# Splitting "Фамилия Имя Отчество" from one column: spaces of every kind squeezed; a dot always ends a
+# word ("Т.Ж.Ахметов" -> "Т. Ж. Ахметов"); "Серік ұлы" is one patronymic; initials written before the
+# surname ("И. И. Иванов") move after it, as in "Иванов И. И.".
+SPLIT_RULES: tuple[Rule, ...] = (
+    ("regex", "[ \t\u00a0\u2000-\u200b\u202f]+", " "),
+    ("regex", "\\.([^ .])", ". \\1"),
+    ("regex", "^ +| +$", ""),
+    _PARTICLE_JOIN,
+    ("regex", f"^({_LETTER}\\.) ({_LETTER}\\.) ([^ ][^ ]+)$", "\\3 \\1 \\2"),
+    ("regex", f"^({_LETTER}\\.) ([^ ][^ ]+)$", "\\2 \\1"),
+)
+
 # After doubled letters collapse: Kazakh Ә/Ү after a consonant is written Я/Ю in Russian
 # (Ләззат/Ляззат, Ілияс/Ильяс), and Ё is E in passports but IO in the 2021 alphabet (Fiodorov).
 SOUND_RULES: tuple[Rule, ...] = (
@@ -105,7 +135,7 @@ SOUND_RULES: tuple[Rule, ...] = (
 
 PATRONYMIC_RULES: tuple[Rule, ...] = (("regex", "^(..+?)(ovich|evich|ovna|evna|ichna|ich|uli|kizi|ogli|ugli)$", "\\1"),)
 SURNAME_RULES: tuple[Rule, ...] = (
-    ("regex", "^(...+?)(skaia|skii|skai)$", "\\1sk"),
+    ("regex", "^(...+?)(skaia|skii|skai|ski)$", "\\1sk"),
     ("regex", "^(..+?)ina$", "\\1in"),
     ("regex", "^(...+?)(ova|eva|ov|ev|uli|kizi)$", "\\1"),
     # A root ending in -ай/-ей takes -ев as -аев (Серікбай/Серікбаев): drop the й on both.
@@ -121,6 +151,10 @@ def _apply(rules: tuple[Rule, ...], text: str) -> str:
             text = text.replace(a, b)
         elif kind == "regex":
             text = re.sub(a, b, text)
+        elif kind == "if_match":
+            source, target = b.split(">")
+            if re.search(a, text):
+                text = text.translate(str.maketrans(source, target))
         elif kind == "lower":
             text = text.lower()
         elif kind == "strip_accents":
@@ -173,8 +207,7 @@ def split_full_name(full: str | None) -> NameParts:
     """Split "Фамилия Имя Отчество" (the order agencies use) into parts; "Серік ұлы" stays one part."""
     if full is None:
         return NameParts(None, None, None)
-    joined = _apply((("regex", "[ \t\u00a0]+", " "), _PARTICLE_JOIN), full.strip())
-    tokens = [t for t in joined.split(" ") if t]
+    tokens = [t for t in _apply(SPLIT_RULES, full).split(" ") if t]
     last = tokens[0] if tokens else None
     first = tokens[1] if len(tokens) > 1 else None
     patronymic = " ".join(tokens[2:]) or None
@@ -200,6 +233,12 @@ def rules_sql(rules: tuple[Rule, ...], arg: str) -> str:
             expr = f"replace({expr}, {_sql_literal(a)}, {_sql_literal(b)})"
         elif kind == "regex":
             expr = f"regexp_replace({expr}, {_sql_literal(a)}, {_sql_literal(b)}, 'g')"
+        elif kind == "if_match":
+            source, target = b.split(">")
+            expr = (
+                f"CASE WHEN regexp_matches({expr}, {_sql_literal(a)}) "
+                f"THEN translate({expr}, {_sql_literal(source)}, {_sql_literal(target)}) ELSE {expr} END"
+            )
         elif kind == "lower":
             expr = f"lower({expr})"
         elif kind == "strip_accents":
@@ -211,11 +250,7 @@ def rules_sql(rules: tuple[Rule, ...], arg: str) -> str:
 
 def install_sql(con: duckdb.DuckDBPyConnection) -> None:
     """Create macros name_fold, name_fold_surname, name_fold_patronymic, name_pair_key, name_split_full."""
-    tokens = (
-        "string_split("
-        + rules_sql((("regex", "^[ \t\u00a0]+|[ \t\u00a0]+$", ""), ("regex", "[ \t\u00a0]+", " "), _PARTICLE_JOIN), "s")
-        + ", ' ')"
-    )
+    tokens = f"list_filter(string_split({rules_sql(SPLIT_RULES, 's')}, ' '), t -> t <> '')"
     con.execute(
         f"""
         CREATE OR REPLACE MACRO name_fold(s) AS nullif({rules_sql(FIRST_NAME, "s")}, '');
