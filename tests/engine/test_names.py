@@ -298,6 +298,10 @@ def test_sql_and_python_agree_on_any_text(con: duckdb.DuckDBPyConnection, texts:
         ("Иванов  Иван\u00a0\u00a0Иванович", ("Иванов", "Иван", "Иванович")),
         (" Серіков Ерлан Серік ұлы ", ("Серіков", "Ерлан", "Серікұлы")),
         ("Ахметов", ("Ахметов", None, None)),
+        ("Иван Иванович Иванов", ("Иванов", "Иван", "Иванович")),
+        ("Ерлан Серік ұлы Ахметов", ("Ахметов", "Ерлан", "Серікұлы")),
+        ("Aigerim Serikqyzy Akhmetova", ("Akhmetova", "Aigerim", "Serikqyzy")),
+        ("Ахметов Ерлан Серикович", ("Ахметов", "Ерлан", "Серикович")),  # the usual order stays
     ],
 )
 def test_it_splits_full_names_with_initials_and_odd_spacing(full: str, parts: tuple[str | None, ...]) -> None:

@@ -25,9 +25,13 @@ def synth(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")] = 1,
     out: Annotated[Path, typer.Option(help="Output folder (sources/, truth/, manifest.json).")] = Path("data/region"),
     as_of: Annotated[str | None, typer.Option(help="Reference date YYYY-MM-DD (default: the region's).")] = None,
+    damage: Annotated[
+        str, typer.Option(help="standard, or harsh: other residents' IINs, odd spellings and dates (a hostile clerk).")
+    ] = "standard",
 ) -> None:
     """Synthesise a region: agency lists as agencies send them, plus the ground truth."""
     from birtizim.reference import regions
+    from birtizim.synth import damage as damage_kinds
     from birtizim.synth import steps, synthesize
 
     if region not in regions():
@@ -38,6 +42,10 @@ def synth(
         as_of_date = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise typer.BadParameter(f"{as_of!r} is not a date YYYY-MM-DD", param_hint="--as-of") from None
+    if damage not in damage_kinds.MODES:
+        raise typer.BadParameter(
+            f"unknown damage {damage!r}; known: {', '.join(damage_kinds.MODES)}", param_hint="--damage"
+        )
 
     with progress_bar() as bar:
         task = bar.add_task("synthesising", total=steps())
@@ -46,7 +54,13 @@ def synth(
             bar.update(task, advance=1, description=step, total=total)
 
         summary = synthesize(
-            region=region, residents=residents, seed=seed, out=out, as_of=as_of_date, progress=progress
+            region=region,
+            residents=residents,
+            seed=seed,
+            out=out,
+            as_of=as_of_date,
+            damage_mode=damage,
+            progress=progress,
         )
 
     table = Table(
@@ -58,12 +72,15 @@ def synth(
     table.add_column("rows", justify="right")
     table.add_column("noisy rows (main kinds)")
     for s in summary.sources:
-        top = sorted(((v, k) for k, v in s.noise.items() if v), reverse=True)[:4]
+        top = sorted(((v, k) for k, v in {**s.noise, **s.damage}.items() if v), reverse=True)[:4]
         layout = f"{s.encoding}, {s.delimiter!r}" if s.fmt == "csv" else "xlsx"
         table.add_row(s.kind, f"{s.path} ({layout})", f"{s.rows:,}", ", ".join(f"{k} {v:,}" for v, k in top))
     console.print(table)
     statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.status_counts.items()))
     console.print(f"True statuses: {statuses}")
+    if summary.damage != "standard":
+        hit = sum(sum(s.damage.values()) for s in summary.sources)
+        console.print(f"Damage {summary.damage}: {hit:,} damages over the agency lists (truth/rows.parquet, damage_*)")
     console.print(f"Written to {out} in {summary.seconds:.1f} s")
 
 

@@ -112,11 +112,15 @@ _PARTICLE_JOIN: Rule = (
     "\\1\\2",
 )
 
+_PATRONYMIC_ENDING = (
+    "(?i:ович|евич|ьич|овна|евна|ична|ұлы|улы|қызы|кызы|ovich|evich|ovitch|evitch|ovna|evna|ichna"
+    "|uly|ūly|ulı|kyzy|qyzy|qızı|kyzı)"
+)
 # A letter of any alphabet a name arrives in (RE2 has \pL, Python's re does not: one class for both).
 _LETTER = "[A-Za-zА-Яа-яЁёӘәІіҢңҒғҮүҰұҚқӨөҺһÄäÖöÜüŪūŞşÇçĞğÑñİıÁáÓóÚúÝýǴǵŃń]"
 # Splitting "Фамилия Имя Отчество" from one column: spaces of every kind squeezed; a dot always ends a
 # word ("Т.Ж.Ахметов" -> "Т. Ж. Ахметов"); "Серік ұлы" is one patronymic; initials written before the
-# surname ("И. И. Иванов") move after it, as in "Иванов И. И.".
+# surname ("И. И. Иванов") move after it, as in "Иванов И. И.", and so does a surname written last.
 SPLIT_RULES: tuple[Rule, ...] = (
     ("regex", "[ \t\u00a0\u2000-\u200b\u202f]+", " "),
     ("regex", "\\.([^ .])", ". \\1"),
@@ -124,6 +128,9 @@ SPLIT_RULES: tuple[Rule, ...] = (
     _PARTICLE_JOIN,
     ("regex", f"^({_LETTER}\\.) ({_LETTER}\\.) ([^ ][^ ]+)$", "\\3 \\1 \\2"),
     ("regex", f"^({_LETTER}\\.) ([^ ][^ ]+)$", "\\2 \\1"),
+    # "Иван Иванович Иванов" (first name, patronymic, surname): the middle word has a patronymic's
+    # ending, so the surname at the end moves to the front.
+    ("regex", f"^([^ ]+) ([^ ]+{_PATRONYMIC_ENDING}) ([^ ]+)$", "\\3 \\1 \\2"),
 )
 
 # After doubled letters collapse: Kazakh Ә/Ү after a consonant is written Я/Ю in Russian
