@@ -128,21 +128,38 @@ def reconcile(
         as_of_date = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
         fail(f"--as-of {as_of!r} is not a date YYYY-MM-DD")
+    sources = _sources_from(source or [], synthetic, mapping)
+    step = "reading"
     try:
-        sources = _sources_from(source or [], synthetic, mapping)
         with progress_bar() as bar:
             task = bar.add_task("reconciling", total=len(sources) + len(STEPS))
+
+            def progress(done: str) -> None:
+                nonlocal step
+                step = done
+                bar.update(task, advance=1, description=done)
+
             run = run_reconcile(
-                sources,
-                out,
-                as_of=as_of_date,
-                full_iin=full_iin,
-                memory_limit=memory_limit,
-                progress=lambda step: bar.update(task, advance=1, description=step),
+                sources, out, as_of=as_of_date, full_iin=full_iin, memory_limit=memory_limit, progress=progress
             )
     except SourceError as exc:
         fail(str(exc))
+    except Exception as exc:  # every failure becomes one sentence, never a traceback
+        fail(_failure(exc, step, out))
     _print_districts(run)
+
+
+def _failure(exc: Exception, step: str, out: Path) -> str:
+    """One sentence for an engine failure: where it happened and what to do, without a traceback."""
+    import duckdb
+
+    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    after = f"after step '{step}'" if step != "reading" else "while reading"
+    if isinstance(exc, duckdb.OutOfMemoryException | MemoryError):
+        return f"the run ran out of memory {after}; give it more with --memory-limit (now a DuckDB limit)"
+    if isinstance(exc, OSError | duckdb.IOException):
+        return f"cannot read or write a file {after} ({first_line}); check the paths and the space left in {out}"
+    return f"the run stopped {after}: {type(exc).__name__}: {first_line}"
 
 
 def _print_districts(run: Run) -> None:
@@ -184,6 +201,13 @@ def _print_districts(run: Run) -> None:
     console.print(
         f"{rows:,} rows read from {len(run.ingested)} files, {rejected:,} rejected; "
         f"run written to {run.folder} in {run.seconds:.1f} s"
+    )
+    linking = run.linking
+    console.print(
+        f"Review band: {run.review:,} rows await a person's decision (review.parquet); "
+        f"{linking.disputed_iins:,} rows carry a resident's IIN whose names or birth date differ: "
+        f"{linking.iin_holders_kept:,} kept with that resident, {linking.linked_to_another_resident:,} linked "
+        "by names to another resident (conflict iin_of_another_resident)"
     )
 
 

@@ -87,8 +87,9 @@ BASE_RULES: tuple[Rule, ...] = (
     ("replace", "y", "i"),
     # Е at the start or after a vowel is written YE in Latin (Yerlan for Ерлан, Tokayev for Тоқаев).
     ("regex", "(^|[aeiou])ie", "\\1e"),
-    # Й at the end of a name is J in GOST spellings (Sergej, Andrej, Nikolaj); J elsewhere is Ж.
-    ("regex", "([aeiou])j+$", "\\1i"),
+    # Й after a vowel and before a consonant or the end is J in GOST spellings (Sergej, Nikolaj, Ajbek);
+    # J elsewhere is Ж (Janar, Erjan).
+    ("regex", "([aeiou])j+([^aeiou]|$)", "\\1i\\2"),
 )
 
 # Doubled letters collapse (Ассель/Асель, Аллаберген/Алаберген). RE2 has no back-references, so each
@@ -113,8 +114,8 @@ _PARTICLE_JOIN: Rule = (
 )
 
 _PATRONYMIC_ENDING = (
-    "(?i:ович|евич|ьич|овна|евна|ична|ұлы|улы|қызы|кызы|ovich|evich|ovitch|evitch|ovna|evna|ichna"
-    "|uly|ūly|ulı|kyzy|qyzy|qızı|kyzı)"
+    "(?i:ович|евич|ьич|овна|евна|ична|ұлы|улы|қызы|кызы|ov[iı]t?ch|ev[iı]t?ch|ovna|evna|[iı]chna"
+    "|[uūý]l[yiı]|[kq][yı]z[yı])"
 )
 # A letter of any alphabet a name arrives in (RE2 has \pL, Python's re does not: one class for both).
 _LETTER = "[A-Za-zА-Яа-яЁёӘәІіҢңҒғҮүҰұҚқӨөҺһÄäÖöÜüŪūŞşÇçĞğÑñİıÁáÓóÚúÝýǴǵŃń]"
@@ -255,8 +256,29 @@ def rules_sql(rules: tuple[Rule, ...], arg: str) -> str:
     return expr
 
 
+# A name written as an initial, folded, and the first letters of the keys it can stand for: Latin
+# initials lose the second letter of a passport digraph (Ж ZH, Х KH, Ч CH, Ш SH, Ц TS).
+INITIAL_DIGRAPHS = {"z": ("j",), "k": ("h", "ch"), "s": ("sh",), "t": ("ts",)}
+
+
+def initial_fits(initial: str | None, key: str | None) -> bool:
+    """Does a folded initial (a key of one or two letters) fit the folded name ``key``?"""
+    if not initial or not key or len(initial) > 2:
+        return False
+    return key.startswith(initial) or any(key.startswith(d) for d in INITIAL_DIGRAPHS.get(initial, ()))
+
+
+def _initial_fits_sql() -> str:
+    extra = " ".join(
+        f"OR (i = '{i}' AND ({' OR '.join(f'starts_with(k, {_sql_literal(d)})' for d in ds)}))"
+        for i, ds in INITIAL_DIGRAPHS.items()
+    )
+    return f"coalesce(length(i) <= 2 AND (starts_with(k, i) {extra}), false)"
+
+
 def install_sql(con: duckdb.DuckDBPyConnection) -> None:
-    """Create macros name_fold, name_fold_surname, name_fold_patronymic, name_pair_key, name_split_full."""
+    """Create macros name_fold, name_fold_surname, name_fold_patronymic, name_pair_key, name_split_full,
+    name_initial_fits."""
     tokens = f"list_filter(string_split({rules_sql(SPLIT_RULES, 's')}, ' '), t -> t <> '')"
     con.execute(
         f"""
@@ -267,6 +289,7 @@ def install_sql(con: duckdb.DuckDBPyConnection) -> None:
             least(name_fold_surname(a), name_fold_surname(b)),
             CASE WHEN name_fold_surname(a) IS NOT NULL AND name_fold_surname(b) IS NOT NULL
                  THEN greatest(name_fold_surname(a), name_fold_surname(b)) END), '');
+        CREATE OR REPLACE MACRO name_initial_fits(i, k) AS {_initial_fits_sql()};
         CREATE OR REPLACE MACRO name_split_full(s) AS {{
             'last_name': nullif({tokens}[1], ''),
             'first_name': {tokens}[2],

@@ -32,6 +32,12 @@ class Run:
     ingested: list[Ingested]
     districts: list[report.DistrictRow]
     timings: dict[str, float] = field(default_factory=dict)
+    linking: link.Linking = field(default_factory=link.Linking)
+
+    @property
+    def review(self) -> int:
+        """Rows in the review band: linked to no one until a person decides."""
+        return self.linking.review
 
 
 def reconcile(
@@ -67,7 +73,7 @@ def reconcile(
         region, ingested = ingest.ingest(con, sources, progress=say)
         as_of = as_of or region.default_as_of
         t = timed("read", t)
-        link.link_all(con)
+        linking = link.link_all(con)
         t = timed("link", t)
         status.decide(con, as_of)
         t = timed("status", t)
@@ -85,12 +91,14 @@ def reconcile(
             ingested=ingested,
             districts=report.districts(con),
             timings=timings,
+            linking=linking,
         )
         meta = {
             "region": run.region,
             "as_of": as_of.isoformat(),
             "seconds": run.seconds,
             "timings": timings,
+            "linking": asdict(linking),
             "sources": [{**asdict(i), "path": str(i.path)} for i in ingested],
         }
         con.execute("CREATE OR REPLACE TABLE run_meta AS SELECT ? AS meta", [json.dumps(meta, ensure_ascii=False)])

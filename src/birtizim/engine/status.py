@@ -127,8 +127,15 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
                'matches no resident of the registry'
         FROM evidence e WHERE e.method = 'new'
         UNION ALL
+        SELECT e.person_id, e.record_id, e.source, e.row_number, 'iin_of_another_resident',
+               'the IIN is that of person ' || x.holder || '; names and birth date are those of person ' || e.person_id
+        FROM evidence e JOIN iin_elsewhere x USING (record_id)
+        UNION ALL
         SELECT r.person_id, r.record_id, a.source, a.row_number, 'uncertain_match',
-               'possible match, probability ' || round(r.match_probability, 3)
+               CASE WHEN r.reason = 'iin_disputed'
+                    THEN 'the IIN is that of a resident whose name or birth date differ; best candidate person '
+                         || r.person_id || coalesce(', probability ' || round(r.match_probability, 3), '')
+                    ELSE 'possible match, probability ' || round(r.match_probability, 3) END
         FROM review r JOIN agency a USING (record_id)
         UNION ALL
         SELECT NULL, a.record_id, a.source, a.row_number, 'unknown_district',
