@@ -14,7 +14,9 @@ entities of ``model`` and calls ``evaluate_all`` for the red-flags page. Modules
 - ``outliers``: modified z-scores across districts and over time;
 - ``completeness``: completeness and timeliness of district reports;
 - ``flags``: ``evaluate_all`` runs everything and returns explained flags by severity;
-- ``figures``: the single list's district figures from a run; ``demo``: synthetic demo data.
+- ``figures``: the single list's district figures from a run.
+
+The synthetic demo data is ``birtizim.synth.outreach``.
 """
 
 from birtizim.outreach.flags import Flag, evaluate_all

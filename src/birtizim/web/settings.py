@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "birtizim.web.projects",
     "birtizim.web.vouchers",
     "birtizim.web.outreach",
+    "birtizim.web.demo",  # the demo loaders (manage.py birtizim_*_demo)
 ]
 
 MIDDLEWARE = [

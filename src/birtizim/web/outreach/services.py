@@ -1,5 +1,5 @@
 """Writes: the pass of the checks into the follow-up list, the follow-up's steps, imports of the
-logs, the districts' self-reports, surveys, the rule set and the demo data.
+logs, the districts' self-reports, surveys and the rule set.
 
 Every write that changes what the checks see ends with ``flags_sync``, so the red-flags page is
 current as soon as the data is. Pages also call it: a pass is skipped while its fingerprint (run,
@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import logging
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from birtizim.outreach.demo import build_demo
 from birtizim.outreach.flags import SEVERITY_RANK, Flag, evaluate_all
 from birtizim.outreach.importer import ImportResult, OutreachImportError, import_events, import_questions
 from birtizim.outreach.model import SurveyResult as CoreSurvey
@@ -446,76 +444,3 @@ def ruleset_save(*, scope: Scope, user: User, text: str) -> RuleSet:
     rule_set = RuleSet.objects.create(text=text.strip(), saved_by=user)
     flags_sync(force=True)
     return rule_set
-
-
-# ---- demo data ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DemoLoaded:
-    events: int
-    questions: int
-    surveys: int
-    reports: int
-    with_run: bool
-    evaluation: Evaluation | None
-
-
-@transaction.atomic
-def demo_load(*, seed: int = 1) -> DemoLoaded:
-    """The core's demo data into the database, replacing an earlier load (idempotent).
-
-    The district figures are the current run's when there is one, so the planted numbers scale to
-    its residents. Reports and survey cells a person entered are kept; the demo skips those.
-    """
-    run, figures = selectors.figures_current()
-    data = build_demo(seed, figures=figures or None)
-    ImportBatch.objects.filter(kind=ImportBatch.Kind.DEMO).delete()
-    batch = ImportBatch.objects.create(
-        kind=ImportBatch.Kind.DEMO,
-        original_name=f"demo seed {seed}",
-        accepted=len(data.events) + len(data.questions),
-        districts=list(data.districts),
-    )
-    OutreachEvent.objects.bulk_create(
-        OutreachEvent(district=e.district, date=e.date, kind=e.kind, audience=e.audience, reach=e.reach, batch=batch)
-        for e in data.events
-    )
-    CitizenQuestion.objects.bulk_create(
-        CitizenQuestion(
-            district=q.district, date=q.date, channel=q.channel, topic=q.topic, count=q.count, kind=q.kind, batch=batch
-        )
-        for q in data.questions
-    )
-    held_reports = set(DistrictReport.objects.values_list("district", "period"))
-    reports = [
-        DistrictReport(
-            district=r.district,
-            period=r.period,
-            reported_reach_share=r.reported_reach_share,
-            reported_actualisation=r.reported_actualisation,
-            submitted_on=r.submitted_on,
-            due_on=r.due_on,
-            batch=batch,
-        )
-        for r in data.reports
-        if (r.district, r.period) not in held_reports
-    ]
-    DistrictReport.objects.bulk_create(reports)
-    held_cells = set(SurveyResult.objects.values_list("district", "occupation", "period"))
-    surveys = [
-        SurveyResult(
-            district=s.district,
-            occupation=s.occupation or "",
-            period=s.period,
-            sample_size=s.sample_size,
-            n_unaware=s.n_unaware,
-            n_poor=s.n_poor,
-            batch=batch,
-        )
-        for s in data.surveys
-        if (s.district, s.occupation or "", s.period) not in held_cells
-    ]
-    SurveyResult.objects.bulk_create(surveys)
-    evaluation = flags_sync(force=True)
-    return DemoLoaded(len(data.events), len(data.questions), len(surveys), len(reports), run is not None, evaluation)

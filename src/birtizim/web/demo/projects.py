@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from birtizim.projects.demo import DemoObject, demo_portfolio
+from birtizim.synth.projects import DemoObject, demo_portfolio
 from birtizim.web.accounts.models import Profile, Role
 from birtizim.web.projects import services
 from birtizim.web.projects.models import ContractChange, Project, Report, ReportLine
