@@ -12,10 +12,10 @@ import pytest
 import xlsxwriter
 from conftest import HOME, OTHER, World
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import Http404
 from python_calamine import CalamineWorkbook
 
 from birtizim.web.accounts.scope import scope_for
+from birtizim.web.common.errors import NotFound
 from birtizim.web.outreach import services
 from birtizim.web.outreach.models import CitizenQuestion, ImportBatch, OutreachEvent
 
@@ -122,7 +122,7 @@ def test_the_same_file_is_not_imported_twice_until_the_first_import_is_deleted(w
     assert OutreachEvent.objects.count() == 2
     batch = ImportBatch.objects.get()
     # Karasay's officer cannot delete (or see) Talgar's import.
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.import_delete(
             scope=scope_for(world.users["other_officer"]), user=world.users["other_officer"], batch=batch
         )

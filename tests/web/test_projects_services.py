@@ -11,8 +11,6 @@ from typing import Any
 import pytest
 import xlsxwriter
 from conftest import HOME, OTHER, World
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.test import override_settings
 from django.utils import timezone, translation
 from test_projects_world import ADMIN, AS_OF, LATE, D, Objects, activities, build_objects, valid_bin
@@ -21,6 +19,7 @@ from birtizim import projects as core
 from birtizim.projects.sheet import RejectCode
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope
+from birtizim.web.common.errors import NotAllowed, NotFound
 from birtizim.web.projects import selectors, services
 from birtizim.web.projects.models import Alert, Baseline, Report, Snapshot
 
@@ -155,11 +154,11 @@ def test_a_report_is_refused_with_the_reason(
 
 
 def test_writes_keep_to_the_scope(objects: Objects) -> None:
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         _report(objects.home, AS_OF, {"A": 100}, scope=OTHER_OFFICER)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         _report(objects.home, AS_OF, {"A": 100}, scope=Scope(Role.VIEWER, None))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         _report(objects.home, AS_OF, {"A": 100}, scope=Scope(Role.ANALYST, None))
     with pytest.raises(services.ProjectsError):
         make_object_as(OTHER_OFFICER, district=HOME)

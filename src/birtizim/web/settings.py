@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "birtizim.web.common.middleware.DomainErrors",  # NotAllowed/NotFound/Conflict -> 403/404/409
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 

@@ -18,7 +18,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -28,9 +27,10 @@ from birtizim.outreach.importer import ImportResult, OutreachImportError, import
 from birtizim.outreach.model import SurveyResult as CoreSurvey
 from birtizim.outreach.model import check_period, default_due_on, period_start
 from birtizim.outreach.rules import rules_from_toml
-from birtizim.web.accounts.models import Role
-from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.accounts.selectors import officers_of
+from birtizim.web.common.errors import Conflict, NotFound
 from birtizim.web.outreach import selectors
 from birtizim.web.outreach.models import (
     CitizenQuestion,
@@ -55,7 +55,7 @@ class OutreachError(ValueError):
     """A request that cannot be done as asked; the message is shown to the user."""
 
 
-class TransitionError(OutreachError):
+class TransitionError(OutreachError, Conflict):
     """A follow-up step that its current state does not allow (closing an unanswered flag...)."""
 
 
@@ -155,7 +155,7 @@ def _step(follow_up: FollowUp, allowed: tuple[str, ...], refusal: str, **changes
 
 @transaction.atomic
 def followup_assign(*, scope: Scope, user: User, follow_up: FollowUp, assignee: User) -> FollowUp:
-    require(selectors.may_follow_up(scope))
+    require(scope, Action.FOLLOWUP_MANAGE)
     selectors.district_check(scope=scope, district=follow_up.district)
     if assignee not in officers_of(follow_up.district):
         raise OutreachError(_("%(user)s is not an officer of this district.") % {"user": assignee.get_username()})
@@ -178,9 +178,8 @@ def followup_assign(*, scope: Scope, user: User, follow_up: FollowUp, assignee: 
 
 @transaction.atomic
 def followup_answer(*, scope: Scope, user: User, follow_up: FollowUp, answer: str) -> FollowUp:
-    require(scope.role == Role.OFFICER)
+    require(scope, Action.FOLLOWUP_ANSWER)
     selectors.district_check(scope=scope, district=follow_up.district)  # another district: 404
-    require(selectors.may_answer(scope, follow_up.district))
     text = answer.strip()
     if not text:
         raise OutreachError(_("Write the answer."))
@@ -202,7 +201,7 @@ def followup_answer(*, scope: Scope, user: User, follow_up: FollowUp, answer: st
 @transaction.atomic
 def followup_close(*, scope: Scope, user: User, follow_up: FollowUp, note: str) -> FollowUp:
     """Close an answered flag; a flag the checks no longer raise may be closed unanswered."""
-    require(selectors.may_follow_up(scope))
+    require(scope, Action.FOLLOWUP_MANAGE)
     selectors.district_check(scope=scope, district=follow_up.district)
     text = note.strip()
     if not text:
@@ -226,7 +225,7 @@ def followup_close(*, scope: Scope, user: User, follow_up: FollowUp, note: str) 
 @transaction.atomic
 def followup_reopen(*, scope: Scope, user: User, follow_up: FollowUp, note: str = "") -> FollowUp:
     """Send an answer back (or reopen a closed flag): the assigned officer answers again."""
-    require(selectors.may_follow_up(scope))
+    require(scope, Action.FOLLOWUP_MANAGE)
     selectors.district_check(scope=scope, district=follow_up.district)
     S = FollowUp.State
     now = timezone.now()
@@ -261,7 +260,7 @@ def import_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[byt
 
     An officer's rows for a district not theirs are rejected too (with that reason), not dropped.
     """
-    require(selectors.may_import(scope))
+    require(scope, Action.OUTREACH_IMPORT)
     if kind not in (ImportBatch.Kind.EVENTS, ImportBatch.Kind.QUESTIONS):
         raise OutreachError(_("Unknown kind of log."))
     name = Path(file.name or "log").name
@@ -353,9 +352,9 @@ def import_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[byt
 @transaction.atomic
 def import_delete(*, scope: Scope, user: User, batch: ImportBatch) -> None:
     """Undo an import: its rows go, the file may be imported again."""
-    require(selectors.may_import(scope))
+    require(scope, Action.OUTREACH_IMPORT)
     if scope.districts is not None and batch.imported_by_id != user.pk:
-        raise Http404
+        raise NotFound
     batch.delete()
     flags_sync()
 
@@ -385,7 +384,7 @@ def report_submit(
 ) -> DistrictReport:
     """A district's own figures for a month (shares as fractions). A correction keeps the first
     submission date: timeliness is about when the figures first arrived."""
-    require(selectors.may_report(scope))
+    require(scope, Action.OUTREACH_REPORT)
     selectors.district_check(scope=scope, district=district)
     today = timezone.localdate()
     _period_not_future(period, today)
@@ -417,7 +416,7 @@ def survey_record(
     n_poor: int,
 ) -> SurveyResult:
     """One survey cell (a district's whole sample when ``occupation`` is empty); the same cell again replaces it."""
-    require(selectors.may_survey(scope))
+    require(scope, Action.OUTREACH_SURVEY)
     selectors.district_check(scope=scope, district=district)
     _period_not_future(period, timezone.localdate())
     try:
@@ -438,7 +437,7 @@ def survey_record(
 def ruleset_save(*, scope: Scope, user: User, text: str) -> RuleSet:
     """Store the rules (checked first: a rule that does not load is refused with its reason); empty
     text returns to the built-in rules."""
-    require(selectors.may_edit_rules(scope))
+    require(scope, Action.RULES_EDIT)
     if text.strip():
         rules_from_toml(text)  # raises RuleError with the rule and the field
     rule_set = RuleSet.objects.create(text=text.strip(), saved_by=user)

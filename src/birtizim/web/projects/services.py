@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,8 +25,10 @@ from birtizim import projects as core
 from birtizim.projects.sheet import SheetResult, read_progress_sheet
 from birtizim.reference import region as reference_region
 from birtizim.web.accounts.models import Profile, Role
-from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.permissions import Action, may, require
+from birtizim.web.accounts.scope import Scope, scope_for
 from birtizim.web.accounts.selectors import officers_of
+from birtizim.web.common.errors import NotFound
 from birtizim.web.projects import convert, selectors
 from birtizim.web.projects.models import (
     Activity,
@@ -55,9 +56,9 @@ class ProjectsError(ValueError):
 
 
 def _editable(scope: Scope, project: Project) -> None:
-    require(selectors.may_edit(scope))
+    require(scope, Action.PROJECT_EDIT)
     if not scope.covers(project.district):
-        raise Http404  # another district's object does not exist for this officer
+        raise NotFound  # another district's object does not exist for this officer
 
 
 def money(value: float | Decimal) -> Decimal:
@@ -206,7 +207,7 @@ def project_create(
     contract_number: str,
     responsible: User | None = None,
 ) -> Project:
-    require(selectors.may_edit(scope))
+    require(scope, Action.PROJECT_EDIT)
     if not scope.covers(district):
         raise ProjectsError(_("You may add objects of your own districts only."))
     try:
@@ -219,7 +220,7 @@ def project_create(
         raise ProjectsError(_("The contractor's BIN is not valid: %(reason)s.") % {"reason": exc}) from None
     if Project.objects.filter(code=code).exists():
         raise ProjectsError(_("An object with the code %(code)s already exists.") % {"code": code})
-    if responsible is not None and not _covers(responsible, district):
+    if responsible is not None and not may(scope_for(responsible), Action.PROJECT_EDIT, district=district):
         raise ProjectsError(_("The responsible officer does not work in this district."))
     return Project.objects.create(
         code=code,
@@ -237,13 +238,6 @@ def project_create(
         contractor_bin=contractor_bin,
         contract_number=contract_number,
         responsible=responsible,
-    )
-
-
-def _covers(user: User, district: str) -> bool:
-    profile = Profile.objects.filter(user=user).first()
-    return profile is not None and (
-        profile.role == Role.ADMIN or (profile.role == Role.OFFICER and district in (profile.districts or []))
     )
 
 
@@ -277,9 +271,9 @@ def project_update(
     at all. Nothing here is read by the forecast, so the snapshot stays as it is. A responsible
     officer newly chosen must be an officer of the object's district; the one already set may stay.
     """
-    require(selectors.may_edit_facts(scope))
+    require(scope, Action.PROJECT_FACTS_EDIT)
     if not scope.covers(project.district):
-        raise Http404
+        raise NotFound
     values = {
         "name": name.strip(),
         "locality": locality.strip(),
@@ -636,7 +630,7 @@ def progress_import(*, scope: Scope, user: User | None, project: Project, name: 
 def alert_mark_read(*, scope: Scope, user: User, alert_id: int) -> Alert:
     alert = selectors.alerts_for(scope=scope, user=user).filter(pk=alert_id).first()
     if alert is None:
-        raise Http404
+        raise NotFound
     if alert.read_at is None:
         alert.read_at = timezone.now()
         alert.save(update_fields=["read_at"])

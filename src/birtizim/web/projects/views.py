@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from birtizim.projects.sheet import SheetError, TemplateLine, progress_template
-from birtizim.web.accounts.scope import Scope, require, scope_for
+from birtizim.web.accounts.permissions import Action, may, require
+from birtizim.web.accounts.scope import Scope, scope_for
 from birtizim.web.common import labels
 from birtizim.web.common.http import AuthedRequest
 from birtizim.web.projects import convert, explain, exports, selectors, services, timeline
@@ -43,7 +44,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _scope(request: AuthedRequest) -> Scope:
     scope = scope_for(request.user)
-    require(scope.is_staff_of_region)
+    require(scope, Action.PROJECTS_READ)
     return scope
 
 
@@ -51,7 +52,7 @@ def _editable(request: AuthedRequest, project_id: int) -> tuple[Scope, Project]:
     """The object if the user may change it: 404 outside their districts, 403 for read-only roles."""
     scope = _scope(request)
     project = selectors.project_get(scope=scope, project_id=project_id)
-    require(selectors.may_edit(scope))
+    require(scope, Action.PROJECT_EDIT)
     return scope, project
 
 
@@ -76,7 +77,7 @@ def portfolio(request: AuthedRequest) -> HttpResponse:
         "older": sum(1 for r in rows if r.snapshot is not None and r.snapshot.as_of < as_of),
         "clock": selectors.clock_pinned(),
         "unread": selectors.unread_count(scope=scope, user=request.user),
-        "may_edit": selectors.may_edit(scope),
+        "may_edit": may(scope, Action.PROJECT_EDIT),
     }
     if request.htmx and request.htmx.target == "portfolio-table":
         return render(request, "projects/_portfolio_table.html", context)
@@ -153,7 +154,7 @@ def _object_context(scope: Scope, project: Project) -> dict[str, Any]:
     if page.forecast is not None and (snapshot is None or snapshot.as_of != page.forecast.as_of):
         # The clock moved on since the snapshot (a day passed): the fresh forecast replaces it.
         services.snapshot_refresh(project=project, forecast=page.forecast)
-    editable = selectors.may_edit(scope)
+    editable = may(scope, Action.PROJECT_EDIT)
     return {
         "project": project,
         "page": page,
@@ -163,7 +164,7 @@ def _object_context(scope: Scope, project: Project) -> dict[str, Any]:
         "reports": sorted(project.reports.all(), key=lambda r: r.date, reverse=True),
         "changes": list(project.changes.all()),
         "may_edit": editable,
-        "may_edit_facts": selectors.may_edit_facts(scope),
+        "may_edit_facts": may(scope, Action.PROJECT_FACTS_EDIT),
         "form": _report_form(project) if editable and page.forecast is not None else None,
         "milliseconds": round(page.seconds * 1000),
     }
@@ -381,7 +382,7 @@ def baseline_compare(request: AuthedRequest, project_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_create(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
-    require(selectors.may_edit(scope))
+    require(scope, Action.PROJECT_EDIT)
     form = ProjectForm(request.POST or None, districts=scope.districts)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -419,7 +420,7 @@ def project_create(request: AuthedRequest) -> HttpResponse:
 def project_edit(request: AuthedRequest, project_id: int) -> HttpResponse:
     scope = _scope(request)
     project = selectors.project_get(scope=scope, project_id=project_id)
-    require(selectors.may_edit_facts(scope))
+    require(scope, Action.PROJECT_FACTS_EDIT)
     initial = {
         "name": project.name,
         "locality": project.locality,

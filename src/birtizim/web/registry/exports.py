@@ -14,7 +14,8 @@ import pyarrow as pa
 from django.utils.translation import gettext as _
 
 from birtizim.engine import export, xlsx
-from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels
 from birtizim.web.registry import runstore, selectors
 from birtizim.web.registry.models import Run
@@ -25,7 +26,7 @@ def figures_export(*, scope: Scope, run: Run) -> Path:
 
     Aggregates only, no personal records: every role that sees the dashboard may take them away.
     """
-    require(scope.is_staff_of_region)
+    require(scope, Action.FIGURES_READ)
     districts = run.summary.get("districts", [])
     sources = run.summary.get("sources", [])
     district_columns = [
@@ -87,7 +88,7 @@ def worklist_export(
     """The district's work list (or the search's part of it) with the latest outcomes; returns (path, rows)."""
     selectors.district_check(scope=scope, run=run, district=district)
     if full_iin:
-        require(scope.may_reveal_iin)
+        require(scope, Action.IIN_REVEAL)
     where, params = selectors.search_sql(query)
     latest = selectors.latest_outcomes(district)
     table = pa.table(

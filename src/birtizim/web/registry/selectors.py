@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
-from django.http import Http404
 
-from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import Scope
+from birtizim.web.common.errors import NotFound
 from birtizim.web.registry import runstore
 from birtizim.web.registry.models import Outcome, Run
 
@@ -66,7 +67,7 @@ def dashboard_get(*, scope: Scope, run: Run) -> dict[str, Any]:
 
 
 def worklist_districts(*, scope: Scope, run: Run) -> list[dict[str, Any]]:
-    require(scope.sees_people)
+    require(scope, Action.PEOPLE_READ)
     counts = run.summary.get("worklist", {})
     return [
         {**d, "worklist": counts.get(d["district"], 0)}
@@ -76,11 +77,11 @@ def worklist_districts(*, scope: Scope, run: Run) -> list[dict[str, Any]]:
 
 
 def district_check(*, scope: Scope, run: Run, district: str) -> dict[str, Any]:
-    require(scope.sees_people)
+    require(scope, Action.PEOPLE_READ)
     for d in run.summary.get("districts", []):
         if d["district"] == district and scope.covers(district):
             return dict(d)
-    raise Http404
+    raise NotFound
 
 
 def search_sql(query: str) -> tuple[str, list[Any]]:
@@ -144,7 +145,7 @@ def mask(iin: object) -> str:
 
 
 def person_get(*, scope: Scope, run: Run, person_id: int) -> dict[str, Any]:
-    require(scope.sees_people)
+    require(scope, Action.PEOPLE_READ)
     found = runstore.rows(
         run.folder,
         """SELECT person_id, iin, last_name, first_name, patronymic, birth_date, district, status, category
@@ -152,7 +153,7 @@ def person_get(*, scope: Scope, run: Run, person_id: int) -> dict[str, Any]:
         [person_id],
     )
     if not found or not scope.covers(found[0]["district"]):
-        raise Http404
+        raise NotFound
     return found[0]
 
 

@@ -15,13 +15,14 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from birtizim.engine import preview as engine_preview
 from birtizim.engine.ingest import Source
 from birtizim.engine.sources import KINDS, SourceError
-from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import Scope
+from birtizim.web.common.errors import NotFound
 from birtizim.web.registry import runstore, selectors
 from birtizim.web.registry.models import Outcome, Run, Upload
 
@@ -45,7 +46,7 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def upload_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[bytes]) -> Upload:
-    require(scope.may_run)
+    require(scope, Action.RUN)
     if kind not in KINDS:
         raise UploadError(f"unknown kind {kind!r}")
     name = Path(file.name or "upload").name
@@ -117,7 +118,7 @@ def latest_uploads() -> dict[str, Upload]:
 
 @transaction.atomic
 def run_create(*, scope: Scope, user: User) -> Run:
-    require(scope.may_run)
+    require(scope, Action.RUN)
     uploads = latest_uploads()
     if "registry" not in uploads:
         raise UploadError("upload the population registry first: every run links to it")
@@ -221,12 +222,12 @@ def run_summary(folder: str) -> dict[str, Any]:
 def outcome_record(
     *, scope: Scope, user: User, run: Run, person_id: int, result: str, actualised_as: str, comment: str
 ) -> Outcome:
-    require(scope.may_record_outcomes)
+    require(scope, Action.OUTCOME_RECORD)
     if result not in Outcome.Result.values:
         raise ValueError(f"unknown outcome {result!r}")
     found = runstore.rows(run.folder, "SELECT iin, district, status FROM statuses WHERE person_id = ?", [person_id])
     if not found or not scope.covers(found[0]["district"]):
-        raise Http404  # another district's resident does not exist for this officer
+        raise NotFound  # another district's resident does not exist for this officer
     person = found[0]
     return Outcome.objects.create(
         run=run,

@@ -17,8 +17,9 @@ import pyarrow as pa
 from django.db.models import Q, Sum
 
 from birtizim.vouchers import payment
-from birtizim.web.accounts.scope import Scope, require
-from birtizim.web.vouchers import access, selectors, tables
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import Scope
+from birtizim.web.vouchers import selectors, tables
 from birtizim.web.vouchers.models import Flag, Timesheet
 
 ZERO = Decimal("0.00")
@@ -39,7 +40,7 @@ def _confirmed_by_provider(provider_ids: list[int]) -> dict[int, dict[str, Any]]
 
 
 def dashboard_get(*, scope: Scope) -> dict[str, Any]:
-    require(access.sees_figures(scope))
+    require(scope, Action.VOUCHERS_FIGURES)
     providers = list(selectors.providers_visible(scope=scope))
     ids = [p.pk for p in providers]
     confirmed = _confirmed_by_provider(ids) if ids else {}

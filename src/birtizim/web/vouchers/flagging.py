@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from birtizim.vouchers import flags
-from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.registry.selectors import run_current
 from birtizim.web.vouchers.models import Flag, FlagRun, Provider
 
@@ -36,7 +37,7 @@ def flags_run(*, scope: Scope | None, user: User | None = None, now: dt.datetime
     from birtizim.web.vouchers import tables  # DuckDB and Arrow load only when flags run
 
     if scope is not None:
-        require(scope.may_run)
+        require(scope, Action.RUN)
     run = run_current()
     record = FlagRun.objects.create(by=user, run=run)
     codes = [f.code for f in flags.FLAGS if run is not None or f.code not in NEEDS_LIST]
