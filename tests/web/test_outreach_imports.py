@@ -98,7 +98,7 @@ def test_an_xlsx_log_is_read_with_its_spreadsheet_row_numbers(world: World, clie
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("log.pdf", b"%PDF", "only XLSX and CSV"),
+        ("log.pdf", b"%PDF", "only .xlsx, .csv, .txt files"),
         ("log.csv", b"", 'id="id_file_error"'),  # Django's own check, in the reader's language
         ("log.xlsx", "Район;Дата\n".encode(), "does not match"),
         ("log.csv", "Колонка;Другая\nа;б\n".encode(), "cannot find the header"),

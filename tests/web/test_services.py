@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.permissions import Action, may
@@ -42,14 +43,15 @@ def upload(world: World, kind: str, name: str, data: bytes) -> Upload:
 )
 def test_it_refuses_files_that_cannot_be_a_source(world: World, db: None, name: str, data: bytes, message: str) -> None:
     before = Upload.objects.count()
-    with pytest.raises(services.UploadError, match=message):
+    with translation.override("en"), pytest.raises(services.UploadError, match=message):
         upload(world, "pension", name, data)
     assert Upload.objects.count() == before
+    assert not list((Path(settings.DATA_DIR) / "files").glob(".incoming-*"))  # nothing of it is kept
 
 
 def test_it_refuses_a_file_over_the_size_limit(world: World, db: None, settings: Any) -> None:
-    settings.MAX_UPLOAD_BYTES = 10
-    with pytest.raises(services.UploadError, match="limit"):
+    settings.INTAKE = {**settings.INTAKE, "agency_list": {**settings.INTAKE["agency_list"], "max_bytes": 10}}
+    with translation.override("en"), pytest.raises(services.UploadError, match="limit"):
         upload(world, "pension", "big.csv", b"IIN,Surname\n" + b"1,a\n" * 10)
 
 

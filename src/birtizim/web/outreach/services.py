@@ -9,10 +9,7 @@ rules, day, data) is unchanged, and a new day can make a report overdue without 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -30,6 +27,7 @@ from birtizim.outreach.rules import rules_from_toml
 from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.accounts.selectors import officers_of
+from birtizim.web.common import intake
 from birtizim.web.common.errors import Conflict, NotFound
 from birtizim.web.outreach import selectors
 from birtizim.web.outreach.models import (
@@ -45,10 +43,6 @@ from birtizim.web.outreach.models import (
 )
 
 log = logging.getLogger("birtizim.web.outreach")
-
-MAX_IMPORT_BYTES = 20 * 2**20  # a district's log is a few thousand rows
-IMPORT_EXTENSIONS = (".xlsx", ".csv", ".txt")
-XLSX_MAGIC = b"PK\x03\x04"
 
 
 class OutreachError(ValueError):
@@ -263,42 +257,26 @@ def import_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[byt
     require(scope, Action.OUTREACH_IMPORT)
     if kind not in (ImportBatch.Kind.EVENTS, ImportBatch.Kind.QUESTIONS):
         raise OutreachError(_("Unknown kind of log."))
-    name = Path(file.name or "log").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in IMPORT_EXTENSIONS:
-        raise OutreachError(_("%(name)s: only XLSX and CSV files are accepted.") % {"name": name})
-    size = file.size or 0
-    if size == 0:
-        raise OutreachError(_("%(name)s: the file is empty.") % {"name": name})
-    if size > MAX_IMPORT_BYTES:
-        raise OutreachError(_("%(name)s: the file is over 20 MB.") % {"name": name})
-    digest = hashlib.sha256()
-    head = b""
-    with tempfile.TemporaryDirectory(prefix="outreach-") as folder:
-        path = Path(folder) / f"log{suffix}"
-        with path.open("wb") as out:
-            for chunk in file.chunks():
-                head = head or chunk[:4]  # not the whole file read back for its first bytes
-                digest.update(chunk)
-                out.write(chunk)
-        if (suffix == ".xlsx") != head.startswith(XLSX_MAGIC):
-            raise OutreachError(_("%(name)s: the content does not match the extension.") % {"name": name})
-        sha = digest.hexdigest()
-        earlier = ImportBatch.objects.filter(sha256=sha, kind=kind).first()
-        if earlier is not None:
-            raise OutreachError(
-                _("%(name)s was already imported on %(date)s (import #%(id)s); delete that import first.")
-                % {"name": name, "date": timezone.localtime(earlier.imported_at).date(), "id": earlier.pk}
-            )
-        region, today = selectors.region_code(), timezone.localdate()
-        try:
-            result: ImportResult[Any] = (
-                import_events(path, region=region, not_after=today)
-                if kind == ImportBatch.Kind.EVENTS
-                else import_questions(path, region=region, not_after=today)
-            )
-        except OutreachImportError as exc:
-            raise OutreachError(str(exc).replace(str(path), name)) from None
+    try:
+        received = intake.receive(file, kind="outreach_log")  # kept: what the rows were read from
+    except intake.IntakeError as exc:
+        raise OutreachError(str(exc)) from None
+    name, sha = received.name, received.sha256
+    earlier = ImportBatch.objects.filter(sha256=sha, kind=kind).first()
+    if earlier is not None:
+        raise OutreachError(
+            _("%(name)s was already imported on %(date)s (import #%(id)s); delete that import first.")
+            % {"name": name, "date": timezone.localtime(earlier.imported_at).date(), "id": earlier.pk}
+        )
+    region, today = selectors.region_code(), timezone.localdate()
+    try:
+        result: ImportResult[Any] = (
+            import_events(received.path, region=region, not_after=today)
+            if kind == ImportBatch.Kind.EVENTS
+            else import_questions(received.path, region=region, not_after=today)
+        )
+    except OutreachImportError as exc:
+        raise OutreachError(str(exc).replace(str(received.path), name)) from None
     rejects = _reject_rows(result)
     accepted = []
     names = selectors.district_names()

@@ -264,11 +264,9 @@ def progress_import(request: AuthedRequest, project_id: int) -> HttpResponse:
     result = None
     rejects: list[tuple[int, str]] = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read(services.MAX_SHEET_BYTES + 1)
         try:
             result = services.progress_import(
-                scope=scope, user=request.user, project=project, name=upload.name or "", content=content
+                scope=scope, user=request.user, project=project, file=form.cleaned_data["file"]
             )
         except services.ProjectsError as exc:
             form.add_error("file", str(exc))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 import shutil
 import traceback
 from datetime import timedelta
@@ -22,14 +20,12 @@ from birtizim.engine.ingest import Source
 from birtizim.engine.sources import KINDS, SourceError
 from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
+from birtizim.web.common import intake
 from birtizim.web.common.errors import NotFound
 from birtizim.web.registry import runstore, selectors
 from birtizim.web.registry.models import Outcome, Run, Upload
 
 log = logging.getLogger("birtizim.web.runs")
-
-EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx")
-XLSX_MAGIC = b"PK\x03\x04"
 
 
 class UploadError(ValueError):
@@ -49,42 +45,17 @@ def upload_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[byt
     require(scope, Action.RUN)
     if kind not in KINDS:
         raise UploadError(f"unknown kind {kind!r}")
-    name = Path(file.name or "upload").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise UploadError(f"{name}: only {', '.join(EXTENSIONS)} files are accepted")
-    size = file.size or 0
-    if size == 0:
-        raise UploadError(f"{name}: the file is empty")
-    if size > settings.MAX_UPLOAD_BYTES:
-        raise UploadError(f"{name}: {size / 2**20:.0f} MB is over the {settings.MAX_UPLOAD_BYTES / 2**20:.0f} MB limit")
-    head = next(file.chunks(65536), b"")
-    file.seek(0)
-    if suffix == ".xlsx" and not head.startswith(XLSX_MAGIC):
-        raise UploadError(f"{name}: not an Excel workbook (.xlsx) inside")
-    if suffix != ".xlsx" and (head.startswith(XLSX_MAGIC) or b"\x00" in head):
-        raise UploadError(f"{name}: binary content in a text file; is it a workbook with the wrong extension?")
-
-    # Stored byte for byte under its checksum; the same file uploaded twice is kept once.
-    incoming = Path(settings.DATA_DIR) / "uploads" / "incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    tmp = incoming / f"{timezone.now():%Y%m%d%H%M%S%f}{suffix}"
-    with tmp.open("wb") as out:
-        for chunk in file.chunks():
-            digest.update(chunk)
-            out.write(chunk)
-    sha = digest.hexdigest()
-    safe = re.sub(r"[^\w.\-]+", "_", name)[:120] or f"upload{suffix}"
-    relative = Path("uploads") / sha[:2] / sha / safe
-    final = Path(settings.DATA_DIR) / relative
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp.replace(final)
     try:
-        found = engine_preview.preview(kind, final)
+        checked = intake.check(file, kind="agency_list")
+    except intake.IntakeError as exc:
+        raise UploadError(str(exc)) from None
+    try:
+        found = engine_preview.preview(kind, checked.temporary)
     except SourceError as exc:
-        final.unlink(missing_ok=True)
-        raise UploadError(str(exc).replace(str(final), name)) from exc
+        checked.discard()
+        raise UploadError(str(exc).replace(str(checked.temporary), checked.name)) from exc
+    received = checked.keep()  # byte for byte; the same file sent twice is kept once
+    name = received.name
     summary = {
         "encoding": found.encoding,
         "delimiter": found.delimiter,
@@ -100,9 +71,9 @@ def upload_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[byt
     return Upload.objects.create(
         kind=kind,
         original_name=name,
-        stored_path=str(relative),
-        sha256=sha,
-        size=size,
+        stored_path=str(received.relative),
+        sha256=received.sha256,
+        size=received.size,
         uploaded_by=user,
         preview=summary,
     )
