@@ -2,8 +2,10 @@
 logs, the districts' self-reports, surveys and the rule set.
 
 Every write that changes what the checks see ends with ``flags_sync``, so the red-flags page is
-current as soon as the data is. Pages also call it: a pass is skipped while its fingerprint (run,
-rules, day, data) is unchanged, and a new day can make a report overdue without any write.
+current as soon as the data is. What changes without a write here (a new day making a report overdue,
+a new run of the single list) is picked up by ``manage.py birtizim_outreach_flags``, run daily and
+after each run; pages never write. A pass is skipped while its fingerprint (run, rules, day, data) is
+unchanged.
 """
 
 from __future__ import annotations

@@ -86,7 +86,6 @@ def _rows(scope: Scope, follow_ups: list[FollowUp], *, with_officers: bool = Fal
 @require_GET
 def flags(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
-    services.flags_sync()
     chosen = _filters(request, scope)
     found = selectors.flags_list(
         scope=scope, district=chosen["district"], period=chosen["period"], severity=chosen["severity"]
@@ -125,7 +124,6 @@ def flags(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def flags_export(request: AuthedRequest) -> FileResponse:
     scope = _scope(request)
-    services.flags_sync()
     chosen = _filters(request, scope)
     found = selectors.flags_list(
         scope=scope, district=chosen["district"], period=chosen["period"], severity=chosen["severity"]
@@ -138,7 +136,6 @@ def flags_export(request: AuthedRequest) -> FileResponse:
 @require_GET
 def followups(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
-    services.flags_sync()
     state = request.GET.get("state", "")
     state = state if state in FollowUp.State.values else ""
     cleared = request.GET.get("cleared") == "1"
@@ -274,7 +271,6 @@ def followup_reopen(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
 @require_GET
 def district(request: AuthedRequest, district: str) -> HttpResponse:
     scope = _scope(request)
-    services.flags_sync()
     data = selectors.district_overview(scope=scope, district=district)
     shares = []
     if data["survey"] is not None:

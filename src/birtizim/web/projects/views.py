@@ -149,11 +149,9 @@ def _report_form(project: Project, data: Any = None, files: Any = None) -> Repor
 
 
 def _object_context(scope: Scope, project: Project) -> dict[str, Any]:
+    # The page forecasts afresh; the stored snapshot (the portfolio's) moves on with the writes and the
+    # daily birtizim_projects_refresh, never because someone looked.
     page = selectors.object_page(project=project)
-    snapshot = getattr(project, "snapshot", None)
-    if page.forecast is not None and (snapshot is None or snapshot.as_of != page.forecast.as_of):
-        # The clock moved on since the snapshot (a day passed): the fresh forecast replaces it.
-        services.snapshot_refresh(project=project, forecast=page.forecast)
     editable = may(scope, Action.PROJECT_EDIT)
     return {
         "project": project,
