@@ -60,3 +60,48 @@ def test_the_files_are_read() -> None:
     modules = {m for _, m in _imports(SRC / "web" / "registry" / "services.py")}
     assert "django.conf" in modules
     assert any(_reaches(m, "birtizim.engine") for m in modules)
+
+
+def _engine_reaches(path: Path) -> Iterator[tuple[int, str]]:
+    """(line, what) for every way a file reaches into the engine: a module path, or a name."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if _reaches(alias.name, "birtizim.engine"):
+                    yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "birtizim.engine":
+                yield from ((node.lineno, f"birtizim.engine:{alias.name}") for alias in node.names)
+            elif _reaches(node.module, "birtizim.engine"):
+                yield node.lineno, node.module
+            elif node.module == "birtizim" and any(a.name == "engine" for a in node.names):
+                yield node.lineno, "birtizim.engine"
+
+
+def test_the_web_uses_the_engine_through_its_public_names_only() -> None:
+    import birtizim.engine
+
+    public = {f"birtizim.engine:{name}" for name in birtizim.engine.__all__} | {"birtizim.engine"}
+    reached = [(path, line, what) for path in _files("web") for line, what in _engine_reaches(path)]
+    assert len(reached) >= 5  # the web does use the engine: the walker sees it
+    assert [f"{p.relative_to(SRC)}:{line} {what}" for p, line, what in reached if what not in public] == []
+
+
+def test_the_engines_public_names_all_resolve() -> None:
+    import birtizim.engine
+
+    assert sorted(birtizim.engine.__all__) == sorted(birtizim.engine._PUBLIC)
+    for name in birtizim.engine.__all__:
+        assert getattr(birtizim.engine, name) is not None, name
+
+
+def test_importing_the_engine_loads_nothing_heavy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, birtizim.engine, birtizim.cli; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'duckdb', 'splink', 'pyarrow', 'django'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -11,23 +11,18 @@ from pathlib import Path
 
 import duckdb
 
+from birtizim import engine
 from birtizim.outreach.model import DistrictFigures
 
 
 def load_figures(run: Path) -> list[DistrictFigures]:
     """District figures of the run in folder ``run`` (or of the ``run.duckdb`` file itself)."""
-    path = run / "run.duckdb" if run.is_dir() else run
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no run database here; make one with `birtizim reconcile`")
-    con = duckdb.connect(str(path), read_only=True)
+    folder = run if run.is_dir() else run.parent
     try:
-        rows = con.execute(
-            "SELECT district, residents, residents - undetermined, actualisation FROM district_report ORDER BY district"
-        ).fetchall()
+        rows = engine.run_rows(
+            folder, "SELECT district, residents, undetermined FROM district_report ORDER BY district"
+        )
     except duckdb.CatalogException:
-        raise ValueError(f"{path}: the run has no district_report table") from None
-    finally:
-        con.close()
-    # "Determined" is every resident whose status is known (state-paid, contributor or lapsed):
-    # the engine's actualisation is exactly determined / residents.
-    return [DistrictFigures(str(d), int(n), int(det), float(a or 0.0)) for d, n, det, a in rows]
+        raise ValueError(f"{folder / 'run.duckdb'}: the run has no district_report table") from None
+    # "Determined" is every resident whose status is known (state-paid, contributor or lapsed).
+    return [DistrictFigures.from_counts(str(r["district"]), int(r["residents"]), int(r["undetermined"])) for r in rows]

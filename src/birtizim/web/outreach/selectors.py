@@ -102,19 +102,10 @@ def figures_current() -> tuple[Run | None, list[core.DistrictFigures]]:
     run = run_current()
     if run is None:
         return None, []
-    figures = []
-    for d in run.summary.get("districts", []):
-        residents, undetermined = int(d["residents"]), int(d["undetermined"])
-        # The engine's definition: determined = every resident whose status is known.
-        figures.append(
-            core.DistrictFigures(
-                str(d["district"]),
-                residents,
-                residents - undetermined,
-                float(d["actualisation"] if d.get("actualisation") is not None else 0.0),
-            )
-        )
-    return run, figures
+    return run, [
+        core.DistrictFigures.from_counts(str(d["district"]), int(d["residents"]), int(d["undetermined"]))
+        for d in run.summary.get("districts", [])
+    ]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 from django.utils.translation import gettext as _
 
-from birtizim.engine import export, xlsx
+from birtizim.engine import iin_sql, xlsx
 from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels
@@ -121,7 +121,7 @@ def worklist_export(
             "ON d.kind = 'conflict' AND d.code = c.code)"
         )
         columns = [
-            (export.iin_sql("w.iin", full_iin), _("IIN")),
+            (iin_sql("w.iin", full_iin), _("IIN")),
             ("w.last_name", _("Surname")),
             ("w.first_name", _("First name")),
             ("w.patronymic", _("Patronymic")),

@@ -12,6 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from birtizim import engine
 from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.common.errors import NotFound
@@ -29,9 +30,7 @@ def _totals(districts: list[dict[str, Any]]) -> dict[str, Any]:
     keys = ("residents", "state", "contributor", "lapsed", "undetermined")
     totals: dict[str, Any] = {k: sum(int(d[k]) for d in districts) for k in keys}
     totals["insured"] = totals["state"] + totals["contributor"]
-    residents = totals["residents"]
-    # The engine's definition: the share of residents whose status is determined.
-    totals["actualisation"] = round((residents - totals["undetermined"]) / residents, 4) if residents else None
+    totals["actualisation"] = engine.actualisation(totals["residents"], totals["undetermined"])
     return totals
 
 

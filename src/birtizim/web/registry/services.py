@@ -15,9 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from birtizim.engine import preview as engine_preview
-from birtizim.engine.ingest import Source
-from birtizim.engine.sources import KINDS, SourceError
+from birtizim import engine
 from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import intake
@@ -43,15 +41,15 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 
 def upload_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[bytes]) -> Upload:
     require(scope, Action.RUN)
-    if kind not in KINDS:
+    if kind not in engine.KINDS:
         raise UploadError(f"unknown kind {kind!r}")
     try:
         checked = intake.check(file, kind="agency_list")
     except intake.IntakeError as exc:
         raise UploadError(str(exc)) from None
     try:
-        found = engine_preview.preview(kind, checked.temporary)
-    except SourceError as exc:
+        found = engine.preview(kind, checked.temporary)
+    except engine.SourceError as exc:
         checked.discard()
         raise UploadError(str(exc).replace(str(checked.temporary), checked.name)) from exc
     received = checked.keep()  # byte for byte; the same file sent twice is kept once
@@ -122,14 +120,12 @@ def _append_log(run: Run, line: str) -> None:
 
 def run_execute(run: Run) -> Run:
     """Reconcile the run's uploads with the engine; a failure leaves earlier runs' results untouched."""
-    from birtizim.engine.pipeline import STEPS, reconcile
-
     uploads = list(run.uploads.all())
-    sources = [Source(u.kind, Path(settings.DATA_DIR) / u.stored_path) for u in uploads]
+    sources = [engine.Source(u.kind, Path(settings.DATA_DIR) / u.stored_path) for u in uploads]
     relative = Path("runs") / str(run.pk)
     folder = Path(settings.DATA_DIR) / relative
     shutil.rmtree(folder, ignore_errors=True)
-    total = len(sources) + len(STEPS)
+    total = len(sources) + len(engine.STEPS)
     done = 0
 
     def progress(step: str) -> None:
@@ -145,10 +141,10 @@ def run_execute(run: Run) -> Run:
     )
     run.save(update_fields=["log"])
     try:
-        result = reconcile(sources, folder, progress=progress)
+        result = engine.reconcile(sources, folder, progress=progress)
     except Exception as exc:  # any failure must end as a failed run with its reason, not a stuck one
         run.state = Run.State.FAILED
-        run.error = str(exc) if isinstance(exc, SourceError) else f"{type(exc).__name__}: {exc}"
+        run.error = str(exc) if isinstance(exc, engine.SourceError) else f"{type(exc).__name__}: {exc}"
         _append_log(run, "failed")
         log.error("run %s failed: %s", run.pk, traceback.format_exception_only(exc)[-1].strip())
         shutil.rmtree(folder, ignore_errors=True)
