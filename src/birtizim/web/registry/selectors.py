@@ -16,7 +16,7 @@ from birtizim import engine
 from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.common.errors import NotFound
-from birtizim.web.registry import runstore
+from birtizim.web.registry import runstore, worklist_table
 from birtizim.web.registry.models import Outcome, Run
 
 PAGE_SIZE = 50
@@ -111,10 +111,9 @@ def worklist_page(*, scope: Scope, run: Run, district: str, query: str = "", pag
     number = min(max(1, page), pages)
     rows = runstore.rows(
         run.folder,
-        f"""SELECT person_id, iin, last_name, first_name, patronymic, birth_date, age, status, category,
-                   conflicts, details
+        f"""SELECT {", ".join(worklist_table.PAGE_FIELDS)}
             FROM worklist WHERE district = ?{where}
-            ORDER BY status, last_name, first_name, patronymic, birth_date, iin
+            ORDER BY {worklist_table.order_sql()}
             LIMIT {PAGE_SIZE} OFFSET {(number - 1) * PAGE_SIZE}""",
         [district, *params],
     )

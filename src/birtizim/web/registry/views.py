@@ -15,7 +15,7 @@ from birtizim.web.audit.models import Access
 from birtizim.web.audit.services import access_record
 from birtizim.web.common import charts, labels
 from birtizim.web.common.http import AuthedRequest, temporary_download
-from birtizim.web.registry import exports, selectors, services
+from birtizim.web.registry import exports, selectors, services, worklist_table
 from birtizim.web.registry.forms import OutcomeForm, UploadForm
 from birtizim.web.registry.models import Run, Upload
 
@@ -158,6 +158,7 @@ def worklist(request: AuthedRequest, district: str) -> HttpResponse:
         "district": selectors.district_check(scope=scope, run=run, district=district),
         "page": page,
         "query": query,
+        "columns": worklist_table.page_columns(),
         "outcome_form": OutcomeForm(),
     }
     if request.htmx and request.htmx.target == "worklist-table":
