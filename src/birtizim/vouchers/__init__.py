@@ -8,7 +8,7 @@ parent confirmed. The modules:
 * ``payment``: payment arithmetic, in Python for one timesheet and in SQL for whole tables;
 * ``allocation``: the allocation queue, a batch ranking of all applications at once;
 * ``links``: signed one-time parent confirmation links;
-* ``holidays``: public holidays of Kazakhstan;
+* ``days_off``: public holidays of Kazakhstan (the ``holidays`` package's calendar);
 * ``schema``: the tables the flags read (and the synthetic generator writes);
 * ``flags``: fraud flags as SQL over whole tables, each row with evidence.
 

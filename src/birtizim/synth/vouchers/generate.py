@@ -64,8 +64,7 @@ from birtizim.synth.vouchers.world import (
     size,
     to_arrow,
 )
-from birtizim.vouchers import allocation, payment, schema
-from birtizim.vouchers import holidays as kz_holidays
+from birtizim.vouchers import allocation, days_off, payment, schema
 from birtizim.vouchers.model import AGE_LIMIT, AGE_MIN, PRIORITY_ORDER, Priority
 
 SHARE_APPLYING = 0.5
@@ -738,7 +737,7 @@ def build(
         as_of=as_of,
         start=start,
         end=end,
-        holidays=kz_holidays.between(start, end),
+        holidays=days_off.between(start, end),
         people=people,
         districts=districts or found,
     )

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from birtizim.vouchers import links, qr
+from birtizim.vouchers import links
 from birtizim.vouchers.model import TimesheetStatus
 from birtizim.vouchers.rules import TIMESHEET_TRANSITIONS
 from birtizim.web.accounts.permissions import Action, may, require
@@ -243,7 +243,7 @@ def timesheet_links(request: AuthedRequest, timesheet_id: int) -> HttpResponse:
             {
                 **selectors.child_row(link.enrolment.child),
                 "url": url,
-                "qr": qr.svg(url),
+                "qr": tokens.link_qr_svg(url),
                 "answered": bool(getattr(link, "answers", 0)),
                 "expires_at": link.expires_at,
             }
