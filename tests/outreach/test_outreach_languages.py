@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from birtizim.outreach.data_elements import VALUE_NAMES
 from birtizim.outreach.expressions import ExpressionError
 from birtizim.outreach.flags import Flag, evaluate_all
 from birtizim.outreach.messages import NBSP, format_number, language_of, parse_template, russian_form
@@ -26,7 +27,6 @@ from birtizim.outreach.rules import (
     rules_from_toml,
     rules_to_toml,
 )
-from birtizim.outreach.values import VALUE_NAMES
 from birtizim.synth.outreach import AS_OF, build_demo
 
 MEETING_RU = (

@@ -18,8 +18,8 @@ from birtizim.vouchers import links, payment
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope, scope_for
 from birtizim.web.common.errors import NotAllowed, NotFound
+from birtizim.web.vouchers import core_tables, selectors, services, tokens
 from birtizim.web.vouchers import models as m
-from birtizim.web.vouchers import selectors, services, tables, tokens
 
 ADMIN = Scope(Role.ADMIN, None)
 OFFICER = Scope(Role.OFFICER, frozenset({"talgar"}))
@@ -76,7 +76,7 @@ def test_it_pays_confirmed_present_sessions_times_the_rate(db: None) -> None:
     assert sheet.status == "parent_confirmed"
     assert (sheet.sessions, sheet.present, sheet.confirmed_present, sheet.amount) == (5, 5, 3, Decimal("6000.00"))
     # The core's set-based SQL over the exported tables gives the same money.
-    con = tables.connect(None)
+    con = core_tables.connect(None)
     total = con.execute(
         f"SELECT sum(amount) FROM ({payment.lines_sql()}) WHERE group_id = ?", [club.group.pk]
     ).fetchone()

@@ -28,10 +28,10 @@ def flags(
     language: Annotated[str, typer.Option(help="The language of the sentences: ru, kk or en.")] = "en",
 ) -> None:
     """Print every flag the plausibility rules raise on the demo data, one line each."""
-    from birtizim.outreach.figures import load_figures
     from birtizim.outreach.flags import evaluate_all
     from birtizim.outreach.importer import write_events_template
     from birtizim.outreach.messages import LANGUAGES
+    from birtizim.outreach.run_figures import load_figures
     from birtizim.synth.outreach import AS_OF, build_demo
 
     if language not in LANGUAGES:

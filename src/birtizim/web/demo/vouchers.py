@@ -21,7 +21,7 @@ from django.db.models import Model
 
 from birtizim.synth import vouchers as synth
 from birtizim.web.vouchers import models as m
-from birtizim.web.vouchers.tables import aware
+from birtizim.web.vouchers.core_tables import aware
 
 # Children first, their dependants after; deleting goes the other way.
 ORDER: tuple[type[Model], ...] = (

@@ -41,7 +41,7 @@ from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels as common_labels
 from birtizim.web.common.errors import NotFound
-from birtizim.web.outreach import labels
+from birtizim.web.outreach import check_labels
 from birtizim.web.outreach.models import (
     CitizenQuestion,
     DistrictReport,
@@ -132,11 +132,11 @@ def rules_current() -> RulesInForce:
 
 
 def check_title(code: str, rules: list[Rule] | None = None, language: str | None = None) -> str:
-    """A check's name in the reader's language: a rule names itself, the other checks are labels."""
+    """A check's name in the reader's language: a rule names itself, the other checks are check_labels."""
     for rule in rules if rules is not None else rules_current().rules:
         if rule.code == code:
             return rule.title(language_of(language or get_language()))
-    return str(labels.CHECK.get(code, code))
+    return str(check_labels.CHECK.get(code, code))
 
 
 def dataset_get(figures: list[core.DistrictFigures] | None = None) -> core.Dataset:

@@ -24,7 +24,8 @@ from birtizim.web.accounts.scope import Scope, scope_for
 from birtizim.web.accounts.selectors import officers_of
 from birtizim.web.common.charts import share
 from birtizim.web.common.http import AuthedRequest, temporary_download
-from birtizim.web.outreach import charts, exports, labels, selectors, services
+from birtizim.web.outreach import charts, check_labels, exports, selectors, services
+from birtizim.web.outreach.check_labels import SEVERITY
 from birtizim.web.outreach.forms import (
     AnswerForm,
     AssignForm,
@@ -35,7 +36,6 @@ from birtizim.web.outreach.forms import (
     RulesForm,
     SurveyForm,
 )
-from birtizim.web.outreach.labels import SEVERITY
 from birtizim.web.outreach.models import FollowUp, ImportBatch
 
 CSS = "birtizim/outreach.css"
@@ -178,13 +178,13 @@ def _numbers(numbers: dict[str, float | None]) -> list[tuple[str, str, str]]:
     for code, value in sorted(numbers.items()):
         if value is None:
             text = "—"
-        elif code in labels.SHARES:
+        elif code in check_labels.SHARES:
             text = share(float(value))
         elif float(value).is_integer():
             text = number_format(int(value), force_grouping=True)
         else:
             text = number_format(round(float(value), 2), 2)  # Django cuts decimals; round first
-        out.append((code, labels.value(code), text))
+        out.append((code, check_labels.value(code), text))
     return out
 
 
@@ -201,7 +201,7 @@ def _acted(
     return redirect("outreach:followup", follow_up_id=follow_up.pk)
 
 
-def _act(request: AuthedRequest, follow_up_id: int, action: str) -> HttpResponse:
+def _followup_step(request: AuthedRequest, follow_up_id: int, action: str) -> HttpResponse:
     scope = _scope(request)
     follow_up = selectors.followup_get(scope=scope, follow_up_id=follow_up_id)
     # The role is checked before the form, so a refused user learns nothing from validation errors.
@@ -246,25 +246,25 @@ def _act(request: AuthedRequest, follow_up_id: int, action: str) -> HttpResponse
 @login_required
 @require_POST
 def followup_assign(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
-    return _act(request, follow_up_id, "assign")
+    return _followup_step(request, follow_up_id, "assign")
 
 
 @login_required
 @require_POST
 def followup_answer(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
-    return _act(request, follow_up_id, "answer")
+    return _followup_step(request, follow_up_id, "answer")
 
 
 @login_required
 @require_POST
 def followup_close(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
-    return _act(request, follow_up_id, "close")
+    return _followup_step(request, follow_up_id, "close")
 
 
 @login_required
 @require_POST
 def followup_reopen(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
-    return _act(request, follow_up_id, "reopen")
+    return _followup_step(request, follow_up_id, "reopen")
 
 
 @login_required

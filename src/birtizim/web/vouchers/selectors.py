@@ -23,7 +23,7 @@ from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels as common_labels
 from birtizim.web.common.errors import NotFound
 from birtizim.web.registry.selectors import mask, run_current
-from birtizim.web.vouchers import tables
+from birtizim.web.vouchers import core_tables
 from birtizim.web.vouchers.models import (
     AllocationBatch,
     Application,
@@ -420,7 +420,7 @@ def application_rows(*, applications: list[Application], batch: AllocationBatch 
     """
     keys: dict[int, dict[str, Any]] = {}
     if applications:
-        table = tables.queue([(a.pk, a.child_id, a.applied_at, a.priorities) for a in applications])
+        table = core_tables.queue([(a.pk, a.child_id, a.applied_at, a.priorities) for a in applications])
         hours = batch.time_bucket_hours if batch is not None else 24
         salt = batch.salt if batch is not None else "-"  # no batch yet: no lottery to show
         for row in allocation.rank(table, salt=salt, time_bucket=dt.timedelta(hours=hours)).to_pylist():

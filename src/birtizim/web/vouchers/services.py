@@ -28,7 +28,7 @@ from birtizim.vouchers.model import LIVE_VOUCHER_STATUSES, MarkKind, TimesheetSt
 from birtizim.web.accounts.permissions import Action, may, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.common.errors import NotAllowed, NotFound
-from birtizim.web.vouchers import selectors, tables, tokens
+from birtizim.web.vouchers import core_tables, selectors, tokens
 from birtizim.web.vouchers.models import (
     AllocationBatch,
     Application,
@@ -167,7 +167,7 @@ def allocation_run(
     )
     ranked_rows = [r for r in claimed if r[1] not in holders]
     result = allocation.allocate(
-        tables.queue(ranked_rows), vouchers=vouchers, salt=salt, time_bucket=dt.timedelta(hours=time_bucket_hours)
+        core_tables.queue(ranked_rows), vouchers=vouchers, salt=salt, time_bucket=dt.timedelta(hours=time_bucket_hours)
     ).to_pylist()
     by_id = {a.pk: a for a in Application.objects.filter(batch=batch)}
     winners: list[int] = []

@@ -28,8 +28,8 @@ from birtizim.web.common import charts
 from birtizim.web.common import labels as common_labels
 from birtizim.web.common.errors import NotAllowed, NotFound
 from birtizim.web.common.http import AuthedRequest, temporary_download
-from birtizim.web.vouchers import dashboard, exports, flagging, selectors, services, tokens
-from birtizim.web.vouchers import labels as words
+from birtizim.web.vouchers import dashboard, exports, flag_cases, selectors, services, tokens
+from birtizim.web.vouchers import flag_labels as words
 from birtizim.web.vouchers.forms import (
     AllocationForm,
     AttendanceForm,
@@ -351,7 +351,7 @@ def flags(request: AuthedRequest) -> HttpResponse:
 def flags_run(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     require(scope, Action.RUN)
-    record = flagging.flags_run(scope=scope, user=request.user)
+    record = flag_cases.flags_run(scope=scope, user=request.user)
     messages.success(
         request, _("Flags run: %(found)s found, %(new)s new cases.") % {"found": record.found, "new": record.new}
     )

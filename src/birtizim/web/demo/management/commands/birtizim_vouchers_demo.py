@@ -19,7 +19,7 @@ from birtizim.web.accounts.services import user_create
 from birtizim.web.demo import vouchers as demo
 from birtizim.web.registry import runstore
 from birtizim.web.registry.selectors import run_current
-from birtizim.web.vouchers.flagging import flags_run
+from birtizim.web.vouchers.flag_cases import flags_run
 from birtizim.web.vouchers.models import Flag, Provider
 
 USERNAME = "provider"
