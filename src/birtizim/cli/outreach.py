@@ -11,13 +11,9 @@ from typing import Annotated
 
 import typer
 
-from birtizim.cli.app import console, fail
+from birtizim.cli.app import console, fail, part
 
-app = typer.Typer(
-    help="Outreach and plausibility: the demo's red flags, and an outreach-log workbook to import.",
-    no_args_is_help=True,
-    add_completion=False,
-)
+app = part("Outreach and plausibility: the demo's red flags, and an outreach-log workbook to import.")
 
 
 @app.command()

@@ -7,14 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from birtizim.cli.app import part
+
 if TYPE_CHECKING:  # the core is imported inside the command so that `birtizim --help` stays fast
     from birtizim.projects import Forecast
 
-app = typer.Typer(
-    help="Construction deadlines: the demo portfolio's forecasts.",
-    no_args_is_help=True,
-    add_completion=False,
-)
+app = part("Construction deadlines: the demo portfolio's forecasts.")
 
 
 def forecast_table(forecasts: Sequence[Forecast]) -> str:

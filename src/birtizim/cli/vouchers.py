@@ -11,13 +11,9 @@ import typer
 from rich import box
 from rich.table import Table
 
-from birtizim.cli.app import console, fail
+from birtizim.cli.app import console, fail, part
 
-app = typer.Typer(
-    help="Vouchers for children's clubs: synthetic data with ghost patterns, and the fraud flags' scores.",
-    no_args_is_help=True,
-    add_completion=False,
-)
+app = part("Vouchers for children's clubs: synthetic data with ghost patterns, and the fraud flags' scores.")
 
 
 @app.command()

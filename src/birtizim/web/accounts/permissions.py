@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.contrib.auth.models import AnonymousUser, User
+
 from birtizim.web.accounts.models import Role
-from birtizim.web.accounts.scope import Scope
+from birtizim.web.accounts.scope import Scope, scope_for
 from birtizim.web.common.errors import NotAllowed
 
 
@@ -97,6 +99,13 @@ def may(scope: Scope, action: Action, *, district: str | None = None, organisati
 def require(scope: Scope, action: Action, *, district: str | None = None, organisation: str | None = None) -> None:
     if not may(scope, action, district=district, organisation=organisation):
         raise NotAllowed(action.value)
+
+
+def required_scope(user: User | AnonymousUser, action: Action) -> Scope:
+    """The user's scope, if its role has ``action`` at all (a view's first line); NotAllowed otherwise."""
+    scope = scope_for(user)
+    require(scope, action)
+    return scope
 
 
 def allowed(scope: Scope) -> dict[str, bool]:

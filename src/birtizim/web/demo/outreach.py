@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from birtizim.synth.outreach import build_demo
+from birtizim.web.demo.records import row_from
 from birtizim.web.outreach import selectors
 from birtizim.web.outreach.models import (
     CitizenQuestion,
@@ -46,42 +47,16 @@ def demo_load(*, seed: int = 1) -> DemoLoaded:
         accepted=len(data.events) + len(data.questions),
         districts=list(data.districts),
     )
-    OutreachEvent.objects.bulk_create(
-        OutreachEvent(district=e.district, date=e.date, kind=e.kind, audience=e.audience, reach=e.reach, batch=batch)
-        for e in data.events
-    )
-    CitizenQuestion.objects.bulk_create(
-        CitizenQuestion(
-            district=q.district, date=q.date, channel=q.channel, topic=q.topic, count=q.count, kind=q.kind, batch=batch
-        )
-        for q in data.questions
-    )
+    OutreachEvent.objects.bulk_create(row_from(OutreachEvent, e, batch=batch) for e in data.events)
+    CitizenQuestion.objects.bulk_create(row_from(CitizenQuestion, q, batch=batch) for q in data.questions)
     held_reports = set(DistrictReport.objects.values_list("district", "period"))
     reports = [
-        DistrictReport(
-            district=r.district,
-            period=r.period,
-            reported_reach_share=r.reported_reach_share,
-            reported_actualisation=r.reported_actualisation,
-            submitted_on=r.submitted_on,
-            due_on=r.due_on,
-            batch=batch,
-        )
-        for r in data.reports
-        if (r.district, r.period) not in held_reports
+        row_from(DistrictReport, r, batch=batch) for r in data.reports if (r.district, r.period) not in held_reports
     ]
     DistrictReport.objects.bulk_create(reports)
     held_cells = set(SurveyResult.objects.values_list("district", "occupation", "period"))
     surveys = [
-        SurveyResult(
-            district=s.district,
-            occupation=s.occupation or "",
-            period=s.period,
-            sample_size=s.sample_size,
-            n_unaware=s.n_unaware,
-            n_poor=s.n_poor,
-            batch=batch,
-        )
+        row_from(SurveyResult, s, occupation=s.occupation or "", batch=batch)
         for s in data.surveys
         if (s.district, s.occupation or "", s.period) not in held_cells
     ]

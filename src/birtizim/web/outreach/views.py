@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from birtizim.outreach.importer import write_events_template, write_questions_template
 from birtizim.outreach.model import check_period
 from birtizim.outreach.rules import DEFAULT_RULE_DATA, RuleError, rules_to_toml
-from birtizim.web.accounts.permissions import Action, may, require
-from birtizim.web.accounts.scope import Scope, scope_for
+from birtizim.web.accounts.permissions import Action, may, require, required_scope
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.accounts.selectors import officers_of
 from birtizim.web.common.charts import share
 from birtizim.web.common.http import AuthedRequest, temporary_download
@@ -42,9 +42,7 @@ CSS = "birtizim/outreach.css"
 
 
 def _scope(request: AuthedRequest) -> Scope:
-    scope = scope_for(request.user)
-    require(scope, Action.OUTREACH_READ)
-    return scope
+    return required_scope(request.user, Action.OUTREACH_READ)
 
 
 def _filters(request: AuthedRequest, scope: Scope) -> dict[str, str]:
@@ -201,7 +199,10 @@ def _acted(
     return redirect("outreach:followup", follow_up_id=follow_up.pk)
 
 
-def _followup_step(request: AuthedRequest, follow_up_id: int, action: str) -> HttpResponse:
+@login_required
+@require_POST
+def followup_step(request: AuthedRequest, follow_up_id: int, action: str) -> HttpResponse:
+    """Assign, answer, close or reopen a flag (``action`` comes from the URL, never from the form)."""
     scope = _scope(request)
     follow_up = selectors.followup_get(scope=scope, follow_up_id=follow_up_id)
     # The role is checked before the form, so a refused user learns nothing from validation errors.
@@ -241,30 +242,6 @@ def _followup_step(request: AuthedRequest, follow_up_id: int, action: str) -> Ht
     except services.OutreachError as exc:
         return _acted(request, scope, follow_up, error=str(exc), status=400)
     return _acted(request, scope, follow_up)
-
-
-@login_required
-@require_POST
-def followup_assign(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
-    return _followup_step(request, follow_up_id, "assign")
-
-
-@login_required
-@require_POST
-def followup_answer(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
-    return _followup_step(request, follow_up_id, "answer")
-
-
-@login_required
-@require_POST
-def followup_close(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
-    return _followup_step(request, follow_up_id, "close")
-
-
-@login_required
-@require_POST
-def followup_reopen(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
-    return _followup_step(request, follow_up_id, "reopen")
 
 
 @login_required

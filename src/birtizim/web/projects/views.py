@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from birtizim.projects.sheet import SheetError, TemplateLine, progress_template
-from birtizim.web.accounts.permissions import Action, may, require
-from birtizim.web.accounts.scope import Scope, scope_for
+from birtizim.web.accounts.permissions import Action, may, require, required_scope
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels
 from birtizim.web.common.http import AuthedRequest
 from birtizim.web.projects import convert, explain, exports, selectors, services, timeline
@@ -43,9 +43,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _scope(request: AuthedRequest) -> Scope:
-    scope = scope_for(request.user)
-    require(scope, Action.PROJECTS_READ)
-    return scope
+    return required_scope(request.user, Action.PROJECTS_READ)
 
 
 def _editable(request: AuthedRequest, project_id: int) -> tuple[Scope, Project]:
