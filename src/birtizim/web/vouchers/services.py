@@ -2,7 +2,8 @@
 
 Statuses change with a conditional UPDATE (``filter(id=x, status=current).update(status=new)``)
 after the core's rule allowed the move, so two clerks acting at once cannot both succeed. Every
-function takes the actor's scope and refuses (PermissionDenied or 404) what it does not cover.
+function takes the actor's scope and refuses what it does not cover: NotAllowed (403) for the role,
+NotFound (404) for a record outside the scope.
 """
 
 from __future__ import annotations
