@@ -49,7 +49,7 @@ class Ingested:
 RECORD_COLUMNS = """
     record_id BIGINT, source VARCHAR, file VARCHAR, row_number BIGINT,
     iin_raw VARCHAR, iin VARCHAR, iin_status VARCHAR, iin_valid BOOLEAN, iin_lo BIGINT, iin_hi BIGINT,
-    last_name VARCHAR, first_name VARCHAR, patronymic VARCHAR,
+    last_name VARCHAR, first_name VARCHAR, patronymic VARCHAR, address VARCHAR,
     birth_date DATE, sex VARCHAR, district VARCHAR, district_raw VARCHAR,
     registry_status VARCHAR, status_date DATE,
     payer_type VARCHAR, last_payment_month DATE, months_paid_60 INTEGER, childcare_reason VARCHAR
@@ -130,7 +130,7 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
         CREATE OR REPLACE TEMP TABLE "{table}_canon" AS
         SELECT *, TRY_CAST(cleaned.iin AS BIGINT) AS iin_num FROM (
         SELECT _row AS row_number,
-               {c("iin")} AS iin_raw, iin_clean({c("iin")}) AS cleaned,
+               {c("iin")} AS iin_raw, iin_clean({c("iin")}) AS cleaned, nullif(trim({c("address")}), '') AS address,
                nullif(trim({last}), '') AS last_name, nullif(trim({first}), '') AS first_name,
                nullif(trim({patronymic}), '') AS patronymic,
                parse_date({c("birth_date")}) AS birth_date, parse_sex({c("sex")}) AS sex,
@@ -167,7 +167,7 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
                     THEN iin_sci_range(iin_raw) END.lo,
                CASE WHEN cleaned.status = 'scientific_notation' AND cleaned.iin IS NULL
                     THEN iin_sci_range(iin_raw) END.hi,
-               last_name, first_name, patronymic,
+               last_name, first_name, patronymic, address,
                coalesce(birth_date, CASE WHEN ? = 'registry' THEN iin_birth_date_n(iin_num) END),
                coalesce(sex, CASE WHEN ? = 'registry' THEN iin_sex(cleaned.iin) END),
                NULL, district_raw,

@@ -40,6 +40,15 @@ ACCEPT = 0.8
 # kept within these bounds: never so low that an IIN outweighs any name, never above one row in five.
 EPSILON_BOUNDS = (0.001, 0.2)
 EPSILON_START = 0.01
+# Odds that a complete row's person is none of its candidates: not in the registry (outsiders are a
+# fraction of a percent of agency rows) or a resident the blocking routes did not bring in (the m
+# probability left below the candidate threshold, a few percent). The candidates' odds are weighed
+# against it and each other: a full name only one resident carries is a link, two carrying it are not.
+NONE_ODDS = 0.05
+# Share of relatives whose wrong IIN a clerk copies who live in the same district as the row's person.
+RELATIVE_NEARBY = 0.8
+# Share of a person's rows whose name endings tell the other sex (a clerk's slip in -ов/-ова, -ович/-овна).
+SEX_WRITTEN_WRONG = 0.01
 FIRST_NAME_SAMPLE = 200_000  # random pairs of residents for the first name's agreement by chance
 INITIAL_RIGHT = 0.98  # share of first names written as an initial whose letter is the person's own
 
@@ -71,25 +80,33 @@ def build_persons(con: duckdb.DuckDBPyConnection) -> None:
                     ELSE 'IIN repeated in the registry (the first row is kept)' END
         FROM records r JOIN registry_rows k USING (record_id) WHERE NOT k.kept;
 
+        -- addresses compared as text, keyed once per distinct address, and only when a list has them
+        CREATE OR REPLACE TEMP TABLE address_keys AS
+        SELECT address, name_address_key(address) AS address_key
+        FROM (SELECT DISTINCT address FROM records WHERE address IS NOT NULL)
+        WHERE EXISTS (SELECT 1 FROM records WHERE source <> 'registry' AND address IS NOT NULL);
+
         CREATE OR REPLACE TABLE persons AS
-        SELECT row_number AS person_id, record_id, iin, left(iin, 6) AS iin_head,
+        SELECT row_number AS person_id, record_id, iin, CAST(iin AS BIGINT) AS iin_n, left(iin, 6) AS iin_head,
                last_name, first_name, patronymic,
-               surname_key, first_key, patronymic_key, pair_key, birth_date, sex, district,
+               surname_key, first_key, patronymic_key, pair_key, birth_date, sex, district, k.address_key,
                registry_status, status_date
-        FROM records JOIN registry_rows USING (record_id) WHERE kept;
+        FROM records JOIN registry_rows USING (record_id) LEFT JOIN address_keys k USING (address) WHERE kept;
 
         DELETE FROM records WHERE record_id IN (SELECT record_id FROM registry_rows WHERE NOT kept);
 
         -- a view, not a copy: agency rows are a filter over records. iin_head: the birth-date digits
         -- of an IIN the row carries, valid or not, or that every IIN of its scientific range shares.
         CREATE OR REPLACE VIEW agency AS
-        SELECT *,
+        SELECT records.*, k.address_key,
                CASE WHEN iin IS NOT NULL THEN left(iin, 6)
                     WHEN iin_lo // 1000000 = iin_hi // 1000000
                         THEN left(lpad(CAST(iin_lo AS VARCHAR), 12, '0'), 6) END AS iin_head
-        FROM records WHERE source <> 'registry';
+        FROM records LEFT JOIN address_keys k USING (address) WHERE source <> 'registry';
         CREATE OR REPLACE TABLE links (record_id BIGINT, person_id BIGINT, method VARCHAR, match_probability DOUBLE);
         CREATE OR REPLACE TABLE review (record_id BIGINT, person_id BIGINT, match_probability DOUBLE, reason VARCHAR);
+        -- a disputed row kept with its holder although its first name or birth date speak against it
+        CREATE OR REPLACE TABLE iin_doubtful (record_id BIGINT);
         -- a disputed row linked by names to a resident other than its IIN's holder
         CREATE OR REPLACE TABLE iin_elsewhere (record_id BIGINT, holder BIGINT);
         """
@@ -105,6 +122,26 @@ _NAMES_AGREE = """(
     OR (a.surname_key = p.surname_key AND jaro_winkler_similarity(a.first_key, p.first_key) >= 0.9)
     OR (a.surname_key = p.surname_key AND name_initial_fits(a.first_key, p.first_key))
 )"""
+# Names equal: both keys, or both swapped. Only these, with patronymic and birth date not contradicting,
+# take a resident's IIN without scoring; a close first name or an initial fits a relative as well.
+_NAMES_EQUAL = """(
+    (a.surname_key = p.surname_key AND a.first_key = p.first_key) OR a.pair_key = p.pair_key
+)"""
+
+
+# Sex, from the list's column or the endings of the row's names (``names.name_sex``): lists without a
+# sex column still say -ов or -ова, -ович or -қызы, and a relative's IIN is often the other sex's.
+def _row_sex(alias: str = "") -> str:
+    a = f"{alias}." if alias else ""
+    return f"coalesce({a}sex, name_sex({a}last_name, {a}patronymic))"
+
+
+_SEX_FITS = f"(p.sex IS NULL OR {_row_sex('a')} IS NULL OR p.sex = {_row_sex('a')})"
+# A row complete enough that the blocking routes would bring in its person if the person is a resident:
+# surname, a first name (not an initial), and a patronymic or a birth date. For such a row "someone the
+# candidates do not include" has odds NONE_ODDS; for a thinner row, even odds.
+_COMPLETE = """coalesce({a}.surname_key IS NOT NULL AND length({a}.first_key) > 2
+    AND (length({a}.patronymic_key) > 2 OR {a}.birth_date IS NOT NULL), false)"""
 # A patronymic that does not contradict: absent on either side, equal, close, or an initial that fits.
 _PATRONYMIC_FITS = """(
     a.patronymic_key IS NULL OR p.patronymic_key IS NULL OR a.patronymic_key = p.patronymic_key
@@ -120,8 +157,9 @@ def link_exact(con: duckdb.DuckDBPyConnection) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE iin_holders AS
         SELECT a.record_id, p.person_id,
-               coalesce({_NAMES_AGREE} AND {_PATRONYMIC_FITS}
-                        AND (a.birth_date IS NULL OR a.birth_date = p.birth_date), false) AS agrees
+               coalesce({_NAMES_EQUAL} AND {_PATRONYMIC_FITS} AND {_SEX_FITS}
+                        AND (a.birth_date IS NULL OR a.birth_date = p.birth_date), false) AS agrees,
+               coalesce({_NAMES_AGREE}, false) AS names_agree
         FROM agency a JOIN persons p ON a.iin = p.iin
         WHERE a.iin_valid;
 
@@ -158,6 +196,9 @@ def link_repaired(con: duckdb.DuckDBPyConnection) -> None:
         INSERT INTO links
         SELECT record_id, any_value(person_id), 'iin_repaired', 1.0
         FROM repair_confirmed GROUP BY record_id HAVING count(DISTINCT person_id) = 1;
+        -- (a range that holds several residents of that name goes on to the model, which weighs the
+        -- range with the patronymic, birth date and district)
+
         """
     )
 
@@ -167,22 +208,26 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking) -> None
         """
         CREATE OR REPLACE TEMP TABLE unlinked AS
         SELECT * FROM agency
-        WHERE record_id NOT IN (SELECT record_id FROM links) AND (surname_key IS NOT NULL OR first_key IS NOT NULL)
+        WHERE record_id NOT IN (SELECT record_id FROM links) AND record_id NOT IN (SELECT record_id FROM review)
+          AND (surname_key IS NOT NULL OR first_key IS NOT NULL)
         """
     )
     n = con.execute("SELECT count(*) FROM unlinked").fetchone()
     if not n or n[0] == 0:
         return
     columns = probabilistic.COLUMNS
+    row_columns = columns
     # A disputed row's IIN is a resident's: it is weighed in its own pass (weigh_iin_holders), and the
     # other candidates are found and scored without it (a "different IIN" would count the same
     # evidence twice).
-    disputed_columns = columns.replace("iin, iin_head,", "NULL AS iin, NULL AS iin_head,")
+    disputed_columns = row_columns.replace("iin, iin_head,", "NULL AS iin, NULL AS iin_head,")
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE splink_left AS SELECT person_id AS unique_id, {columns} FROM persons;
+        CREATE OR REPLACE TABLE splink_left AS
+        SELECT person_id AS unique_id, {columns.replace("iin_lo, iin_hi", "iin_n AS iin_lo, iin_n AS iin_hi")}
+        FROM persons;
         CREATE OR REPLACE TABLE splink_right AS
-        SELECT record_id AS unique_id, {columns} FROM unlinked
+        SELECT record_id AS unique_id, {row_columns} FROM unlinked
         WHERE record_id NOT IN (SELECT record_id FROM iin_disputed)
         UNION ALL
         SELECT record_id AS unique_id, {disputed_columns} FROM unlinked
@@ -192,7 +237,7 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking) -> None
         SELECT * FROM splink_right
         UNION ALL
         SELECT * FROM (
-            SELECT record_id AS unique_id, {columns} FROM agency
+            SELECT record_id AS unique_id, {row_columns} FROM agency
             WHERE record_id IN (SELECT record_id FROM links)
         ) USING SAMPLE reservoir({probabilistic.TRAINING_SAMPLE} ROWS) REPEATABLE ({probabilistic.SEED});
         """
@@ -204,16 +249,18 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking) -> None
     model, training = probabilistic.train(con, left="splink_left", right="splink_train", shape=shape, prior=prior)
     linking.training = asdict(training)
     routes = probabilistic.affordable_routes(con, left="splink_left", right="splink_right", shape=shape)
-    linking.training["extra_routes"] = [" + ".join(r) for r in routes]
+    linking.training["extra_routes"] = [" + ".join(k.replace("{t}.", "") for k in r.keys) for r in routes]
     model = probabilistic.with_routes(model, routes)
     probabilistic.predict(con, model, left="splink_left", right="splink_right", out="prob_matches", threshold=CANDIDATE)
     # each disputed row with its holder, whatever the score
     con.execute(
         f"""
         CREATE OR REPLACE TABLE splink_left AS
-        SELECT person_id AS unique_id, {columns} FROM persons WHERE person_id IN (SELECT holder FROM iin_disputed);
+        SELECT person_id AS unique_id, {columns.replace("iin_lo, iin_hi", "iin_n AS iin_lo, iin_n AS iin_hi")}
+        FROM persons WHERE person_id IN (SELECT holder FROM iin_disputed);
         CREATE OR REPLACE TABLE splink_right AS
-        SELECT record_id AS unique_id, {columns} FROM unlinked WHERE record_id IN (SELECT record_id FROM iin_disputed);
+        SELECT record_id AS unique_id, {row_columns} FROM unlinked
+        WHERE record_id IN (SELECT record_id FROM iin_disputed);
         """
     )
     probabilistic.predict(
@@ -238,8 +285,9 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking) -> None
         )
         SELECT s.record_id, s.person_id, s.p,
                -- at most one resident is the row's person: each candidate's odds against the others'
-               -- and against "someone not in the registry" (odds 1)
-               s.odds / (1 + sum(s.odds) OVER (PARTITION BY s.record_id)) AS posterior,
+               -- and against someone the candidates do not include (NONE_ODDS)
+               s.odds / (CASE WHEN {_COMPLETE.format(a="u")} THEN {NONE_ODDS} ELSE 1 END
+                         + sum(s.odds) OVER (PARTITION BY s.record_id)) AS posterior,
                count(*) OVER (PARTITION BY s.record_id) AS candidates,
                coalesce(u.surname_key = ps.surname_key AND u.first_key = ps.first_key
                         AND u.patronymic_key = ps.patronymic_key, false) AS full_name_agrees
@@ -299,17 +347,29 @@ def weigh_iin_holders(con: duckdb.DuckDBPyConnection, model: dict[str, Any], pri
     initial_fits = math.log2(INITIAL_RIGHT / first_u["letter"])
     initial_wrong = math.log2((1 - INITIAL_RIGHT) / (1 - first_u["letter"]))
     family = " + ".join(f"greatest(coalesce(m.{c}, 0), 0)" for c in ("mw_patronymic_key", "mw_district") if c in has)
+    # The sex a row's name endings tell, against the resident's: the model compares sex only where a list
+    # has a sex column; elsewhere a mismatch (a relative of the other sex) still counts, a match does
+    # not (the first name already says it).
+    sex_penalty = (
+        "0"
+        if "mw_sex" in has
+        else f"CASE WHEN {{p}}.sex <> {_row_sex('a')} THEN {math.log2(SEX_WRITTEN_WRONG / 0.5)} ELSE 0 END"
+    )
     n_persons = con.execute("SELECT count(*) FROM persons").fetchone()
     log_n = math.log2(max(int(n_persons[0]) if n_persons else 1, 1))
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE surname_counts AS
         SELECT surname_key, count(*) AS k FROM persons WHERE surname_key IS NOT NULL GROUP BY ALL;
+        CREATE OR REPLACE TEMP TABLE surname_district_counts AS
+        SELECT surname_key, district, count(*) AS k FROM persons
+        WHERE surname_key IS NOT NULL AND district IS NOT NULL GROUP BY ALL;
 
         -- W_h and F_h (a holder the model cannot score at all has W_h = -1000 bits)
         CREATE OR REPLACE TEMP TABLE holder_evidence AS
-        SELECT d.record_id, d.holder, p.surname_key AS holder_surname,
-               coalesce(m.evidence, -1000) AS w,
+        SELECT d.record_id, d.holder, p.surname_key AS holder_surname, p.district AS holder_district,
+               {_COMPLETE.format(a="a")} AS complete,
+               coalesce(m.evidence, -1000) + {sex_penalty.format(p="p")} AS w,
                CASE WHEN a.surname_key = p.surname_key AND m.record_id IS NOT NULL THEN
                    {family or "0"} + coalesce(m.mw_name, 0)
                    - CASE WHEN length(a.first_key) <= 2
@@ -321,12 +381,18 @@ def weigh_iin_holders(con: duckdb.DuckDBPyConnection, model: dict[str, Any], pri
         FROM iin_disputed d JOIN agency a USING (record_id) JOIN persons p ON p.person_id = d.holder
         LEFT JOIN holder_matches m ON m.record_id = d.record_id AND m.person_id = d.holder;
 
-        -- the other candidates: W_o, and whether they share the holder's surname (and how many do)
+        -- the other candidates: W_o, and when they share the holder's surname, -log2 of the chance that
+        -- a relative's wrong IIN is the holder's: one of the K residents with that surname, most often
+        -- one in the same district (relatives live near each other)
         CREATE OR REPLACE TEMP TABLE holder_rivals AS
-        SELECT h.record_id, m.person_id, m.evidence AS w,
-               CASE WHEN p.surname_key = h.holder_surname THEN log2(c.k) END AS log_k
-        FROM holder_evidence h JOIN prob_matches m USING (record_id)
+        SELECT h.record_id, m.person_id, m.evidence + {sex_penalty.format(p="p")} AS w,
+               CASE WHEN p.surname_key IS DISTINCT FROM h.holder_surname THEN NULL
+                    WHEN p.district IS NULL OR h.holder_district IS NULL THEN log2(c.k)
+                    WHEN p.district = h.holder_district THEN log2(cd.k) - {math.log2(RELATIVE_NEARBY)}
+                    ELSE log2(greatest(c.k - coalesce(cd.k, 0), 1)) - {math.log2(1 - RELATIVE_NEARBY)} END AS log_k
+        FROM holder_evidence h JOIN prob_matches m USING (record_id) JOIN agency a USING (record_id)
         JOIN persons p ON p.person_id = m.person_id LEFT JOIN surname_counts c ON c.surname_key = p.surname_key
+        LEFT JOIN surname_district_counts cd ON cd.surname_key = p.surname_key AND cd.district = h.holder_district
         WHERE m.person_id <> h.holder;
         """
     )
@@ -340,6 +406,10 @@ def weigh_iin_holders(con: duckdb.DuckDBPyConnection, model: dict[str, Any], pri
         SELECT record_id, arg_max(person_id, p) AS person_id, max(p) AS p,
                arg_max(is_holder, p) AS is_holder, any_value(holder) AS holder
         FROM holder_posterior WHERE person_id IS NOT NULL GROUP BY record_id;
+        INSERT INTO iin_doubtful
+        SELECT record_id FROM holder_decision JOIN holder_evidence USING (record_id)
+        JOIN iin_holders h ON h.record_id = holder_decision.record_id AND h.person_id = holder_decision.holder
+        WHERE p >= {ACCEPT} AND is_holder AND (w - family < 0 OR NOT h.names_agree);
 
         INSERT INTO links
         SELECT record_id, person_id, CASE WHEN is_holder THEN 'iin' ELSE 'probabilistic' END, p
@@ -370,7 +440,9 @@ def _posteriors(con: duckdb.DuckDBPyConnection, epsilon: float, log_n: float) ->
             SELECT record_id, holder AS person_id, true AS is_holder, holder, {math.log2(1 - epsilon)} + w AS s
             FROM holder_evidence
             UNION ALL
-            SELECT record_id, NULL, false, holder, {e} + family FROM holder_evidence
+            SELECT record_id, NULL, false, holder, {e} + CASE WHEN complete THEN {math.log2(NONE_ODDS)} ELSE 0 END
+                   + family
+            FROM holder_evidence
             UNION ALL
             SELECT r.record_id, r.person_id, false, h.holder,
                    CASE WHEN r.log_k IS NOT NULL THEN {e} - r.log_k + h.family + r.w ELSE {e} - {log_n} + r.w END

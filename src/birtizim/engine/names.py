@@ -256,6 +256,53 @@ def rules_sql(rules: tuple[Rule, ...], arg: str) -> str:
     return expr
 
 
+# An address compared as text: lower case, Cyrillic letters as their Latin key letters, every run of
+# other characters one space. Cheaper than the name fold (addresses are mostly distinct, millions of
+# them), and enough for a typo to stay close.
+_ADDRESS_FROM = _CYRILLIC_FROM.replace("ъь", "") + "шщчцюя"
+_ADDRESS_TO = _CYRILLIC_TO + "ssctua"
+_ADDRESS_DROP = "ъь"
+
+
+def address_key(address: str | None) -> str | None:
+    """Matching key of an address (``name_address_key`` in SQL)."""
+    if address is None:
+        return None
+    table = str.maketrans(_ADDRESS_FROM, _ADDRESS_TO, _ADDRESS_DROP)
+    text = unicodedata.normalize("NFC", address).lower().translate(table)
+    return re.sub("[^a-z0-9]+", " ", text).strip() or None
+
+
+# Sex a name's endings tell, for lists without a sex column: the patronymic first (-ович/-ұлы are men's,
+# -овна/-қызы women's, in every alphabet), then the surname (-ова/-ева/-ина/-ская women's, -ов/-ев/-ин/
+# -ский men's). A bare Kazakh surname (Сулеймен) or one like Ким tells nothing.
+_SEX_ENDINGS: tuple[tuple[str, str, str], ...] = (
+    ("patronymic", "F", "(овна|евна|ична|қызы|кызы|кизи|ovna|evna|ichna|[kq][yı]z[yı])$"),
+    ("patronymic", "M", "(ович|евич|ьич|ұлы|улы|оглы|ov[iı]t?ch|ev[iı]t?ch|[uūý]l[yiı]|ogly)$"),
+    ("surname", "F", "(ова|ева|ёва|ина|ына|ская|цкая|ova|eva|ina|yna|skaia|skaya|ovna)$"),
+    ("surname", "M", "(ов|ев|ёв|ин|ын|ский|цкий|ov|ev|in|yn|skii|skiy|sky)$"),
+)
+
+
+def name_sex(surname: str | None, patronymic: str | None) -> str | None:
+    """ "M" or "F" as the endings of a patronymic or surname tell, else None (``name_sex`` in SQL)."""
+    parts = {"surname": (surname or "").strip().lower(), "patronymic": (patronymic or "").strip().lower()}
+    for role in ("patronymic", "surname"):
+        for part, sex, pattern in _SEX_ENDINGS:
+            if part == role and re.search(pattern, parts[role]):
+                return sex
+    return None
+
+
+def _name_sex_sql() -> str:
+    whens = " ".join(
+        f"WHEN regexp_matches(lower(trim({'p' if part == 'patronymic' else 's'})), {_sql_literal(pattern)}) "
+        f"THEN '{sex}'"
+        for part, sex, pattern in sorted(_SEX_ENDINGS, key=lambda e: e[0] != "patronymic")
+    )
+    return f"CASE {whens} END"
+
+
 # A name written as an initial, folded, and the first letters of the keys it can stand for: Latin
 # initials lose the second letter of a passport digraph (Ж ZH, Х KH, Ч CH, Ш SH, Ц TS).
 INITIAL_DIGRAPHS = {"z": ("j",), "k": ("h", "ch"), "s": ("sh",), "t": ("ts",)}
@@ -278,7 +325,8 @@ def _initial_fits_sql() -> str:
 
 def install_sql(con: duckdb.DuckDBPyConnection) -> None:
     """Create macros name_fold, name_fold_surname, name_fold_patronymic, name_pair_key, name_split_full,
-    name_initial_fits."""
+    name_initial_fits, name_sex, name_address_key."""
+    address_from, address_to = _sql_literal(_ADDRESS_FROM + _ADDRESS_DROP), _sql_literal(_ADDRESS_TO)
     tokens = f"list_filter(string_split({rules_sql(SPLIT_RULES, 's')}, ' '), t -> t <> '')"
     con.execute(
         f"""
@@ -290,6 +338,10 @@ def install_sql(con: duckdb.DuckDBPyConnection) -> None:
             CASE WHEN name_fold_surname(a) IS NOT NULL AND name_fold_surname(b) IS NOT NULL
                  THEN greatest(name_fold_surname(a), name_fold_surname(b)) END), '');
         CREATE OR REPLACE MACRO name_initial_fits(i, k) AS {_initial_fits_sql()};
+        CREATE OR REPLACE MACRO name_sex(s, p) AS {_name_sex_sql()};
+        CREATE OR REPLACE MACRO name_address_key(s) AS nullif(trim(regexp_replace(
+            translate(lower(nfc_normalize(s)), {address_from}, {address_to}),
+            '[^a-z0-9]+', ' ', 'g')), '');
         CREATE OR REPLACE MACRO name_split_full(s) AS {{
             'last_name': nullif({tokens}[1], ''),
             'first_name': {tokens}[2],

@@ -26,8 +26,11 @@ from typing import Any
 import duckdb
 
 # The columns a model may compare or block on (all of them exist in both tables; a missing field is null).
-COLUMNS = "iin, iin_head, surname_key, first_key, patronymic_key, pair_key, birth_date, sex, district"
-OPTIONAL_FIELDS = ("patronymic_key", "birth_date", "sex", "district", "iin")
+COLUMNS = (
+    "iin, iin_head, iin_lo, iin_hi, surname_key, first_key, patronymic_key, pair_key, birth_date, sex, district, "
+    "address_key"
+)
+OPTIONAL_FIELDS = ("patronymic_key", "birth_date", "sex", "district", "iin", "iin_lo", "address_key")
 # A field counts as present when at least this share of the rows on each side carries it.
 PRESENT_SHARE = 0.01
 TRAINING_SAMPLE = 20_000  # already-linked rows added to the training side
@@ -52,10 +55,14 @@ M_PROBABILITIES: dict[str, tuple[float, ...]] = {
     "patronymic_key": (0.85, 0.01, 0.07, 0.07),
     # exact / one or two digits differ / else
     "iin": (0.93, 0.04, 0.03),
+    # the resident's IIN lies in the range a number in scientific notation stands for / else
+    "iin_lo": (0.97, 0.03),
     # exact / day and month swapped / year and day or month / day and month, another year / else
     "birth_date": (0.9, 0.01, 0.04, 0.02, 0.03),
     "sex": (0.97, 0.03),
     "district": (0.9, 0.1),
+    # exact / Jaro-Winkler >= 0.9 (a typo) / >= 0.75 (the same street, another flat) / else (people move)
+    "address_key": (0.6, 0.2, 0.1, 0.1),
 }
 
 
@@ -192,6 +199,28 @@ def _iin_comparison(prior: float) -> Any:
     )
 
 
+def _iin_range_comparison() -> Any:
+    """An IIN shown in scientific notation (7.91E+11) stands for a range of IINs (``iin_lo``..``iin_hi``;
+    a resident's own IIN is a range of one): the resident's IIN inside the row's range is evidence as
+    strong as the range is narrow, which random sampling measures."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="iin_lo",
+        comparison_levels=_with_m(
+            [
+                cll.Or(cll.NullLevel("iin_lo"), cll.NullLevel("iin_hi")),
+                cll.CustomLevel(
+                    "(iin_lo_l BETWEEN iin_lo_r AND iin_hi_r) OR (iin_lo_r BETWEEN iin_lo_l AND iin_hi_l)"
+                ).configure(label_for_charts="IIN within the range"),
+                cll.ElseLevel(),
+            ],
+            "iin_lo",
+        ),
+    )
+
+
 def _birth_date_comparison() -> Any:
     """Exact; day and month swapped; the year and one of day and month agree (a typo in the other);
     day and month agree in another year (a mistyped year, or a two-digit year read in the wrong
@@ -236,12 +265,35 @@ def comparisons(shape: Shape, prior: float) -> list[Any]:
         out.append(_patronymic_comparison())
     if shape.has("iin"):
         out.append(_iin_comparison(prior))
+    if shape.has("iin_lo"):
+        out.append(_iin_range_comparison())
     if shape.has("birth_date"):
         out.append(_birth_date_comparison())
     for column in ("sex", "district"):
         if shape.has(column):
             out.append(_exact(column))
+    if shape.has("address_key"):
+        out.append(_address_comparison())
     return out
+
+
+def _address_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="address_key",
+        comparison_levels=_with_m(
+            [
+                cll.NullLevel("address_key"),
+                cll.ExactMatchLevel("address_key"),
+                cll.JaroWinklerLevel("address_key", 0.9),
+                cll.JaroWinklerLevel("address_key", 0.75),
+                cll.ElseLevel(),
+            ],
+            "address_key",
+        ),
+    )
 
 
 def prediction_rules(shape: Shape, *, block_on_iin: bool = False) -> list[Any]:
@@ -270,34 +322,68 @@ def prediction_rules(shape: Shape, *, block_on_iin: bool = False) -> list[Any]:
     return rules
 
 
-# Routes for rows without a birth date whose surname or first name is mistyped: the other name with the
-# patronymic. Their pairs grow with the registry (every namesake is a pair), so each is used only when
-# it forms at most ROUTE_BUDGET pairs: at 2 million residents names alone cannot pick one person anyway.
-EXTRA_ROUTES: tuple[tuple[str, ...], ...] = (("surname_key", "patronymic_key"), ("first_key", "patronymic_key"))
+# Routes whose pairs grow with the registry (every namesake, every neighbour is a pair): each is used
+# only when it forms at most ROUTE_BUDGET pairs. On lists shaped like FEBRL's (names replaced or
+# mistyped, birth dates missing, addresses mistyped, no patronymic) they find what the fixed routes
+# cannot; at 2 million residents names alone cannot pick one person anyway. A route is the keys both
+# rows must share (SQL over "{t}", the table's alias), the fields it needs, and which rows to match.
+
+
+@dataclass(frozen=True)
+class Route:
+    keys: tuple[str, ...]
+    needs: tuple[str, ...] = ()
+    where: str = ""  # a condition on the row to match (alias r), or "" for every row
+
+
+def _keys(*columns: str) -> tuple[str, ...]:
+    return tuple(f"{{t}}.{c}" for c in columns)
+
+
+EXTRA_ROUTES: tuple[Route, ...] = (
+    Route(_keys("surname_key", "patronymic_key"), ("patronymic_key",), "r.birth_date IS NULL"),  # first name typo
+    Route(_keys("first_key", "patronymic_key"), ("patronymic_key",), "r.birth_date IS NULL"),  # surname typo
+    Route(_keys("surname_key", "first_key")),  # the birth date damaged or missing, no patronymic
+    Route(_keys("surname_key", "district"), ("district",)),
+    Route(_keys("first_key", "district"), ("district",)),
+    Route(_keys("birth_date", "district"), ("birth_date", "district")),
+    Route(_keys("birth_date"), ("birth_date",)),  # both names replaced or mistyped
+    # the first three letters of each name (a typo further on), and the house number with the start of
+    # the street (a typo in the street's name or a suburb added)
+    Route(("left({t}.surname_key, 3)", "left({t}.first_key, 3)")),
+    Route(("split_part({t}.address_key, ' ', 1)", "left(split_part({t}.address_key, ' ', 2), 3)"), ("address_key",)),
+    Route(_keys("address_key"), ("address_key",)),
+)
 ROUTE_BUDGET = 1_000_000
 
 
-def affordable_routes(con: duckdb.DuckDBPyConnection, *, left: str, right: str, shape: Shape) -> list[tuple[str, ...]]:
-    """The extra routes whose pairs stay within ``ROUTE_BUDGET`` (rows without a birth date only)."""
-    if not shape.has("patronymic_key"):
-        return []
-    con.execute(f"CREATE OR REPLACE TEMP TABLE route_rows AS SELECT * FROM {right} WHERE birth_date IS NULL")
-    chosen = [r for r in EXTRA_ROUTES if _rule_sizes(con, left, "route_rows", r)[0] <= ROUTE_BUDGET]
-    con.execute("DROP TABLE route_rows")
+def affordable_routes(con: duckdb.DuckDBPyConnection, *, left: str, right: str, shape: Shape) -> list[Route]:
+    """The extra routes the fields allow whose pairs stay within ``ROUTE_BUDGET``."""
+    chosen = []
+    for route in EXTRA_ROUTES:
+        if not all(shape.has(f) for f in route.needs):
+            continue
+        rows = f"(SELECT * FROM {right} WHERE {route.where.replace('r.', '')})" if route.where else right
+        if _pairs(con, left, rows, route.keys)[0] <= ROUTE_BUDGET:
+            chosen.append(route)
     return chosen
 
 
-def with_routes(model: dict[str, Any], routes: list[tuple[str, ...]]) -> dict[str, Any]:
-    """The model with extra prediction routes (for rows without a birth date)."""
-    extra = [_rule(*route, where="r.birth_date IS NULL") for route in routes]
+def with_routes(model: dict[str, Any], routes: list[Route]) -> dict[str, Any]:
+    """The model with extra prediction routes."""
+    extra = [_rule_sql(route.keys, route.where) for route in routes]
     rules = [*model["blocking_rules_to_generate_predictions"], *extra]
     return {**model, "blocking_rules_to_generate_predictions": rules}
 
 
-def _rule(*columns: str, where: str = "") -> dict[str, str]:
-    """A blocking rule as Splink's settings write it: equal columns, and an optional condition."""
-    sql = " AND ".join(f'l."{c}" = r."{c}"' for c in columns) + (f" AND {where}" if where else "")
+def _rule_sql(keys: tuple[str, ...], where: str = "") -> dict[str, str]:
+    """A blocking rule as Splink's settings write it: equal keys, and an optional condition."""
+    sql = " AND ".join(f"{k.format(t='l')} = {k.format(t='r')}" for k in keys) + (f" AND {where}" if where else "")
     return {"blocking_rule": sql, "sql_dialect": "duckdb"}
+
+
+def _rule(*columns: str) -> dict[str, str]:
+    return _rule_sql(_keys(*columns))
 
 
 def settings(prior: float, shape: Shape, *, block_on_iin: bool = False) -> Any:
@@ -339,18 +425,20 @@ def _comparison_columns(shape: Shape) -> dict[str, set[str]]:
     return columns
 
 
-def _rule_sizes(con: duckdb.DuckDBPyConnection, left: str, right: str, columns: tuple[str, ...]) -> tuple[int, int]:
-    """(pairs across the two tables, pairs Splink's EM self-join would form) for blocking on ``columns``,
-    counting only registry rows that share a key with a row to match."""
-    keys = ", ".join(columns)
-    not_null = " AND ".join(f"{c} IS NOT NULL" for c in columns)
+def _pairs(con: duckdb.DuckDBPyConnection, left: str, right: str, keys: tuple[str, ...]) -> tuple[int, int]:
+    """(pairs across the two tables, pairs Splink's EM self-join would form) for blocking on ``keys``
+    (SQL over "{t}"), counting only registry rows that share a key with a row to match."""
+    names = [f"k{i}" for i in range(len(keys))]
+    select = ", ".join(f"{k.format(t='x')} AS {n}" for k, n in zip(keys, names, strict=True))
+    not_null = " AND ".join(f"{n} IS NOT NULL" for n in names)
+    listed = ", ".join(names)
     row = con.execute(
         f"""
-        WITH r AS (SELECT {keys}, count(*) AS n FROM {right} WHERE {not_null} GROUP BY ALL),
-             l AS (SELECT {keys}, count(*) AS n FROM {left} WHERE {not_null} AND ({keys}) IN (SELECT {keys} FROM r)
-                   GROUP BY ALL)
+        WITH r AS (SELECT {listed}, count(*) AS n FROM (SELECT {select} FROM {right} x) WHERE {not_null} GROUP BY ALL),
+             l AS (SELECT {listed}, count(*) AS n FROM (SELECT {select} FROM {left} x)
+                   WHERE {not_null} AND ({listed}) IN (SELECT {listed} FROM r) GROUP BY ALL)
         SELECT coalesce(sum(l.n * r.n), 0), coalesce(sum((l.n + r.n) * (l.n + r.n - 1) / 2), 0)
-        FROM r JOIN l USING ({keys})
+        FROM r JOIN l USING ({listed})
         """
     ).fetchone()
     return (int(row[0]), int(row[1])) if row else (0, 0)
@@ -377,7 +465,7 @@ def train(
         for rule in group:
             if not all(c == "surname_key" or c == "first_key" or shape.has(c) for c in rule):
                 continue
-            cross, joined = _rule_sizes(con, left, right, rule)
+            cross, joined = _pairs(con, left, right, _keys(*rule))
             if cross < EM_MIN_PAIRS or joined > EM_JOIN_BUDGET:
                 continue
             # EM on the registry rows that share the rule's key with a row to match, with this model's u

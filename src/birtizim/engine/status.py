@@ -14,7 +14,13 @@ import duckdb
 from birtizim.reference.osms import GRACE_MONTHS, GRACE_MONTHS_REGULAR, REGULAR_MONTHS
 
 # Ages outside which a listed category cannot be right (a pension recipient of 30 is a data error).
-CATEGORY_AGE_LIMITS = {"pension": (40, 130), "students": (14, 45), "childcare": (15, 60), "unemployed": (16, 70)}
+CATEGORY_AGE_LIMITS = {
+    "pension": (40, 130),
+    "students": (14, 45),
+    "childcare": (15, 60),
+    "unemployed": (16, 70),
+    "contributions": (14, 130),  # nobody under 14 works, runs a business or pays a single payment
+}
 
 
 def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
@@ -131,10 +137,16 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
                'the IIN is that of person ' || x.holder || '; names and birth date are those of person ' || e.person_id
         FROM evidence e JOIN iin_elsewhere x USING (record_id)
         UNION ALL
+        SELECT e.person_id, e.record_id, e.source, e.row_number, 'iin_name_mismatch',
+               'linked by the IIN, but the row''s first name or birth date differ from the resident''s'
+        FROM evidence e JOIN iin_doubtful USING (record_id)
+        UNION ALL
         SELECT r.person_id, r.record_id, a.source, a.row_number, 'uncertain_match',
                CASE WHEN r.reason = 'iin_disputed'
                     THEN 'the IIN is that of a resident whose name or birth date differ; best candidate person '
                          || r.person_id || coalesce(', probability ' || round(r.match_probability, 3), '')
+                    WHEN r.reason = 'iin_range'
+                    THEN 'the IIN in scientific notation could be that of several residents of this name'
                     ELSE 'possible match, probability ' || round(r.match_probability, 3) END
         FROM review r JOIN agency a USING (record_id)
         UNION ALL

@@ -415,13 +415,14 @@ def build_rows(
             last=last, first=first, patronymic=patronymic, iin=text, birth=birth, rng=damage_rng,
         )  # fmt: skip
         last, first, patronymic, text = hit.last, hit.first, hit.patronymic, hit.iin
-        rewritten = np.zeros(n, bool)
-        for iin_kind in damage.IIN_KINDS:
-            rewritten |= hit.flags[iin_kind.name]
-        # The IIN cell is written anew: the standard IIN noise no longer describes it, and it is text.
+        # Another resident's IIN, or none, replaces the cell: the standard IIN noise no longer describes
+        # it. Dashes, spaces, letters or scientific notation write the same digits another way. Either
+        # way the cell is text now.
+        replaced = hit.flags["relative_iin"] | hit.flags["random_iin"] | hit.flags["iin_missing"]
         for noise in ("iin_missing", "iin_typo", "iin_swap", "iin_format", "iin_scientific", "iin_leading_zero_lost"):
-            flags[noise] &= ~rewritten
-        numeric = numeric & ~rewritten
+            flags[noise] &= ~replaced
+        for iin_kind in damage.IIN_KINDS:
+            numeric = numeric & ~hit.flags[iin_kind.name]
     values: dict[str, Any] = {
         "iin": text,
         "last_name": last,
