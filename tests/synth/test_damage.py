@@ -66,7 +66,7 @@ def rows(harsh: Path) -> duckdb.DuckDBPyConnection:
 def _read(path: Path, spec: agencies.SourceSpec) -> list[dict[str, Any]]:
     if spec.fmt == "xlsx":
         header, *data = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-        return [dict(zip(header, row, strict=True)) for row in data]
+        return [dict(zip(map(str, header), row, strict=True)) for row in data]
     import csv
     import io
 

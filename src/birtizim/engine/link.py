@@ -49,7 +49,7 @@ NONE_ODDS = 0.05
 RELATIVE_NEARBY = 0.8
 # Share of a person's rows whose name endings tell the other sex (a clerk's slip in -ов/-ова, -ович/-овна).
 SEX_WRITTEN_WRONG = 0.01
-FIRST_NAME_SAMPLE = 200_000  # random pairs of residents for the first name's agreement by chance
+FIRST_NAME_SAMPLE = 50_000  # random pairs of residents for the first name's agreement by chance
 INITIAL_RIGHT = 0.98  # share of first names written as an initial whose letter is the person's own
 
 
@@ -138,10 +138,10 @@ def _row_sex(alias: str = "") -> str:
 
 _SEX_FITS = f"(p.sex IS NULL OR {_row_sex('a')} IS NULL OR p.sex = {_row_sex('a')})"
 # A row complete enough that the blocking routes would bring in its person if the person is a resident:
-# surname, a first name (not an initial), and a patronymic or a birth date. For such a row "someone the
-# candidates do not include" has odds NONE_ODDS; for a thinner row, even odds.
-_COMPLETE = """coalesce({a}.surname_key IS NOT NULL AND length({a}.first_key) > 2
-    AND (length({a}.patronymic_key) > 2 OR {a}.birth_date IS NOT NULL), false)"""
+# a surname and a first name that is not an initial. For such a row "someone the candidates do not
+# include" has odds NONE_ODDS; for a thinner row, even odds.
+_COMPLETE = """coalesce({a}.surname_key IS NOT NULL AND length({a}.first_key) > 2, false)"""
+_BIRTH_DATE_FITS = "(a.birth_date IS NULL OR a.birth_date = p.birth_date)"
 # A patronymic that does not contradict: absent on either side, equal, close, or an initial that fits.
 _PATRONYMIC_FITS = """(
     a.patronymic_key IS NULL OR p.patronymic_key IS NULL OR a.patronymic_key = p.patronymic_key
@@ -177,21 +177,30 @@ def link_repaired(con: duckdb.DuckDBPyConnection) -> None:
         SELECT record_id AS id, iin FROM agency
         WHERE iin IS NOT NULL AND NOT iin_valid AND record_id NOT IN (SELECT record_id FROM links);
 
+        CREATE OR REPLACE TEMP TABLE scientific AS
+        SELECT * FROM agency WHERE iin_lo IS NOT NULL AND record_id NOT IN (SELECT record_id FROM links);
+
         CREATE OR REPLACE TEMP TABLE repair_confirmed AS
         SELECT c.id AS record_id, p.person_id
         FROM iin_repair_candidates(damaged) c
         JOIN persons p ON p.iin = c.candidate
         JOIN agency a ON a.record_id = c.id
-        WHERE {_NAMES_AGREE} AND (a.birth_date IS NULL OR a.birth_date = p.birth_date)
+        WHERE {_NAMES_AGREE} AND {_BIRTH_DATE_FITS}
         UNION ALL
         -- scientific notation: the resident's IIN lies in the range the surviving digits allow, and the
-        -- names agree (equi-joins on a name key, then the range: a bare range join would compare every
-        -- such row with every resident)
+        -- names agree (equi-joins on each name key, then the range: a range or OR join would compare
+        -- every such row with every resident)
         SELECT a.record_id, p.person_id
-        FROM agency a JOIN persons p ON p.surname_key = a.surname_key OR p.first_key = a.first_key
-        WHERE a.iin_lo IS NOT NULL AND CAST(p.iin AS BIGINT) BETWEEN a.iin_lo AND a.iin_hi
-          AND {_NAMES_AGREE} AND (a.birth_date IS NULL OR a.birth_date = p.birth_date)
-          AND a.record_id NOT IN (SELECT record_id FROM links);
+        FROM scientific a JOIN persons p ON p.surname_key = a.surname_key
+        WHERE p.iin_n BETWEEN a.iin_lo AND a.iin_hi AND {_NAMES_AGREE} AND {_BIRTH_DATE_FITS}
+        UNION ALL
+        SELECT a.record_id, p.person_id
+        FROM scientific a JOIN persons p ON p.first_key = a.first_key
+        WHERE p.iin_n BETWEEN a.iin_lo AND a.iin_hi AND {_NAMES_AGREE} AND {_BIRTH_DATE_FITS}
+        UNION ALL
+        SELECT a.record_id, p.person_id
+        FROM scientific a JOIN persons p ON p.pair_key = a.pair_key
+        WHERE p.iin_n BETWEEN a.iin_lo AND a.iin_hi AND {_BIRTH_DATE_FITS};
 
         INSERT INTO links
         SELECT record_id, any_value(person_id), 'iin_repaired', 1.0

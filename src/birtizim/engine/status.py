@@ -54,13 +54,13 @@ def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
 
         CREATE OR REPLACE TABLE statuses AS
         SELECT *,
-            CASE WHEN registry_status <> 'resident' THEN 'left'
+            CASE WHEN departed THEN 'left'
                  WHEN age < 18 OR pensioner OR disability OR student OR childcare_leave THEN 'state'
                  WHEN contributing THEN 'contributor'
                  WHEN unemployed OR nonworking_parent OR asp THEN 'state'
                  WHEN contributed THEN 'lapsed'
                  ELSE 'undetermined' END AS status,
-            CASE WHEN registry_status <> 'resident' THEN NULL
+            CASE WHEN departed THEN NULL
                  WHEN age < 18 THEN 'children'
                  WHEN pensioner THEN 'pensioner'
                  WHEN disability THEN 'disability'
@@ -73,6 +73,9 @@ def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
         FROM (
             SELECT p.person_id, p.iin, p.last_name, p.first_name, p.patronymic, p.birth_date, p.sex, p.district,
                    p.registry_status,
+                   -- died or emigrated by the status date: a death registered after it changes nothing then
+                   coalesce(p.registry_status <> 'resident' AND coalesce(p.status_date <= DATE '{as_of}', true), false)
+                       AS departed,
                    date_diff('year', p.birth_date, DATE '{as_of}')
                      - CASE WHEN strftime(p.birth_date, '%m%d') > strftime(DATE '{as_of}', '%m%d') THEN 1 ELSE 0 END
                      AS age,
