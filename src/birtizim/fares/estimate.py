@@ -12,8 +12,10 @@ The method, in the words of survey statistics:
   out errs on the safe side.
 - The city rate weights each stratum by its **riders**: R = Σ N_h r_h / Σ N_h. When ridership
   comes from validators, N_h is not known directly, because evaders do not tap: with B_h
-  validations, N_h = B_h / (1 − r_h) and the riders who did not pay are U_h = B_h r_h / (1 − r_h),
-  so R = ΣU / (ΣB + ΣU). Its variance is linearised through these formulas (Taylor series).
+  validations, N_h = B_h / (1 − r_h). A stratum where fewer than 30 riders were checked takes the
+  pooled rate of all checks for this inflation (one rider of one unpaid would otherwise make its
+  riders infinite); its own rate still enters R. The variance is linearised (Taylor series):
+  dR/dr_h = W_h (1 − R) / (1 − r_h).
 - The **design effect** is the variance over what the same number of riders drawn independently
   would give; it says how much the clustering costs. Intervals come from
   ``birtizim.fares.intervals`` with df = trips − strata (city) or trips − 1 (a stratum).
@@ -43,6 +45,7 @@ from birtizim.fares.model import Check, Ridership, RidershipBasis, Stratum, mont
 
 IntArray = npt.NDArray[np.int64]
 MAX_RATE = 0.999  # a stratum where nobody paid would make B / (1 − r) infinite
+MIN_CHECKED_FOR_WEIGHT = 30  # riders checked in a stratum before its own rate sets its weight
 
 
 @dataclass(frozen=True)
@@ -67,12 +70,6 @@ class ArrayEstimate:
     checked_strata: npt.NDArray[np.bool_]
 
 
-def _riders(boardings: FloatArray, rate: FloatArray, basis: RidershipBasis) -> FloatArray:
-    if basis == "riders":
-        return boardings
-    return boardings / (1 - np.minimum(rate, MAX_RATE))
-
-
 def estimate_arrays(
     stratum: npt.ArrayLike,
     checked: npt.ArrayLike,
@@ -80,7 +77,7 @@ def estimate_arrays(
     boardings: npt.ArrayLike,
     *,
     basis: RidershipBasis = "validations",
-    method: Method = "korn_graubard",
+    method: Method = "effective",
     confidence: float = 0.95,
 ) -> ArrayEstimate:
     """Estimate from one row per measurement trip (its stratum index, riders checked, unpaid).
@@ -117,19 +114,21 @@ def estimate_arrays(
     low, high = rate_interval(r, var, big_m, np.maximum(n - 1, 1), method=method, confidence=confidence)
 
     ok = big_m > 0
-    riders = _riders(b, r, basis)
     r_ok = np.nan_to_num(r)
     if basis == "riders":
-        total = b[ok].sum()
-        city = float((b[ok] * r_ok[ok]).sum() / total) if total > 0 else float("nan")
-        grad = np.where(ok, b / total if total > 0 else 0.0, 0.0)
+        riders = b
+        weight_rate = r_ok
     else:
-        # R = ΣU / (ΣB + ΣU), U_h = B_h r_h / (1 − r_h); dR/dr_h = ΣB / (ΣB + ΣU)² · B_h / (1 − r_h)²
-        rr = np.minimum(r_ok, MAX_RATE)
-        u = np.where(ok, b * rr / (1 - rr), 0.0)
-        sb, su = b[ok].sum(), u.sum()
-        city = float(su / (sb + su)) if sb + su > 0 else float("nan")
-        grad = np.where(ok, sb / (sb + su) ** 2 * b / (1 - rr) ** 2, 0.0) if sb + su > 0 else np.zeros(k)
+        # N_h = B_h / (1 − r_h). A stratum with a handful of riders checked can show 1 of 1 unpaid,
+        # which would make its riders infinite: its weight uses the pooled rate of all checks instead.
+        pooled_rate = float(big_y.sum() / big_m.sum()) if big_m.sum() > 0 else 0.0
+        weight_rate = np.where(big_m >= MIN_CHECKED_FOR_WEIGHT, r_ok, pooled_rate)
+        riders = b / (1 - np.minimum(weight_rate, MAX_RATE))
+    total = riders[ok].sum()
+    w = np.where(ok, riders / total, 0.0) if total > 0 else np.zeros(k)
+    city = float((w * r_ok).sum()) if total > 0 else float("nan")
+    # R = Σ N_h r_h / Σ N_h; with validations N_h depends on r_h too, and dR/dr_h = W_h (1 − R) / (1 − r_h).
+    grad = w if basis == "riders" else w * (1 - city) / (1 - np.minimum(weight_rate, MAX_RATE))
     city_var = float(np.nansum(grad**2 * np.where(ok, var, 0.0)))
     city_srs = float(np.nansum(grad**2 * np.where(ok, var_srs, 0.0)))
     trips = int(n[ok].sum())
@@ -230,7 +229,7 @@ def estimate_month(
     *,
     month: str,
     fare: float | None = None,
-    method: Method = "korn_graubard",
+    method: Method = "effective",
     confidence: float = 0.95,
 ) -> EvasionEstimate:
     """The evasion rate of ``month`` from its measurement checks, weighted by its ridership."""
