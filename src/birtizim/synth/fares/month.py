@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from birtizim.fares.model import Check, month_days
-from birtizim.fares.plan import PlanSettings, PlannedCheck, StratumInput, draw_plan
+from birtizim.fares.plan import PlannedCheck
 import numpy.typing as npt
 
 from birtizim.synth.fares.city import City, FloatArray, IntArray
@@ -70,23 +70,6 @@ def month_trips(city: City, month: str, rng: np.random.Generator) -> MonthTrips:
     unpaid = rng.binomial(riders, q)
     exempt = rng.binomial(riders - unpaid, s.exempt_share)
     return MonthTrips(month, n_days, offset, stratum, day, slot, riders, unpaid, exempt, q)
-
-
-def draw_month_plan(city: City, month: str, seed: int, prior_rates: Sequence[float] | None, raids: int) -> list[PlannedCheck]:
-    """The core's plan for the month, from the city's expected ridership and last month's estimates."""
-    s = city.settings
-    riders = city.mean_riders * city.trips_per_day * len(month_days(month))
-    strata = [
-        StratumInput(route, band, float(riders[h]), None if prior_rates is None else float(prior_rates[h]))
-        for h, (route, band) in enumerate(city.strata)
-    ]
-    settings = PlanSettings(
-        measurement_checks=s.measurement_checks,
-        enforcement_checks=raids,
-        floor=s.floor,
-        teams=tuple(f"T{i + 1}" for i in range(s.teams)),
-    )
-    return list(draw_plan(strata, month=month, seed=seed, settings=settings, bands=city.bands).checks)
 
 
 @dataclass(frozen=True)
