@@ -44,7 +44,7 @@ from birtizim.synth.fares.city import City, WorldSettings, build_city
 from birtizim.synth.fares.month import MonthTrips, month_trips, run_checks
 from birtizim.synth.fares.offenders import draw_pool, pay, write_protocols
 
-POOL_SIZE = 12000
+POOL_SIZE = 40000
 MAX_ATTEMPTS = 500
 
 
