@@ -14,7 +14,9 @@ The method, in the words of survey statistics:
   comes from validators, N_h is not known directly, because evaders do not tap: with B_h
   validations, N_h = B_h / (1 − r_h). A stratum where fewer than 30 riders were checked takes the
   pooled rate of all checks for this inflation (one rider of one unpaid would otherwise make its
-  riders infinite); its own rate still enters R. The variance is linearised (Taylor series):
+  riders infinite); its own rate still enters R. Because r/(1 − r) is convex, a stratum's rate
+  that came out high by chance would also weigh more; the second-order Taylor term v_h/(1 − r_h)³
+  is taken off r_h/(1 − r_h) to remove that lean. The variance is linearised (Taylor series):
   dR/dr_h = W_h (1 − R) / (1 − r_h).
 - The **design effect** is the variance over what the same number of riders drawn independently
   would give; it says how much the clustering costs. Intervals come from
@@ -115,18 +117,26 @@ def estimate_arrays(
 
     ok = big_m > 0
     r_ok = np.nan_to_num(r)
+    rate_used = r_ok  # the rate each stratum contributes to R
     if basis == "riders":
         riders = b
         weight_rate = r_ok
     else:
-        # N_h = B_h / (1 − r_h). A stratum with a handful of riders checked can show 1 of 1 unpaid,
-        # which would make its riders infinite: its weight uses the pooled rate of all checks instead.
+        # N_h = B_h / (1 − r_h) = B_h (1 + g_h), g_h = r_h / (1 − r_h) unpaid riders per validation. g is
+        # convex, so g(r̂) overstates g(r) by about v / (1 − r)³ (second-order Taylor term): that is
+        # taken off, otherwise strata whose rate came out high by chance would also weigh more and the
+        # city rate would lean upwards. A stratum with a handful of riders checked can show 1 of 1
+        # unpaid, which would make its riders infinite: its weight uses the pooled rate instead.
         pooled_rate = float(big_y.sum() / big_m.sum()) if big_m.sum() > 0 else 0.0
-        weight_rate = np.where(big_m >= MIN_CHECKED_FOR_WEIGHT, r_ok, pooled_rate)
+        big = big_m >= MIN_CHECKED_FOR_WEIGHT
+        rr = np.minimum(r_ok, MAX_RATE)
+        g = np.maximum(rr / (1 - rr) - np.nan_to_num(var) / (1 - rr) ** 3, 0.0)
+        weight_rate = np.where(big, g / (1 + g), pooled_rate)
+        rate_used = np.where(big, weight_rate, r_ok)
         riders = b / (1 - np.minimum(weight_rate, MAX_RATE))
     total = riders[ok].sum()
     w = np.where(ok, riders / total, 0.0) if total > 0 else np.zeros(k)
-    city = float((w * r_ok).sum()) if total > 0 else float("nan")
+    city = float((w * rate_used).sum()) if total > 0 else float("nan")
     # R = Σ N_h r_h / Σ N_h; with validations N_h depends on r_h too, and dR/dr_h = W_h (1 − R) / (1 − r_h).
     grad = w if basis == "riders" else w * (1 - city) / (1 - np.minimum(weight_rate, MAX_RATE))
     city_var = float(np.nansum(grad**2 * np.where(ok, var, 0.0)))
