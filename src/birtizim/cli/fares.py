@@ -51,7 +51,8 @@ def synth(
         d = summary.demo
         console.print(
             f"{d['month']}: {d['protocols']} protocols ({d['protocols_from_measurement_checks']} from measurement "
-            f"checks, the rest from {d['raids_carried_out']} of {d['raids_planned']} planned raids; attempt {d['attempt']})",
+            f"checks, the rest from {d['raids_carried_out']} of {d['raids_planned']} planned raids; "
+            f"attempt {d['attempt']})",
             highlight=False,
         )
     console.print(f"Written to {out} in {summary.seconds:.1f} s", highlight=False)

@@ -177,7 +177,9 @@ def evaluate_folder(data: Path, *, months: int = 200, harsh: bool = True) -> dic
         )
 
     links = link_protocols(protocols.records)
-    truth_protocols = {r["number"]: r["person_id"] for r in pq.read_table(data / "truth" / "protocols.parquet").to_pylist()}
+    truth_protocols = {
+        r["number"]: r["person_id"] for r in pq.read_table(data / "truth" / "protocols.parquet").to_pylist()
+    }
     repeat = _repeat_scores({link.number: link.person_key for link in links}, truth_protocols)
     repeat["by_method"] = dict(Counter(link.method for link in links))
 
@@ -204,7 +206,9 @@ def evaluate_folder(data: Path, *, months: int = 200, harsh: bool = True) -> dic
         },
     }
     if harsh:
-        hard = simulate_coverage(replace(WorldSettings.harsh(), routes=settings.routes), seed=manifest["seed"], months=months)
+        hard = simulate_coverage(
+            replace(WorldSettings.harsh(), routes=settings.routes), seed=manifest["seed"], months=months
+        )
         out["ci_coverage_harsh"] = {
             "city": hard["by_method"]["effective"]["city"],
             "strata": hard["by_method"]["effective"]["strata"],

@@ -143,9 +143,7 @@ def estimate_arrays(
     city_srs = float(np.nansum(grad**2 * np.where(ok, var_srs, 0.0)))
     trips = int(n[ok].sum())
     df = max(trips - int(ok.sum()), 1)
-    c_low, c_high = rate_interval(
-        [city], [city_var], [float(big_m.sum())], [df], method=method, confidence=confidence
-    )
+    c_low, c_high = rate_interval([city], [city_var], [float(big_m.sum())], [df], method=method, confidence=confidence)
     return ArrayEstimate(
         trips=n.astype(np.int64),
         checked=big_m.astype(np.int64),

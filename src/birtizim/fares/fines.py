@@ -21,7 +21,16 @@ from birtizim.reference.mrp import UnknownMRP, mrp
 
 FINE_MRP = 2  # art. 622 part 2: 2 MRP
 
-__all__ = ["FINE_MRP", "Deadlines", "FineState", "FineStatus", "UnknownMRP", "fine_states", "protocol_fine"]
+__all__ = [
+    "DEFAULT_DEADLINES",
+    "FINE_MRP",
+    "Deadlines",
+    "FineState",
+    "FineStatus",
+    "UnknownMRP",
+    "fine_states",
+    "protocol_fine",
+]
 
 
 def protocol_fine(offence_date: dt.date) -> int:
@@ -39,6 +48,9 @@ class Deadlines:
 
     def due_on(self, served_on: dt.date) -> dt.date:
         return self.in_force_on(served_on) + dt.timedelta(days=self.payment_days)
+
+
+DEFAULT_DEADLINES = Deadlines()
 
 
 class FineStatus(StrEnum):
@@ -66,7 +78,7 @@ def fine_states(
     payments: Iterable[Payment],
     *,
     as_of: dt.date,
-    deadlines: Deadlines = Deadlines(),
+    deadlines: Deadlines = DEFAULT_DEADLINES,
 ) -> list[FineState]:
     """What became of each protocol's fine by ``as_of`` (payments after ``as_of`` are not yet known)."""
     by_protocol: dict[str, list[Payment]] = {}

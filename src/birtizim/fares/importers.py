@@ -27,9 +27,9 @@ from birtizim.engine import iin as iin_rules
 from birtizim.fares.fines import protocol_fine
 from birtizim.fares.messages import Language, reject_text
 from birtizim.fares.model import (
-    CHECK_KINDS,
     DEFAULT_BANDS,
     Check,
+    CheckKind,
     Payment,
     Protocol,
     Ridership,
@@ -83,7 +83,17 @@ class _RowError(ValueError):
 
 
 RIDERSHIP_HEADERS: dict[str, tuple[str, ...]] = {
-    "route": ("маршрут", "номер маршрута", "маршрут №", "№ маршрута", "маршрут нөмірі", "бағыт", "route", "route no", "line"),
+    "route": (
+        "маршрут",
+        "номер маршрута",
+        "маршрут №",
+        "№ маршрута",
+        "маршрут нөмірі",
+        "бағыт",
+        "route",
+        "route no",
+        "line",
+    ),
     "date": ("дата", "дата поездки", "күні", "күн", "сапар күні", "date", "day"),
     "month": ("месяц", "отчетный месяц", "ай", "есепті ай", "month"),
     "hour": ("час", "час суток", "сағат", "hour", "hour of day"),
@@ -107,7 +117,16 @@ RIDERSHIP_HEADERS: dict[str, tuple[str, ...]] = {
 }
 PAYMENT_HEADERS: dict[str, tuple[str, ...]] = {
     "protocol": ("номер протокола", "№ протокола", "протокол", "хаттама нөмірі", "хаттама", "protocol", "protocol no"),
-    "paid_on": ("дата оплаты", "дата платежа", "дата", "төлем күні", "төленген күні", "paid on", "payment date", "date"),
+    "paid_on": (
+        "дата оплаты",
+        "дата платежа",
+        "дата",
+        "төлем күні",
+        "төленген күні",
+        "paid on",
+        "payment date",
+        "date",
+    ),
     "amount": ("сумма", "сумма оплаты", "сома", "төлем сомасы", "amount", "sum"),
     "iin": ("иин", "иин плательщика", "жсн", "төлеушінің жсн", "iin", "payer iin"),
 }
@@ -216,7 +235,9 @@ def import_ridership(
     """Ridership per route × band × month from a validator export (``routes``: the network's codes)."""
     known = set(routes) if routes is not None else None
 
-    def build(line: int, cells: list[object], found: dict[str, int], headers: dict[str, str]) -> tuple[str, str, str, str, int]:
+    def build(
+        line: int, cells: list[object], found: dict[str, int], headers: dict[str, str]
+    ) -> tuple[str, str, str, str, int]:
         route = _required(cells, found, "route", headers)
         if known is not None and route not in known:
             raise _RowError("unknown_route", value=route)
@@ -262,7 +283,9 @@ def import_payments(path: Path, *, protocols: Collection[str]) -> Imported[Payme
             if cleaned.iin is None or not iin_rules.is_valid(cleaned.iin):
                 raise _RowError("invalid_iin", value=raw)
         _required(cells, found, "paid_on", headers)
-        return Payment(number, _date(_cell(cells, found, "paid_on")), _whole(_cell(cells, found, "amount"), headers["amount"]))
+        return Payment(
+            number, _date(_cell(cells, found, "paid_on")), _whole(_cell(cells, found, "amount"), headers["amount"])
+        )
 
     parsed, rejects, blank, headers = _rows(path, PAYMENT_HEADERS, [("protocol",), ("paid_on",), ("amount",)], build)
     seen: dict[Payment, int] = {}
@@ -278,10 +301,11 @@ def import_payments(path: Path, *, protocols: Collection[str]) -> Imported[Payme
 
 
 # The inspectors' own exports (the phone page's, and ``birtizim fares synth``'s) use these headers.
-CHECK_HEADERS = {
-    name: (name,) for name in ("id", "route", "band", "start", "riders_checked", "paid", "unpaid", "exempt", "kind", "team")
+CHECK_HEADERS: dict[str, tuple[str, ...]] = {
+    name: (name,)
+    for name in ("id", "route", "band", "start", "riders_checked", "paid", "unpaid", "exempt", "kind", "team")
 }
-PROTOCOL_HEADERS = {
+PROTOCOL_HEADERS: dict[str, tuple[str, ...]] = {
     name: (name,)
     for name in (
         "number",
@@ -302,6 +326,9 @@ PROTOCOL_HEADERS = {
 }
 
 
+_KINDS: dict[str, CheckKind] = {k: k for k in CHECK_KINDS}
+
+
 def _flag(value: object) -> bool:
     return text(value).strip().lower() in {"true", "1", "да", "иә", "yes"}
 
@@ -315,17 +342,27 @@ def read_checks(path: Path) -> Imported[Check]:
             start = dt.datetime.fromisoformat(get("start"))
         except ValueError:
             raise _RowError("bad_date", value=get("start")) from None
-        kind = get("kind")
-        if kind not in CHECK_KINDS:
+        kind = _KINDS.get(get("kind"))
+        if kind is None:
             raise _RowError("missing", column=headers["kind"])
         numbers = {n: _whole(get(n), headers[n]) for n in ("riders_checked", "paid", "unpaid", "exempt")}
         try:
-            return Check(get("id"), get("route"), get("band"), start, kind=kind, team=text(_cell(cells, found, "team")), **numbers)  # type: ignore[arg-type]
+            return Check(
+                get("id"),
+                get("route"),
+                get("band"),
+                start,
+                kind=kind,
+                team=text(_cell(cells, found, "team")),
+                **numbers,
+            )
         except ValueError:
             raise _RowError("bad_number", value=numbers["riders_checked"], column=headers["riders_checked"]) from None
 
     parsed, rejects, blank, headers = _rows(path, CHECK_HEADERS, [(n,) for n in CHECK_HEADERS if n != "team"], build)
-    return Imported(tuple(r for _, r in parsed), tuple(rejects), len(parsed) + len(rejects), len(parsed), blank, headers)
+    return Imported(
+        tuple(r for _, r in parsed), tuple(rejects), len(parsed) + len(rejects), len(parsed), blank, headers
+    )
 
 
 def read_protocols(path: Path) -> Imported[Protocol]:

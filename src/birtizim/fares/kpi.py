@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from birtizim.fares.estimate import EvasionEstimate, estimate_month
-from birtizim.fares.fines import Deadlines, FineStatus, fine_states
+from birtizim.fares.fines import DEFAULT_DEADLINES, Deadlines, FineStatus, fine_states
 from birtizim.fares.intervals import Method
 from birtizim.fares.messages import Language, headline_sentence
 from birtizim.fares.model import Check, Payment, Protocol, Ridership, Shift, month_of
@@ -89,7 +89,7 @@ def month_kpis(
     team_sizes: Mapping[str, int],
     as_of: dt.date,
     fare: float | None = None,
-    deadlines: Deadlines = Deadlines(),
+    deadlines: Deadlines = DEFAULT_DEADLINES,
     method: Method = "effective",
 ) -> MonthKPIs:
     evasion = estimate_month(checks, ridership, month=month, fare=fare, method=method)

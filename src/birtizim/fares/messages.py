@@ -85,7 +85,7 @@ _EN_MONTHS = "January February March April May June July August September Octobe
 
 
 def month_phrase(month: str, language: Language) -> str:
-    """"in June 2026" / "в июне 2026 г." / "2026 жылғы маусымда", without the English preposition."""
+    """ "in June 2026" / "в июне 2026 г." / "2026 жылғы маусымда", without the English preposition."""
     year, mon = (int(x) for x in month.split("-"))
     if language == "ru":
         return f"{_RU_MONTHS_IN[mon - 1]} {year} г."

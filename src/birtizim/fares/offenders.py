@@ -60,7 +60,8 @@ SELECT *, iin12 IS NOT NULL AND iin_is_valid(iin12)
 FROM fp_clean;
 
 -- valid IINs seen with their names: what a repair must land on
-CREATE OR REPLACE TEMP TABLE fp_known AS SELECT DISTINCT iin12 AS iin, nk FROM fp_valid WHERE trusted AND nk IS NOT NULL;
+CREATE OR REPLACE TEMP TABLE fp_known AS
+SELECT DISTINCT iin12 AS iin, nk FROM fp_valid WHERE trusted AND nk IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE fp_bad AS
 SELECT row_number() OVER () AS id, number, iin12 AS iin, nk, stated_birth FROM fp_valid
@@ -142,8 +143,10 @@ def link_protocols(protocols: Sequence[Protocol]) -> list[ProtocolLink]:
     finally:
         con.close()
     return [
-        ProtocolLink(n, k, m, i)  # type: ignore[arg-type]
-        for n, k, m, i in zip(*(table.column(c).to_pylist() for c in ("number", "person_key", "method", "iin")), strict=True)
+        ProtocolLink(n, k, m, i)
+        for n, k, m, i in zip(
+            *(table.column(c).to_pylist() for c in ("number", "person_key", "method", "iin")), strict=True
+        )
     ]
 
 

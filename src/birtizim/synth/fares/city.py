@@ -107,7 +107,10 @@ class City:
 
     @property
     def strata(self) -> list[tuple[str, str]]:
-        return [(self.routes[r].code, self.bands[b].code) for r, b in zip(self.stratum_route, self.stratum_band, strict=True)]
+        return [
+            (self.routes[r].code, self.bands[b].code)
+            for r, b in zip(self.stratum_route, self.stratum_band, strict=True)
+        ]
 
 
 def _logistic(x: FloatArray) -> FloatArray:

@@ -15,11 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from birtizim.fares.model import Check, month_days
 from birtizim.fares.plan import PlannedCheck
-import numpy.typing as npt
-
 from birtizim.synth.fares.city import City, FloatArray, IntArray
 
 BoolArray = npt.NDArray[np.bool_]
@@ -82,10 +81,9 @@ class CheckResults:
     enforcement: BoolArray
 
 
-
-
-
-def run_checks(city: City, trips: MonthTrips, planned: Sequence[PlannedCheck], rng: np.random.Generator) -> CheckResults:
+def run_checks(
+    city: City, trips: MonthTrips, planned: Sequence[PlannedCheck], rng: np.random.Generator
+) -> CheckResults:
     index = {st: h for h, st in enumerate(city.strata)}
     first_day = dt.date.fromisoformat(trips.month + "-01")
     h = np.array([index[(c.route, c.band)] for c in planned], dtype=np.int64)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from birtizim.fares.fines import protocol_fine
 from birtizim.reference import region as get_region
@@ -43,7 +44,7 @@ class Damage:
 @dataclass(frozen=True)
 class Pool:
     people: dict[str, Any]
-    weight: np.ndarray  # type: ignore[type-arg]
+    weight: npt.NDArray[np.float64]
     forms: name_forms.NameForms
     district_names: tuple[str, ...]
 

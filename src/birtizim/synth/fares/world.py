@@ -39,12 +39,13 @@ import pyarrow.parquet as pq
 
 from birtizim.fares.estimate import estimate_arrays
 from birtizim.fares.model import month_days
-from birtizim.fares.plan import draw_plan
-from birtizim.synth.fares.city import City, WorldSettings, build_city
+from birtizim.fares.plan import Plan, PlanSettings, StratumInput, draw_plan
+from birtizim.synth.fares.city import City, FloatArray, WorldSettings, build_city
 from birtizim.synth.fares.month import MonthTrips, month_trips, run_checks
 from birtizim.synth.fares.offenders import draw_pool, pay, write_protocols
 
 POOL_SIZE = 40000
+DEFAULT_SETTINGS = WorldSettings()
 MAX_ATTEMPTS = 500
 
 
@@ -66,9 +67,8 @@ def previous_months(last: str, count: int) -> list[str]:
     return out[::-1]
 
 
-def plan_month(city: City, month: str, seed: int, prior: np.ndarray | None, raids: int) -> Any:  # type: ignore[type-arg]
-    from birtizim.fares.plan import PlanSettings, StratumInput
-
+def plan_month(city: City, month: str, seed: int, prior: FloatArray | None, raids: int) -> Plan:
+    """The core's plan for the month, from the city's expected ridership and last month's estimates."""
     s = city.settings
     riders = city.mean_riders * city.trips_per_day * len(month_days(month))
     strata = [
@@ -116,7 +116,7 @@ def synthesize(
     seed: int = 1,
     last_month: str = "2026-06",
     months: int = 3,
-    settings: WorldSettings = WorldSettings(),
+    settings: WorldSettings = DEFAULT_SETTINGS,
     demo_protocols: int | None = 983,
 ) -> Summary:
     started = time.perf_counter()
@@ -145,9 +145,10 @@ def synthesize(
             if is_demo:
                 measured = int(written[~res.enforcement].sum())
                 raid_idx = np.flatnonzero(res.enforcement)  # plan order = time order
+                target = demo_protocols or 0
                 total = measured + np.cumsum(written[raid_idx])
-                hit = np.flatnonzero(total == demo_protocols)
-                if measured > demo_protocols or not len(hit):
+                hit = np.flatnonzero(total == target)
+                if measured > target or not len(hit):
                     continue
                 keep[raid_idx[hit[0] + 1 :]] = False
                 demo = {
@@ -202,12 +203,14 @@ def synthesize(
             stops = city.route_stops[next(j for j, r in enumerate(city.routes) if r.code == c.route)]
             for _ in range(int(written[i])):
                 minute = int(rng.integers(2, 25))
-                offences.append((c.start + dt.timedelta(minutes=minute), c.route, stops[int(rng.integers(0, len(stops)))], c.id))
+                offences.append(
+                    (c.start + dt.timedelta(minutes=minute), c.route, stops[int(rng.integers(0, len(stops)))], c.id)
+                )
         rows, truth = write_protocols(pool, offences, first_number=len(protocols) + 1, rng=rng)
         protocols += rows
         truth_protocols += truth
-        measured = ~res.enforcement
-        est = estimate_arrays(res.stratum[measured], res.checked[measured], res.unpaid[measured], trips.validations(n_strata))
+        sample = ~res.enforcement
+        est = estimate_arrays(res.stratum[sample], res.checked[sample], res.unpaid[sample], trips.validations(n_strata))
         prior = np.nan_to_num(est.rate, nan=settings.base_rate)
 
     as_of = dt.date.fromisoformat(month_days(month_list[-1])[-1].isoformat()) + dt.timedelta(days=15)
@@ -215,7 +218,10 @@ def synthesize(
     counts = {
         "routes.csv": _write_csv(
             out / "routes.csv",
-            [{"route": r.code, "name": r.name, "headway_minutes": r.headway_minutes, "stops": " ".join(r.stops)} for r in city.routes],
+            [
+                {"route": r.code, "name": r.name, "headway_minutes": r.headway_minutes, "stops": " ".join(r.stops)}
+                for r in city.routes
+            ],
             ["route", "name", "headway_minutes", "stops"],
         ),
         "stops.csv": _write_csv(out / "stops.csv", [asdict(s) for s in city.stops], ["code", "name"]),
