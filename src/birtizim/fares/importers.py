@@ -27,6 +27,7 @@ from birtizim.engine import iin as iin_rules
 from birtizim.fares.fines import protocol_fine
 from birtizim.fares.messages import Language, reject_text
 from birtizim.fares.model import (
+    CHECK_KINDS,
     DEFAULT_BANDS,
     Check,
     CheckKind,
