@@ -118,7 +118,7 @@ def link_table(con: duckdb.DuckDBPyConnection, table: pa.Table) -> pa.Table:
     con.execute(LINK_SQL)
     result = con.execute(
         "SELECT l.number, l.person_key, l.method, l.iin FROM fp_links l JOIN fp_input i USING (number) ORDER BY i.pos"
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     con.unregister("fp_arrow")
     return result
 
