@@ -52,7 +52,9 @@ def test_korn_graubard_widens_for_few_trips() -> None:
     eff = estimate_arrays(STRATUM, CHECKED, UNPAID, [1000, 3000], basis="riders")
     # n_eff · (z / t_4)² = 127.92 · (1.959964 / 2.776445)² = 63.75
     n_star = 0.06875 * 0.93125 / 0.000500488281 * (1.959964 / 2.776445) ** 2
-    assert kg.city_high == pytest.approx(stats.beta.ppf(0.975, 0.06875 * n_star + 1, n_star - 0.06875 * n_star), rel=1e-5)
+    assert kg.city_high == pytest.approx(
+        stats.beta.ppf(0.975, 0.06875 * n_star + 1, n_star - 0.06875 * n_star), rel=1e-5
+    )
     assert kg.city_high - kg.city_low > eff.city_high - eff.city_low
 
 
