@@ -66,7 +66,7 @@ def test_links_by_iin_repaired_iin_and_names() -> None:
 
 def test_repeat_offenders_and_history() -> None:
     repeat = repeat_offenders(PROTOCOLS)
-    assert [(o.person_key, len(o.protocols)) for o in repeat][0] == (f"iin:{ASEL}", 4)
+    assert (repeat[0].person_key, len(repeat[0].protocols)) == (f"iin:{ASEL}", 4)
     assert len(repeat) == 2
     asel = repeat[0]
     assert [p.number for p in asel.protocols] == ["1", "2", "3", "4"]  # in time order
