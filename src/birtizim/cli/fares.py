@@ -62,7 +62,9 @@ def synth(
 def evaluate(
     data: Annotated[Path, typer.Option(help="A folder written by `birtizim fares synth`.")],
     months: Annotated[int, typer.Option(min=1, help="Simulated months for interval coverage.")] = 200,
-    harsh: Annotated[bool, typer.Option(help="Also measure coverage in the harsher world.")] = True,
+    harsh: Annotated[
+        bool, typer.Option(help="Also measure coverage in the harsher world and the world of evader groups.")
+    ] = True,
 ) -> None:
     """Print JSON: true and estimated rate, interval coverage over simulated months, repeat-offender scores."""
     from birtizim.eval.fares import evaluate_folder

@@ -61,12 +61,19 @@ def month_trips(city: City, month: str, rng: np.random.Generator) -> MonthTrips:
     day = within // city.trips_per_day[stratum]
     slot = within % city.trips_per_day[stratum]
     p = city.propensity[stratum]
-    q = rng.beta(p * s.clustering, (1 - p) * s.clustering)
     # weekends carry fewer riders; loads vary trip to trip (gamma-Poisson)
     weekday = np.array([d.weekday() for d in month_days(month)])[day]
     load = np.where(weekday >= 5, 0.75, 1.0) * rng.gamma(4.0, 0.25, size=len(stratum))
     riders = rng.poisson(city.mean_riders[stratum] * load)
-    unpaid = rng.binomial(riders, q)
+    if s.mechanism == "groups":
+        alone = rng.binomial(riders, 0.3 * p)
+        group_size = 1 + rng.poisson(3.0, size=len(stratum))
+        boards = rng.random(len(stratum)) < np.minimum(0.7 * p * city.mean_riders[stratum] * load / 4.0, 1.0)
+        unpaid = np.minimum(alone + np.where(boards, group_size, 0), riders)
+        q = np.where(riders > 0, unpaid / np.maximum(riders, 1), p)  # what a tip-off would point at
+    else:
+        q = rng.beta(p * s.clustering, (1 - p) * s.clustering)
+        unpaid = rng.binomial(riders, q)
     exempt = rng.binomial(riders - unpaid, s.exempt_share)
     return MonthTrips(month, n_days, offset, stratum, day, slot, riders, unpaid, exempt, q)
 
