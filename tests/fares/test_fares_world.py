@@ -129,3 +129,11 @@ def test_the_core_never_imports_django() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_groups_world_is_lumpier_and_still_covered() -> None:
+    groups = replace(WorldSettings.groups(), routes=10, measurement_checks=200, enforcement_checks=20)
+    cov = simulate_coverage(groups, seed=3, months=20, methods=("effective",))
+    assert cov["mechanism"] == "groups" and cov["intra_trip_correlation"] is None
+    assert 0.75 <= cov["by_method"]["effective"]["city"] <= 1.0
+    assert 0.85 <= cov["by_method"]["effective"]["strata"] <= 1.0
