@@ -8,13 +8,9 @@ from typing import Annotated
 
 import typer
 
-from birtizim.cli.app import console, fail
+from birtizim.cli.app import console, fail, part
 
-app = typer.Typer(
-    help="Fare inspection: a synthetic Shymkent-like city, and the evasion estimate scored against its truth.",
-    no_args_is_help=True,
-    add_completion=False,
-)
+app = part("Fare inspection: a synthetic Shymkent-like city, and the evasion estimate scored against its truth.")
 
 
 @app.command()

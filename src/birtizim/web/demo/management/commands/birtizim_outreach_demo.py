@@ -1,6 +1,6 @@
 """``manage.py birtizim_outreach_demo [--seed N]``: the outreach demo data into the database.
 
-Events, questions, surveys and district reports from ``birtizim.outreach.demo`` (the regional
+Events, questions, surveys and district reports from ``birtizim.synth.outreach`` (the regional
 meeting's Talgar case, an outlier, late and missing reports...), scaled to the current run's
 district figures when a run exists. Running it again replaces the earlier demo rows with the same
 ones; data people entered is left alone. Then every check runs, so the red flags are ready.
@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from birtizim.web.outreach import services
+from birtizim.web.demo.outreach import demo_load
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, seed: int, **options: Any) -> None:
         try:
-            loaded = services.demo_load(seed=seed)
+            loaded = demo_load(seed=seed)
         except ValueError as exc:  # the run lacks a district the demo plants a case in
             raise CommandError(str(exc)) from None
         figures = "the current run's district figures" if loaded.with_run else "no run yet: reference populations"

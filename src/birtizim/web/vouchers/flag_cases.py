@@ -1,6 +1,6 @@
 """Running the core's fraud flags on the database and keeping their results as cases.
 
-Set-based end to end: each table leaves the database in one query (``tables.connect``), the single
+Set-based end to end: each table leaves the database in one query (``core_tables.connect``), the single
 list joins in from the current run's DuckDB file, and ``flags.run`` computes every flag at once.
 Results are upserted by key (flag, entity, period): re-running refreshes the evidence of a known
 case and never opens a second one; a case whose flag no longer fires stays, marked inactive.
@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from birtizim.vouchers import flags
-from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.registry.selectors import run_current
 from birtizim.web.vouchers.models import Flag, FlagRun, Provider
 
@@ -33,17 +34,17 @@ def flag_key(code: str, kind: str, entity_id: int, period: dt.date | None) -> st
 @transaction.atomic
 def flags_run(*, scope: Scope | None, user: User | None = None, now: dt.datetime | None = None) -> FlagRun:
     """Run every flag; ``scope`` None is the management command (the operator of the server)."""
-    from birtizim.web.vouchers import tables  # DuckDB and Arrow load only when flags run
+    from birtizim.web.vouchers import core_tables  # DuckDB and Arrow load only when flags run
 
     if scope is not None:
-        require(scope.may_run)
+        require(scope, Action.RUN)
     run = run_current()
     record = FlagRun.objects.create(by=user, run=run)
     codes = [f.code for f in flags.FLAGS if run is not None or f.code not in NEEDS_LIST]
     now = now or timezone.now()
     # Links still open are not yet "unanswered"; the core compares local wall-clock times.
     as_of = timezone.localtime(now).replace(tzinfo=None)
-    con = tables.connect(run)
+    con = core_tables.connect(run)
     try:
         found = flags.run(con, flags.Thresholds(links_as_of=as_of), codes=codes).to_pylist()
     finally:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from birtizim.projects.demo import DemoObject, demo_portfolio
+from birtizim.synth.projects import DemoObject, demo_portfolio
 from birtizim.web.accounts.models import Profile, Role
+from birtizim.web.demo.records import row_from
 from birtizim.web.projects import services
 from birtizim.web.projects.models import ContractChange, Project, Report, ReportLine
 
@@ -40,30 +41,14 @@ def _officer_for(district: str) -> User | None:
 
 def _store(o: DemoObject) -> int:
     p = o.project
-    project = Project.objects.create(
-        code=p.code,
-        name=p.name,
-        kind=p.kind.value,
-        work=p.work.value,
-        region=p.region,
-        district=p.district,
-        locality=p.locality,
-        address=p.address,
-        deadline=p.deadline,
-        deadline_reason=p.deadline_reason,
-        budget=services.money(p.budget),
-        contractor_name=p.contractor_name,
-        contractor_bin=p.contractor_bin,
-        contract_number=p.contract_number,
-        responsible=_officer_for(p.district),
-    )
+    exact = {"budget": services.money(p.budget), "kind": p.kind.value, "work": p.work.value}
+    project = row_from(Project, p, responsible=_officer_for(p.district), **exact)
+    project.save()
     ContractChange.objects.bulk_create(
-        ContractChange(
+        row_from(
+            ContractChange,
+            c,
             project=project,
-            date=c.date,
-            what=c.what,
-            old_deadline=c.old_deadline,
-            new_deadline=c.new_deadline,
             old_amount=None if c.old_amount is None else services.money(c.old_amount),
             new_amount=None if c.new_amount is None else services.money(c.new_amount),
         )
@@ -72,15 +57,7 @@ def _store(o: DemoObject) -> int:
     for b in o.baselines:
         services.baseline_store(project=project, baseline=b)
     reports = Report.objects.bulk_create(
-        Report(
-            project=project,
-            date=r.date,
-            accepted_money=services.money(r.accepted_money),
-            workforce=r.workforce,
-            issues=r.issues,
-            photos=r.photos,
-            source="demo",
-        )
+        row_from(Report, r, project=project, accepted_money=services.money(r.accepted_money), source="demo")
         for r in o.reports
     )
     ReportLine.objects.bulk_create(

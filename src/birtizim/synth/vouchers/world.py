@@ -1,8 +1,8 @@
 """The synthetic voucher world while it is being built: column arrays the generator and the ghosts grow.
 
 Every entity's id is its position + 1 in its arrays, so lookups are plain indexing, never a search or
-a loop. ``synth`` builds the honest world, ``ghosts`` injects the patterns and records the truth, and
-``synth`` writes the Parquet files through ``schema.conform``.
+a loop. ``generate`` builds the honest world, ``ghosts`` injects the patterns and records the truth, and
+``generate`` writes the Parquet files through ``schema.conform``.
 """
 
 from __future__ import annotations

@@ -45,11 +45,8 @@ import pyarrow.parquet as pq
 
 from birtizim.engine.bin_number import make_bin
 from birtizim.synth.population import age_years
-from birtizim.vouchers import allocation, payment, schema
-from birtizim.vouchers import ghosts as ghost_patterns
-from birtizim.vouchers import holidays as kz_holidays
-from birtizim.vouchers.model import AGE_LIMIT, AGE_MIN, PRIORITY_ORDER, Priority
-from birtizim.vouchers.world import (
+from birtizim.synth.vouchers import ghosts as ghost_patterns
+from birtizim.synth.vouchers.world import (
     COLLUDING,
     DAY,
     HONEST,
@@ -67,6 +64,8 @@ from birtizim.vouchers.world import (
     size,
     to_arrow,
 )
+from birtizim.vouchers import allocation, days_off, payment, schema
+from birtizim.vouchers.model import AGE_LIMIT, AGE_MIN, PRIORITY_ORDER, Priority
 
 SHARE_APPLYING = 0.5
 SHARE_FUNDED = 0.85
@@ -738,7 +737,7 @@ def build(
         as_of=as_of,
         start=start,
         end=end,
-        holidays=kz_holidays.between(start, end),
+        holidays=days_off.between(start, end),
         people=people,
         districts=districts or found,
     )

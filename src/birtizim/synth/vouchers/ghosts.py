@@ -43,7 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from birtizim.synth.population import age_years, make_iins
-from birtizim.vouchers.world import (
+from birtizim.synth.vouchers.world import (
     COLLUDING,
     DAY,
     HONEST,

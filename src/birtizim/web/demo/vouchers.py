@@ -19,9 +19,9 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model
 
-from birtizim.vouchers import synth
+from birtizim.synth import vouchers as synth
 from birtizim.web.vouchers import models as m
-from birtizim.web.vouchers.tables import aware
+from birtizim.web.vouchers.core_tables import aware
 
 # Children first, their dependants after; deleting goes the other way.
 ORDER: tuple[type[Model], ...] = (

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.services import user_create
-from birtizim.web.projects.demo import demo_load
+from birtizim.web.demo.projects import demo_load
 
 DEMO_OFFICERS: tuple[tuple[str, str, list[str]], ...] = (
     ("officer_zhetisu", "almaty-2019", ["eskeldi", "panfilov", "taldykorgan"]),

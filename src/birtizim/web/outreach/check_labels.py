@@ -30,7 +30,7 @@ def severity(code: str | None) -> str:
     return str(SEVERITY.get(code or "", code or ""))
 
 
-# The figures a flag rests on (``birtizim.outreach.values.VALUE_NAMES`` and the checks' own).
+# The figures a flag rests on (``birtizim.outreach.data_elements.VALUE_NAMES`` and the checks' own).
 VALUE: dict[str, Promise] = {
     "left": _("left side of the rule"),
     "right": _("right side of the rule"),

@@ -1,7 +1,7 @@
 """A deterministic demo portfolio: the four schools named at risk in a regional meeting and 26 apartment
 buildings under Shymkent's capital repair programme, with synthetic but plausible histories.
 
-The story it tells, as of 20 June of the demo year (``python -m birtizim.projects.demo`` prints it):
+The story it tells, as of 20 June of the demo year (``birtizim projects demo`` prints it):
 
 * the secondary school named after Rakishev in Lesnovka started a month late, works with a handful
   of people and has had acts signed well ahead of the work: red, no chance of 1 September;
@@ -26,7 +26,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,7 +43,6 @@ from birtizim.projects.model import (
     current_baseline,
     topological_order,
 )
-from birtizim.projects.risk import chance
 
 DEMO_SEED = 2025
 DEMO_YEAR = 2025
@@ -559,33 +557,3 @@ def demo_portfolio(*, year: int = DEMO_YEAR, seed: int = DEMO_SEED) -> DemoPortf
 def demo_forecasts(portfolio: DemoPortfolio | None = None, *, trials: int = 2000, seed: int = 0) -> list[Forecast]:
     p = portfolio or demo_portfolio()
     return forecast_portfolio(p.items(), as_of=p.as_of, trials=trials, seed=seed)
-
-
-def forecast_table(forecasts: Sequence[Forecast]) -> str:
-    """A plain-text table: object, SPI(t), P(on time), P80 date, RAG and the reason."""
-    rows = [("object", "SPI(t)", "P(on time)", "P80", "deadline", "RAG", "reason")]
-    for f in forecasts:
-        spi_t = "-" if f.earned.spi_t is None else f"{f.earned.spi_t:.2f}"
-        rows.append(
-            (
-                f.project.name,
-                spi_t,
-                chance(f.simulation.p_on_time, f.simulation.trials),
-                f.simulation.p80.isoformat(),
-                f.project.deadline.isoformat(),
-                f.risk.rag.value,
-                f.risk.reason,
-            )
-        )
-    widths = [max(len(r[k]) for r in rows) for k in range(6)]
-    return "\n".join("  ".join(cell.ljust(widths[k]) for k, cell in enumerate(r[:6])) + "  " + r[6] for r in rows)
-
-
-def main() -> None:
-    portfolio = demo_portfolio()
-    print(f"Demo portfolio as of {portfolio.as_of.isoformat()}, worst first\n")
-    print(forecast_table(demo_forecasts(portfolio)))
-
-
-if __name__ == "__main__":
-    main()

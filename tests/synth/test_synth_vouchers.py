@@ -12,9 +12,10 @@ from typer.testing import CliRunner
 
 from birtizim.cli import app
 from birtizim.engine.iin import check_digit
+from birtizim.eval import vouchers as evaluate
 from birtizim.synth import synthesize as synthesize_region
-from birtizim.vouchers import evaluate, schema
-from birtizim.vouchers.synth import synthesize
+from birtizim.synth.vouchers import synthesize
+from birtizim.vouchers import schema
 
 RESIDENTS = 8_000  # about 1,800 children aged 4-17: the smallest region every pattern fits in
 SEED = 4

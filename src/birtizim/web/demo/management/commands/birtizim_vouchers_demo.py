@@ -16,10 +16,10 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from birtizim.web.accounts.services import user_create
+from birtizim.web.demo import vouchers as demo
 from birtizim.web.registry import runstore
 from birtizim.web.registry.selectors import run_current
-from birtizim.web.vouchers import demo
-from birtizim.web.vouchers.flagging import flags_run
+from birtizim.web.vouchers.flag_cases import flags_run
 from birtizim.web.vouchers.models import Flag, Provider
 
 USERNAME = "provider"
