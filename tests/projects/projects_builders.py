@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from birtizim.engine.bin_number import make_bin
+from birtizim.tables.bin_number import make_bin
 from birtizim.projects.model import (
     Activity,
     Baseline,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from projects_builders import D
 
-from birtizim.engine.bin_number import InvalidBIN, is_valid_bin, make_bin, validate_bin
+from birtizim.tables.bin_number import InvalidBIN, is_valid_bin, make_bin, validate_bin
 from birtizim.engine.iin import WEIGHTS_1, WEIGHTS_2
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from birtizim.engine.bin_number import is_valid_bin
+from birtizim.tables.bin_number import is_valid_bin
 from birtizim.projects.demo import DemoPortfolio, demo_forecasts, demo_portfolio, forecast_table
 from birtizim.projects.flags import FlagCode
 from birtizim.projects.forecast import Forecast

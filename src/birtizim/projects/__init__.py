@@ -16,7 +16,7 @@ Pure Python and numpy, no Django: the web app persists the dataclasses of ``mode
 * ``demo``: a deterministic demo portfolio (four schools, 26 apartment buildings)
 """
 
-from birtizim.engine.bin_number import InvalidBIN, is_valid_bin, make_bin, validate_bin
+from birtizim.tables.bin_number import InvalidBIN, is_valid_bin, make_bin, validate_bin
 from birtizim.projects.compare import BaselineComparison, compare_baselines
 from birtizim.projects.earned import CurvePoint, EarnedValue, earned_value
 from birtizim.projects.flags import Flag, FlagCode, FlagSettings, Severity, red_flags

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from birtizim.engine.bin_number import make_bin
+from birtizim.tables.bin_number import make_bin
 from birtizim.projects.forecast import Forecast, forecast_portfolio
 from birtizim.projects.model import (
     Activity,

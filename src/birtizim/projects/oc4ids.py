@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from birtizim.engine.bin_number import is_valid_bin
+from birtizim.tables.bin_number import is_valid_bin
 from birtizim.projects.forecast import Forecast
 from birtizim.projects.model import ObjectKind, ProjectObject, WorkType
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from birtizim.engine import xlsx
+from birtizim.tables import xlsx
 
 # Canonical field -> headers accepted (compared case-insensitively, spaces collapsed, ё as е). The
 # first header of each language is the one the template writes.

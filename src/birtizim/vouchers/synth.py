@@ -43,7 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from birtizim.engine.bin_number import make_bin
+from birtizim.tables.bin_number import make_bin
 from birtizim.synth.population import age_years
 from birtizim.vouchers import allocation, payment, schema
 from birtizim.vouchers import ghosts as ghost_patterns

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from birtizim.engine.bin_number import is_valid_bin
+from birtizim.tables.bin_number import is_valid_bin
 from birtizim.reference import region as reference_region
 from birtizim.web.accounts.models import Profile, Role
 

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from birtizim.engine import xlsx
+from birtizim.tables import xlsx
 from birtizim.web.outreach import labels, selectors
 from birtizim.web.outreach.models import FollowUp
 
