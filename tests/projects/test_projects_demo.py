@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from birtizim.tables.bin_number import is_valid_bin
 from birtizim.projects.demo import DemoPortfolio, demo_forecasts, demo_portfolio, forecast_table
 from birtizim.projects.flags import FlagCode
 from birtizim.projects.forecast import Forecast
 from birtizim.projects.model import ObjectKind
 from birtizim.projects.risk import Rag
 from birtizim.reference import region
+from birtizim.tables.bin_number import is_valid_bin
 
 SCHOOL_NAMES = ("Ракишева", "Крупской", "Карабулак", "Казахско-турецкий лицей")
 

@@ -70,8 +70,8 @@ def write_worklists(con: duckdb.DuckDBPyConnection, folder: Path, *, full_iin: b
     con.execute(
         f"""
         CREATE OR REPLACE TABLE worklist AS
-        SELECT s.person_id, coalesce(s.district, {quote_literal(places.UNPLACED.code)}) AS district, s.iin, s.last_name, s.first_name, s.patronymic,
-               s.birth_date, s.age, s.status, s.category,
+        SELECT s.person_id, coalesce(s.district, {quote_literal(places.UNPLACED.code)}) AS district,
+               s.iin, s.last_name, s.first_name, s.patronymic, s.birth_date, s.age, s.status, s.category,
                string_agg(DISTINCT c.type, ', ') AS conflicts, string_agg(DISTINCT c.detail, '; ') AS details
         FROM statuses s LEFT JOIN conflicts c USING (person_id)
         WHERE s.registry_status = 'resident' AND (s.status = 'undetermined' OR c.type IS NOT NULL)

@@ -301,7 +301,9 @@ def choose_region(
                 )
     unnamed = registry_rows - with_place
     if with_place and unnamed:
-        warnings.append(f"{unnamed:,} registry rows name no district; they are counted under '{places.UNPLACED.name_en}'")
+        warnings.append(
+            f"{unnamed:,} registry rows name no district; they are counted under '{places.UNPLACED.name_en}'"
+        )
     return chosen, warnings
 
 

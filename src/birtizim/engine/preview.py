@@ -62,6 +62,9 @@ def preview(kind: str, path: Path, *, rows: int = 10, bounds: Bounds | None = No
     """The preview of one file, computed in a bounded child process."""
     bounds = bounds or Bounds()
     ctx = multiprocessing.get_context("forkserver")
+    # The fork server imports the readers once; each preview forks from it already warm (a no-op once
+    # the server runs).
+    ctx.set_forkserver_preload([__name__])
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_child, args=(send, kind, str(path), rows, bounds), daemon=True)
     child.start()
@@ -99,6 +102,8 @@ def _child(send: Connection, kind: str, path: str, rows: int, bounds: Bounds) ->
         result = ("error", f"{path}: the file needs more memory than a preview may use ({bounds.memory} for DuckDB)")
     except duckdb.Error as exc:
         result = ("error", f"{path}: cannot be read: {str(exc).splitlines()[0][:300]}")
+    except Exception as exc:  # a reader's bug must still end as a sentence, not a silent death
+        result = ("error", f"{path}: cannot be read ({type(exc).__name__})")
     send.send(result)
     send.close()
 

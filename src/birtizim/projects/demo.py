@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from birtizim.tables.bin_number import make_bin
 from birtizim.projects.forecast import Forecast, forecast_portfolio
 from birtizim.projects.model import (
     Activity,
@@ -45,6 +44,7 @@ from birtizim.projects.model import (
     topological_order,
 )
 from birtizim.projects.risk import chance
+from birtizim.tables.bin_number import make_bin
 
 DEMO_SEED = 2025
 DEMO_YEAR = 2025

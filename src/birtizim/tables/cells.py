@@ -268,9 +268,7 @@ def _month_sql() -> str:
         f"{quote_literal(r)})"
         for p, r in MONTH_FORMATS
     )
-    names = " ".join(
-        f"WHEN {quote_literal(k)} THEN {v}" for k, v in MONTH_NAMES.items()
-    )
+    names = " ".join(f"WHEN {quote_literal(k)} THEN {v}" for k, v in MONTH_NAMES.items())
     named = quote_literal(MONTH_NAMED)
     return f"""
 CREATE OR REPLACE MACRO cell_month_ym(t) AS (CASE {whens}

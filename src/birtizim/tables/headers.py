@@ -65,7 +65,9 @@ def match(
     ignored: list[str] = []
     for i, header in enumerate(headers):
         keys = candidates(header)
-        name = next((forced[k] for k in keys if k in forced), None) or next((table[k] for k in keys if k in table), None)
+        name = next((forced[k] for k in keys if k in forced), None) or next(
+            (table[k] for k in keys if k in table), None
+        )
         if name is None or name in found:
             if header.strip():
                 ignored.append(header)

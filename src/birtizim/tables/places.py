@@ -157,7 +157,9 @@ def as_written(places: Iterable[PlaceCount], *, as_of: dt.date) -> tuple[Region,
     modules that need one).
     """
     ranked = sorted(places, key=lambda p: (-p.rows, p.key))[:MAX_PLACES]
-    districts = tuple(District(slug(p.key), p.spelling, p.spelling, p.spelling, "district", p.rows, True) for p in ranked)
+    districts = tuple(
+        District(slug(p.key), p.spelling, p.spelling, p.spelling, "district", p.rows, True) for p in ranked
+    )
     region = Region(
         code="",
         name_ru="Районы по написанию в реестре",

@@ -191,7 +191,7 @@ def _records(source: Path, path: Path, delimiter: str) -> Iterator[tuple[int, li
         reader = csv.reader(f, delimiter=delimiter, strict=False)
         number = 0
         try:
-            for number, fields in enumerate(reader, start=1):  # noqa: B007 - the number names the error below
+            for number, fields in enumerate(reader, start=1):
                 yield number, fields
         except csv.Error as exc:
             raise TableError(f"{path}: row {number + 1} cannot be read as CSV: {exc}") from None
@@ -220,7 +220,9 @@ def _careful_csv(
                     word = "many" if len(fields) > n else "few"
                     bad.writerow([number, f"too {word} fields: {len(fields)} where the header has {n}"])
         columns = {ROW: "BIGINT", **{h: "VARCHAR" for h in names}}
-        load = "SELECT * FROM read_csv(?, delim=',', header=false, columns=?, auto_detect=false, quote='\"', escape='\"')"
+        load = (
+            "SELECT * FROM read_csv(?, delim=',', header=false, columns=?, auto_detect=false, quote='\"', escape='\"')"
+        )
         con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(table + '_read')} AS {load}", [rows_name, columns])
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {quote_ident(table + '_parse_rejects')} AS {load}",
@@ -285,7 +287,8 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRe
         # Spreadsheets are the small lists: a Python loop per cell, batch by batch, keeps memory flat.
         columns = [pa.array([n for n, _ in batch], pa.int64())]
         columns += [
-            pa.array([cell_text(c[i]) if i < len(c) else None for _, c in batch], pa.string()) for i in range(len(names))
+            pa.array([cell_text(c[i]) if i < len(c) else None for _, c in batch], pa.string())
+            for i in range(len(names))
         ]
         con.register(arrow_name, pa.Table.from_arrays(columns, schema=schema))
         try:

@@ -36,6 +36,13 @@ def is_spreadsheet(path: Path, head: bytes | None = None) -> bool:
     return head.startswith(XLSX_MAGIC)
 
 
+def is_binary(head: bytes) -> bool:
+    """Bytes no text table starts with: a NUL byte outside utf-16 text, or a zip (a workbook)."""
+    if head.startswith(XLSX_MAGIC):
+        return True
+    return b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
 def check_file(path: Path) -> None:
     if not path.is_file():
         raise TableError(f"{path}: no such file")
@@ -104,7 +111,7 @@ def read_header(path: Path, encoding: str) -> Header:
         )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
-        for before, fields in enumerate(reader):
+        for before, fields in enumerate(reader):  # noqa: B007 - ``before`` is used after the loop
             if any(f.strip() for f in fields):
                 break
         else:  # pragma: no cover - ``first`` above holds something

@@ -174,12 +174,27 @@ def open_first_sheet(source: Path | bytes, name: str) -> Any:
         raise TableError(f"{name}: cannot be read as a spreadsheet: {str(exc)[:200]}") from None
 
 
+def _is_blank(cells: list[Any]) -> bool:
+    return all(c is None or c == "" for c in cells)
+
+
 def sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
-    """Every row of the used area with its number as Excel shows it (blank rows in between included,
-    as lists of empty cells); cells as calamine gives them ("" when empty)."""
+    """The used rows with their numbers as Excel shows them (blank rows between them included, as lists
+    of empty cells; blank rows above the first used one left out); cells as calamine gives them.
+
+    Whether calamine's ``iter_rows`` starts at row 1 (python-calamine 0.9) or at the first used row,
+    ``sheet.start``, differs between versions. Starting at row 1, every row above ``sheet.start`` is
+    blank; so a row with a value found above it means the iteration started at ``sheet.start``.
+    """
     start = sheet.start
     if start is None:
         return
-    first = int(start[0]) + 1
+    first_used = int(start[0])
+    offset: int | None = None
     for i, row in enumerate(sheet.iter_rows()):
-        yield first + i, list(row)
+        cells = list(row)
+        if offset is None:
+            if _is_blank(cells):
+                continue
+            offset = first_used if i < first_used else 0
+        yield i + offset + 1, cells

@@ -43,8 +43,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from birtizim.tables.bin_number import make_bin
 from birtizim.synth.population import age_years
+from birtizim.tables.bin_number import make_bin
 from birtizim.vouchers import allocation, payment, schema
 from birtizim.vouchers import ghosts as ghost_patterns
 from birtizim.vouchers import holidays as kz_holidays

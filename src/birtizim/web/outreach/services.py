@@ -30,6 +30,7 @@ from birtizim.outreach.importer import ImportResult, OutreachImportError, import
 from birtizim.outreach.model import SurveyResult as CoreSurvey
 from birtizim.outreach.model import check_period, default_due_on, period_start
 from birtizim.outreach.rules import rules_from_toml
+from birtizim.tables.sniff import XLSX_MAGIC
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope, require
 from birtizim.web.accounts.selectors import officers_of
@@ -50,7 +51,6 @@ log = logging.getLogger("birtizim.web.outreach")
 
 MAX_IMPORT_BYTES = 20 * 2**20  # a district's log is a few thousand rows
 IMPORT_EXTENSIONS = (".xlsx", ".csv", ".txt")
-XLSX_MAGIC = b"PK\x03\x04"
 
 
 class OutreachError(ValueError):

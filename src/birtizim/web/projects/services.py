@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from birtizim import projects as core
 from birtizim.projects.sheet import SheetResult, read_progress_sheet
 from birtizim.reference import region as reference_region
+from birtizim.tables.sniff import XLSX_MAGIC
 from birtizim.web.accounts.models import Profile, Role
 from birtizim.web.accounts.scope import Scope, require
 from birtizim.web.accounts.selectors import officers_of
@@ -44,7 +45,6 @@ from birtizim.web.projects.models import (
 
 RAG_ORDER = {core.Rag.RED.value: 0, core.Rag.AMBER.value: 1, core.Rag.GREEN.value: 2}
 MAX_SHEET_BYTES = 5 * 2**20  # a progress sheet is a few hundred rows
-XLSX_MAGIC = b"PK\x03\x04"
 MAX_PHOTO_BYTES = 10 * 2**20  # per photo, unless settings.PROJECTS_MAX_PHOTO_BYTES says otherwise
 MAX_PHOTOS_PER_REPORT = 30
 PHOTO_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}

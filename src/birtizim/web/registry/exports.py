@@ -13,7 +13,8 @@ import duckdb
 import pyarrow as pa
 from django.utils.translation import gettext as _
 
-from birtizim.engine import export, xlsx
+from birtizim.engine import export
+from birtizim.tables import xlsx
 from birtizim.web.accounts.scope import Scope, require
 from birtizim.web.common import labels
 from birtizim.web.registry import runstore, selectors

@@ -21,6 +21,7 @@ from django.utils import timezone
 from birtizim.engine import preview as engine_preview
 from birtizim.engine.ingest import Source
 from birtizim.engine.sources import KINDS, SourceError
+from birtizim.tables.sniff import XLSX_MAGIC, is_binary
 from birtizim.web.accounts.scope import Scope, require
 from birtizim.web.registry import runstore, selectors
 from birtizim.web.registry.models import Outcome, Run, Upload
@@ -28,7 +29,6 @@ from birtizim.web.registry.models import Outcome, Run, Upload
 log = logging.getLogger("birtizim.web.runs")
 
 EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx")
-XLSX_MAGIC = b"PK\x03\x04"
 
 
 class UploadError(ValueError):
@@ -61,7 +61,7 @@ def upload_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[byt
     file.seek(0)
     if suffix == ".xlsx" and not head.startswith(XLSX_MAGIC):
         raise UploadError(f"{name}: not an Excel workbook (.xlsx) inside")
-    if suffix != ".xlsx" and (head.startswith(XLSX_MAGIC) or b"\x00" in head):
+    if suffix != ".xlsx" and is_binary(head):
         raise UploadError(f"{name}: binary content in a text file; is it a workbook with the wrong extension?")
 
     # Stored byte for byte under its checksum; the same file uploaded twice is kept once.
@@ -84,6 +84,9 @@ def upload_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[byt
     except SourceError as exc:
         final.unlink(missing_ok=True)
         raise UploadError(str(exc).replace(str(final), name)) from exc
+    except BaseException:
+        final.unlink(missing_ok=True)  # nothing unpreviewed stays on disk
+        raise
     summary = {
         "encoding": found.encoding,
         "delimiter": found.delimiter,
@@ -187,6 +190,8 @@ def run_execute(run: Run) -> Run:
         run.as_of = result.as_of
         run.summary = run_summary(str(relative))
         run.progress = 100
+        for warning in result.warnings:  # the run stands, but a person should read these
+            _append_log(run, f"warning: {warning}")
         _append_log(run, f"done in {result.seconds:.1f} s")
         log.info("run %s succeeded in %.1f s", run.pk, result.seconds)
     run.finished_at = timezone.now()
