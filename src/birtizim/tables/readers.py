@@ -14,11 +14,13 @@ view or among the parse rejects (rows in = accepted + rejected). A row with more
 header is one rejected row; only CR and LF end a line (U+0085, U+2028 and form feeds are text).
 
 CSV is read by DuckDB straight from the file (a cp1251 or utf-16 file is transcoded to utf-8 first,
-in chunks). Two kinds of file are read "the careful way" instead, by Python's csv module writing a
-clean copy that DuckDB then loads: files with blank lines between rows or above the header (DuckDB
-skips them without a trace, so numbers after them could not be known) and files where DuckDB would
-have to record too many parse errors (a row with thousands of surplus fields costs DuckDB time
-quadratic in them). The careful way is slower (a Python loop per row) but only such files take it.
+in chunks). Some files are read "the careful way" instead, by Python's csv module writing a clean
+copy that DuckDB then loads: files with blank lines between rows or above the header (DuckDB skips
+them without a trace, so numbers after them could not be known; in a file of one column it reads them
+as rows of an empty cell), files where DuckDB would have to
+record too many parse errors (a row with thousands of surplus fields costs DuckDB time quadratic in
+them), and files DuckDB's parser gives up on (line endings that change within the file). The
+careful way is slower (a Python loop per row) but only such files take it.
 
 ``rows(source, name)`` gives small sheets (projects, outreach) as Python rows: ``(row number, cells)``
 with the same numbering, spreadsheet cells as calamine types them.
@@ -102,6 +104,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRes
         plain = (
             header.records_before == 0
             and not scan.blank_inside
+            and not (len(names) == 1 and scan.blank_any)
             and scan.widest <= len(names) - 1 + limits.WIDE_LINE_SLACK
         )
         if not (plain and _duckdb_csv(con, source, path, table, names, header.delimiter)):
@@ -144,8 +147,11 @@ def _duckdb_csv(
             """,
             [str(source), delimiter, columns],
         )
-    except duckdb.Error as exc:
-        raise TableError(f"{path}: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
+    except duckdb.Error:
+        # DuckDB gives up on some files Python's csv module reads (line endings that change from
+        # LF to CRLF within the file, for one): those are read the careful way.
+        drop(con, table)
+        return False
     if _count(con, raw) >= limits.MAX_PARSE_ERRORS:
         drop(con, table)
         return False
@@ -209,7 +215,10 @@ def _careful_csv(
             os.fdopen(fd_rows, "w", encoding="utf-8", newline="") as rows_out,
             os.fdopen(fd_rejects, "w", encoding="utf-8", newline="") as rejects_out,
         ):
-            good, bad = csv.writer(rows_out, lineterminator="\n"), csv.writer(rejects_out, lineterminator="\n")
+            # Every field quoted: QUOTE_MINIMAL would leave a lone CR unquoted (only the line terminator's
+            # characters count), and DuckDB would end the row there.
+            good = csv.writer(rows_out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+            bad = csv.writer(rejects_out, lineterminator="\n", quoting=csv.QUOTE_ALL)
             header_row = header.records_before + 1
             for number, fields in _records(source, path, header.delimiter):
                 if number <= header_row or not fields:
@@ -220,8 +229,10 @@ def _careful_csv(
                     word = "many" if len(fields) > n else "few"
                     bad.writerow([number, f"too {word} fields: {len(fields)} where the header has {n}"])
         columns = {ROW: "BIGINT", **{h: "VARCHAR" for h in names}}
+        # new_line given: DuckDB would otherwise guess it, and a quoted CR in a cell can mislead the guess.
         load = (
-            "SELECT * FROM read_csv(?, delim=',', header=false, columns=?, auto_detect=false, quote='\"', escape='\"')"
+            "SELECT * FROM read_csv(?, delim=',', header=false, columns=?, auto_detect=false, quote='\"', "
+            "escape='\"', new_line='\\n')"
         )
         con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(table + '_read')} AS {load}", [rows_name, columns])
         con.execute(
@@ -257,7 +268,7 @@ def cell_text(value: object) -> str | None:
 
 
 def _blank(cells: list[Any]) -> bool:
-    return all(cell_text(c) is None or not str(c).strip() for c in cells)
+    return all(c is None or c == "" for c in cells)
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:

@@ -10,6 +10,7 @@ Kinds:
   ("translate", chars, replacements)  map single characters; characters without a replacement vanish
   ("replace", text, replacement)      replace every occurrence of a literal text
   ("regex", pattern, replacement)     replace every match (``\\1`` names a group)
+  ("strip", chars, "")                remove every character of ``chars`` from both ends
   ("lower", "", "")                   lower case
   ("strip_accents", "", "")           drop combining marks (ä ğ ñ -> a g n)
 """
@@ -32,6 +33,8 @@ def apply(rules: tuple[Rule, ...], text: str) -> str:
             text = text.replace(a, b)
         elif kind == "regex":
             text = re.sub(a, b, text)
+        elif kind == "strip":
+            text = text.strip(a)
         elif kind == "lower":
             text = text.lower()
         elif kind == "strip_accents":
@@ -51,6 +54,8 @@ def to_sql(rules: tuple[Rule, ...], arg: str) -> str:
             expr = f"replace({expr}, {quote_literal(a)}, {quote_literal(b)})"
         elif kind == "regex":
             expr = f"regexp_replace({expr}, {quote_literal(a)}, {quote_literal(b)}, 'g')"
+        elif kind == "strip":
+            expr = f"trim({expr}, {quote_literal(a)})"
         elif kind == "lower":
             expr = f"lower({expr})"
         elif kind == "strip_accents":

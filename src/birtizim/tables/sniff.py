@@ -129,13 +129,14 @@ class LineScan:
 
     widest: int  # the most delimiters on one physical line (quoted ones included)
     blank_inside: bool  # a blank line with data below it (blank lines only at the end do not count)
+    blank_any: bool  # a blank line anywhere (DuckDB reads one as a row of a one-column file)
 
 
 def scan_lines(chunks: Iterator[bytes], delimiter: str) -> LineScan:
     """One pass over utf-8 bytes, at C speed per line (``bytes.split``/``count``, no Python per row)."""
     sep = delimiter.encode()
     widest = 0
-    blank_inside = False
+    blank_inside = blank_any = False
     pending = False  # blank lines seen with nothing after them yet
     carry = b""
     for chunk in itertools.chain(chunks, [b"\n"]):
@@ -152,7 +153,8 @@ def scan_lines(chunks: Iterator[bytes], delimiter: str) -> LineScan:
             blank_inside = blank_inside or pending or b"" in lines or b"\r" in lines
             pending = False
         pending = pending or trailing > 0
-    return LineScan(widest, blank_inside)
+        blank_any = blank_any or pending or blank_inside
+    return LineScan(widest, blank_inside, blank_any)
 
 
 def byte_chunks(path: Path) -> Iterator[bytes]:
