@@ -281,7 +281,8 @@ def choose_region(
             )
     else:
         chosen, lookup = places.as_written(counted, as_of=as_of or dt.date.today())
-        con.executemany("INSERT INTO run_places VALUES (?, ?)", list(lookup.items()))
+        if lookup:
+            con.executemany("INSERT INTO run_places VALUES (?, ?)", list(lookup.items()))
         if not with_place:
             warnings.append(
                 "the registry names no district (no district column, or it is empty): every resident is counted "
