@@ -45,3 +45,14 @@ def test_it_refuses_an_outreach_run_folder_that_is_not_a_run(tmp_path: Path) -> 
     result = runner.invoke(app, ["outreach", "flags", "--run", str(tmp_path)])
     assert result.exit_code == 2
     assert "birtizim reconcile" in result.output
+
+
+def test_it_prints_the_demo_portfolios_forecasts_worst_first() -> None:
+    result = runner.invoke(app, ["projects", "demo", "--trials", "200"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Demo portfolio as of 2025-06-20")
+    rows = [line for line in lines[3:] if line.strip()]
+    assert len(rows) == 30  # four schools and 26 buildings, one line each
+    rags = [next(r for r in ("red", "amber", "green") if f"  {r}  " in line) for line in rows]
+    assert rags == sorted(rags, key=["red", "amber", "green"].index)  # worst first

@@ -10,7 +10,7 @@ import pytest
 from harness import ARTIFACTS, PASSWORD, Server, browser_page, log_in, needs_chromium, serve
 
 from birtizim.projects import ProgressReport, forecast
-from birtizim.projects.demo import demo_portfolio
+from birtizim.synth.projects import demo_portfolio
 
 pytestmark = needs_chromium
 SETUP = (

@@ -8,8 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from birtizim.outreach.demo import AS_OF, PERIODS, build_demo
-from birtizim.outreach.figures import load_figures
+from birtizim.outreach.data_elements import build_values
 from birtizim.outreach.flags import SEVERITY_RANK, Flag, evaluate_all
 from birtizim.outreach.model import (
     CitizenQuestion,
@@ -19,7 +18,8 @@ from birtizim.outreach.model import (
     OutreachEvent,
     SurveyResult,
 )
-from birtizim.outreach.values import build_values
+from birtizim.outreach.run_figures import load_figures
+from birtizim.synth.outreach import AS_OF, PERIODS, build_demo
 
 MEETING_SENTENCE = (
     "Talgar reports 100% of residents reached, yet the survey found 23% (95% CI 19–27%) had never heard of "
@@ -162,7 +162,7 @@ def test_figures_come_from_a_runs_district_report(tmp_path: Path) -> None:
 def test_the_package_never_imports_django() -> None:
     code = (
         "import sys, birtizim.outreach, birtizim.outreach.importer, "
-        "birtizim.outreach.demo, birtizim.outreach.figures; "
+        "birtizim.synth.outreach, birtizim.outreach.run_figures; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

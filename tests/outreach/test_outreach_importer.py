@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from birtizim.outreach.demo import build_demo
 from birtizim.outreach.importer import (
     OutreachImportError,
     import_events,
@@ -15,6 +14,7 @@ from birtizim.outreach.importer import (
     write_questions_template,
 )
 from birtizim.outreach.model import OutreachEvent
+from birtizim.synth.outreach import build_demo
 
 RUSSIAN_CSV = (
     "Район;Дата;Вид мероприятия;Аудитория;Охват (чел.)\n"

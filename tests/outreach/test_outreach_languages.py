@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from birtizim.outreach.demo import AS_OF, build_demo
+from birtizim.outreach.data_elements import VALUE_NAMES
 from birtizim.outreach.expressions import ExpressionError
 from birtizim.outreach.flags import Flag, evaluate_all
 from birtizim.outreach.messages import NBSP, format_number, language_of, parse_template, russian_form
@@ -27,7 +27,7 @@ from birtizim.outreach.rules import (
     rules_from_toml,
     rules_to_toml,
 )
-from birtizim.outreach.values import VALUE_NAMES
+from birtizim.synth.outreach import AS_OF, build_demo
 
 MEETING_RU = (
     "Талгарский район сообщает об охвате 100% жителей, однако опрос показал, что 23% (95% ДИ 19–27%) никогда "

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from birtizim.outreach.data_elements import VALUE_NAMES
 from birtizim.outreach.rules import (
     DEFAULT_RULE_DATA,
     DEFAULT_RULES,
@@ -16,7 +17,6 @@ from birtizim.outreach.rules import (
     rules_from_dicts,
     rules_from_toml,
 )
-from birtizim.outreach.values import VALUE_NAMES
 
 
 def values(**given: float | None) -> dict[str, float | None]:

@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from birtizim.engine.iin import make
-from birtizim.vouchers import flags, holidays, schema
+from birtizim.vouchers import days_off, flags, schema
 
 OCT = dt.date(2019, 10, 1)
 
@@ -156,7 +156,7 @@ class Tables:
 
     def timetable_sessions(self, group_id: int, first: dt.date, last: dt.date) -> list[int]:
         """Every session of the group's timetable from ``first`` to ``last``, skipping public holidays."""
-        off = holidays.between(first, last)
+        off = days_off.between(first, last)
         slots = [r for r in self.rows["schedule"] if r["group_id"] == group_id]
         ids = []
         day = first

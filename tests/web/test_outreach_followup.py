@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 from conftest import HOME, OTHER, World
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils import timezone, translation
 
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope, scope_for
+from birtizim.web.common.errors import NotAllowed, NotFound
 from birtizim.web.outreach import services
 from birtizim.web.outreach.models import DistrictReport, FollowUp
 
@@ -109,22 +108,22 @@ def test_steps_out_of_order_are_refused(world: World, flag: FollowUp, steps: lis
 @translation.override("en")  # the refusals' words as written in the source, not as a .po file has them
 def test_only_the_right_people_take_each_step(world: World, flag: FollowUp) -> None:
     officer = world.users["officer"]
-    with pytest.raises(PermissionDenied):  # officers answer, they do not assign
+    with pytest.raises(NotAllowed):  # officers answer, they do not assign
         services.followup_assign(**as_(world, "officer"), follow_up=flag, assignee=officer)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.followup_assign(**as_(world, "viewer"), follow_up=flag, assignee=officer)
     with pytest.raises(services.OutreachError, match="not an officer of this district"):
         services.followup_assign(**as_(world, "admin"), follow_up=flag, assignee=world.users["other_officer"])
     flag = services.followup_assign(**as_(world, "admin"), follow_up=flag, assignee=officer)
-    with pytest.raises(Http404):  # Karasay's officer does not see Talgar's flag at all
+    with pytest.raises(NotFound):  # Karasay's officer does not see Talgar's flag at all
         services.followup_answer(**as_(world, "other_officer"), follow_up=flag, answer="x")
-    with pytest.raises(PermissionDenied):  # leadership asks, districts answer
+    with pytest.raises(NotAllowed):  # leadership asks, districts answer
         services.followup_answer(**as_(world, "admin"), follow_up=flag, answer="x")
     with pytest.raises(services.OutreachError, match="Write the answer"):
         services.followup_answer(**as_(world, "officer"), follow_up=flag, answer="   ")
     flag = services.followup_answer(**as_(world, "officer"), follow_up=flag, answer="x")
     for name in ("officer", "viewer", "outsider"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             services.followup_close(**as_(world, name), follow_up=flag, note="n")
     with pytest.raises(services.OutreachError, match="why the flag is closed"):
         services.followup_close(**as_(world, "admin"), follow_up=flag, note="")

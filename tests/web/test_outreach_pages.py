@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from birtizim.outreach.survey import wilson_interval
 from birtizim.web.accounts.scope import scope_for
+from birtizim.web.common.errors import NotAllowed
 from birtizim.web.outreach import services
 from birtizim.web.outreach.models import DistrictReport, SurveyResult
 
@@ -87,10 +88,9 @@ def test_an_analyst_enters_a_survey_and_reads_it_with_its_interval(world: World,
 
 
 def test_only_analysts_and_the_administrator_enter_surveys(world: World, db: None) -> None:
-    from django.core.exceptions import PermissionDenied
 
     for name in ("officer", "viewer"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             services.survey_record(
                 scope=scope_for(world.users[name]),
                 user=world.users[name],

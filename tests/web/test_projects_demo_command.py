@@ -9,7 +9,7 @@ from typing import Any
 from conftest import World
 from django.core.management import call_command
 
-from birtizim.projects.demo import demo_forecasts, demo_portfolio
+from birtizim.synth.projects import demo_forecasts, demo_portfolio
 from birtizim.web.projects import selectors, services
 from birtizim.web.projects.models import (
     Activity,

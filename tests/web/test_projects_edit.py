@@ -8,13 +8,12 @@ from typing import Any
 
 import pytest
 from conftest import World
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.test import Client
 from test_projects_world import ADMIN, Objects, build_objects
 
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope
+from birtizim.web.common.errors import NotAllowed, NotFound
 from birtizim.web.projects import services
 from birtizim.web.projects.models import Project
 
@@ -131,10 +130,10 @@ def test_the_service_checks_the_responsible_officers_district(objects: Objects, 
 
 
 def test_the_service_refuses_officers_and_other_districts(objects: Objects) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         update(objects.home, scope=Scope(Role.OFFICER, frozenset({objects.home.district})), name="x")
     analyst_elsewhere = Scope(Role.ANALYST, frozenset({"karasay"}))  # not a real analyst; the check holds anyway
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         update(objects.home, scope=analyst_elsewhere, name="x")
     assert Project.objects.get(pk=objects.home.pk).name == objects.home.name
 

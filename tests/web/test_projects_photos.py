@@ -62,7 +62,7 @@ def first_report(objects: Objects) -> Report:
 
 
 def stored_files(data_dir: Path) -> list[Path]:
-    return sorted(p for p in (data_dir / "projects").rglob("*") if p.is_file())
+    return sorted(p for p in (data_dir / "files").rglob("*") if p.is_file())
 
 
 # --------------------------------------------------------------------------------------------
@@ -78,7 +78,7 @@ def test_photos_are_stored_byte_for_byte_under_their_checksum(objects: Objects, 
     assert report.photos == 3 == Report.objects.get(pk=report.pk).photos
     for p, content in zip(photos, (PNG, JPEG, WEBP), strict=True):
         path = data_dir / p.stored_path
-        assert path.parent == data_dir / "projects" / str(objects.home.pk)
+        assert path.parent == data_dir / "files" / p.sha256[:2]  # the one store of every upload
         assert path.read_bytes() == content
         assert p.sha256 == hashlib.sha256(content).hexdigest() and path.name.startswith(p.sha256)
         assert p.size == len(content)
@@ -106,7 +106,7 @@ def test_a_file_that_is_not_a_photo_inside_is_refused_and_nothing_is_kept(
 
 
 def test_a_photo_over_the_settings_limit_is_refused(objects: Objects, data_dir: Path, settings: Any) -> None:
-    settings.PROJECTS_MAX_PHOTO_BYTES = len(JPEG)
+    settings.INTAKE = {**settings.INTAKE, "photo": {**settings.INTAKE["photo"], "max_bytes": len(JPEG)}}
     report = first_report(objects)
     with pytest.raises(services.ProjectsError, match="larger than"):
         services.report_photos_add(scope=ADMIN, user=None, report=report, files=[upload("big.jpg", JPEG + b"\x00")])

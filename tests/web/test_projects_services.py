@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 import xlsxwriter
 from conftest import HOME, OTHER, World
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone, translation
 from test_projects_world import ADMIN, AS_OF, LATE, D, Objects, activities, build_objects, valid_bin
@@ -21,6 +20,7 @@ from birtizim import projects as core
 from birtizim.projects.sheet import RejectCode
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope
+from birtizim.web.common.errors import NotAllowed, NotFound
 from birtizim.web.projects import selectors, services
 from birtizim.web.projects.models import Alert, Baseline, Report, Snapshot
 
@@ -155,11 +155,11 @@ def test_a_report_is_refused_with_the_reason(
 
 
 def test_writes_keep_to_the_scope(objects: Objects) -> None:
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         _report(objects.home, AS_OF, {"A": 100}, scope=OTHER_OFFICER)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         _report(objects.home, AS_OF, {"A": 100}, scope=Scope(Role.VIEWER, None))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         _report(objects.home, AS_OF, {"A": 100}, scope=Scope(Role.ANALYST, None))
     with pytest.raises(services.ProjectsError):
         make_object_as(OTHER_OFFICER, district=HOME)
@@ -233,7 +233,9 @@ def test_the_progress_sheet_import_stores_good_dates_and_returns_every_reject(ob
             ["19.06.2025", "A", 95, "1 500 000", 6],
         ]
     )
-    result = services.progress_import(scope=OTHER_OFFICER, user=None, project=other, name="sheet.xlsx", content=content)
+    result = services.progress_import(
+        scope=OTHER_OFFICER, user=None, project=other, file=SimpleUploadedFile("sheet.xlsx", content)
+    )
     assert [r.date for r in result.created] == [D(2025, 6, 16), D(2025, 6, 19)]
     assert [(r.row, r.code) for r in result.sheet.rejects] == [
         (4, RejectCode.DATE_INCOMPLETE),
@@ -254,7 +256,9 @@ def test_the_progress_sheet_import_stores_good_dates_and_returns_every_reject(ob
 def test_the_import_refuses_files_that_are_not_workbooks(objects: Objects) -> None:
     for name, content in (("sheet.csv", b"a;b"), ("sheet.xlsx", b"plain text, not a zip")):
         with pytest.raises(services.ProjectsError):
-            services.progress_import(scope=ADMIN, user=None, project=objects.home, name=name, content=content)
+            services.progress_import(
+                scope=ADMIN, user=None, project=objects.home, file=SimpleUploadedFile(name, content)
+            )
 
 
 def test_alerts_are_marked_read_one_by_one_or_all_at_once(objects: Objects, world: World) -> None:

@@ -11,13 +11,14 @@ import pytest
 from conftest import HOME, OTHER, World, person_in
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.http import Http404
+from django.utils import translation
 
 from birtizim.web.accounts.models import Role
+from birtizim.web.accounts.permissions import Action, may
 from birtizim.web.accounts.scope import Scope, scope_for
+from birtizim.web.common.errors import NotAllowed, NotFound
 from birtizim.web.registry import runstore, selectors, services
 from birtizim.web.registry.models import Outcome, Run, Upload
 
@@ -42,14 +43,15 @@ def upload(world: World, kind: str, name: str, data: bytes) -> Upload:
 )
 def test_it_refuses_files_that_cannot_be_a_source(world: World, db: None, name: str, data: bytes, message: str) -> None:
     before = Upload.objects.count()
-    with pytest.raises(services.UploadError, match=message):
+    with translation.override("en"), pytest.raises(services.UploadError, match=message):
         upload(world, "pension", name, data)
     assert Upload.objects.count() == before
+    assert not list((Path(settings.DATA_DIR) / "files").glob(".incoming-*"))  # nothing of it is kept
 
 
 def test_it_refuses_a_file_over_the_size_limit(world: World, db: None, settings: Any) -> None:
-    settings.MAX_UPLOAD_BYTES = 10
-    with pytest.raises(services.UploadError, match="limit"):
+    settings.INTAKE = {**settings.INTAKE, "agency_list": {**settings.INTAKE["agency_list"], "max_bytes": 10}}
+    with translation.override("en"), pytest.raises(services.UploadError, match="limit"):
         upload(world, "pension", "big.csv", b"IIN,Surname\n" + b"1,a\n" * 10)
 
 
@@ -130,7 +132,7 @@ def test_an_officer_records_outcomes_only_in_their_districts(world: World, db: N
     )
     assert (done.district, done.actualised_as, done.comment) == (HOME, "student", "enrolled")
     assert len(done.iin) == 12 and done.status_then
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.outcome_record(
             scope=officer,
             user=world.users["officer"],
@@ -140,7 +142,7 @@ def test_an_officer_records_outcomes_only_in_their_districts(world: World, db: N
             actualised_as="",
             comment="",
         )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.outcome_record(
             scope=Scope(Role.VIEWER, None),
             user=world.users["viewer"],
@@ -179,7 +181,10 @@ def test_a_club_provider_is_bound_to_a_valid_organisation_bin(db: None) -> None:
     user = user_create(username="club2", password="x" * 12, role=Role.PROVIDER, organisation_bin=valid)
     scope = scope_for(user)
     assert scope.is_provider and scope.organisation == valid
-    assert not scope.sees_people and not scope.is_staff_of_region and scope.districts == frozenset()
+    assert not may(scope, Action.PEOPLE_READ) and not may(scope, Action.FIGURES_READ) and scope.districts == frozenset()
+    assert may(scope, Action.PROVIDER_READ, organisation=valid) and not may(
+        scope, Action.PROVIDER_READ, organisation=wrong
+    )
 
 
 def test_the_figures_workbook_of_a_run_without_figures_has_its_headers_and_no_rows(db: None) -> None:

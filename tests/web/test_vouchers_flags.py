@@ -11,7 +11,7 @@ from test_vouchers_builder import OCT, Club, local, new_iin
 
 from birtizim.web.registry import runstore
 from birtizim.web.vouchers import models as m
-from birtizim.web.vouchers.flagging import flags_run
+from birtizim.web.vouchers.flag_cases import flags_run
 
 OCT_END = dt.date(2019, 10, 31)
 NOV = dt.date(2019, 11, 1)

@@ -8,18 +8,18 @@ from typing import Any
 
 import pytest
 from conftest import World
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 from test_vouchers_builder import OCT, RATE, Club, local, new_iin
 
 from birtizim.vouchers import links, payment
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope, scope_for
+from birtizim.web.common.errors import NotAllowed, NotFound
+from birtizim.web.vouchers import core_tables, selectors, services, tokens
 from birtizim.web.vouchers import models as m
-from birtizim.web.vouchers import selectors, services, tables, tokens
 
 ADMIN = Scope(Role.ADMIN, None)
 OFFICER = Scope(Role.OFFICER, frozenset({"talgar"}))
@@ -76,7 +76,7 @@ def test_it_pays_confirmed_present_sessions_times_the_rate(db: None) -> None:
     assert sheet.status == "parent_confirmed"
     assert (sheet.sessions, sheet.present, sheet.confirmed_present, sheet.amount) == (5, 5, 3, Decimal("6000.00"))
     # The core's set-based SQL over the exported tables gives the same money.
-    con = tables.connect(None)
+    con = core_tables.connect(None)
     total = con.execute(
         f"SELECT sum(amount) FROM ({payment.lines_sql()}) WHERE group_id = ?", [club.group.pk]
     ).fetchone()
@@ -90,14 +90,14 @@ def test_it_moves_a_timesheet_only_along_the_rules_and_freezes_the_approved_amou
     with pytest.raises(services.RuleViolation):
         services.timesheet_transition(scope=ADMIN, user=None, timesheet=sheet, target="verified")  # skips steps
     services.timesheet_transition(scope=provider, user=None, timesheet=sheet, target="submitted")
-    with pytest.raises(PermissionDenied):  # the provider sees it but may not close or verify their own month
+    with pytest.raises(NotAllowed):  # the provider sees it but may not close or verify their own month
         services.timesheet_transition(scope=provider, user=None, timesheet=sheet, target="parent_confirmed")
     services.confirmation_record(token=token_of(a), outcome="confirmed")
-    with pytest.raises(Http404):  # another district's officer does not see it at all
+    with pytest.raises(NotFound):  # another district's officer does not see it at all
         services.timesheet_transition(scope=OTHER_OFFICER, user=None, timesheet=sheet, target="parent_confirmed")
     services.timesheet_transition(scope=OFFICER, user=None, timesheet=sheet, target="parent_confirmed")
     services.timesheet_transition(scope=OFFICER, user=None, timesheet=sheet, target="verified")
-    with pytest.raises(PermissionDenied):  # approval is the administrator's
+    with pytest.raises(NotAllowed):  # approval is the administrator's
         services.timesheet_transition(scope=OFFICER, user=None, timesheet=sheet, target="approved")
     services.timesheet_transition(scope=ADMIN, user=None, timesheet=sheet, target="approved")
     with pytest.raises(services.RuleViolation):  # no way back once approved
@@ -148,7 +148,7 @@ def test_it_marks_only_children_enrolled_that_day_and_only_for_the_own_provider(
     user = club.user("marker")
     with pytest.raises(services.RuleViolation):
         services.marks_record(scope=provider_scope(club), user=user, session=session, kinds={late.pk: "present"})
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.marks_record(scope=provider_scope(other), user=user, session=session, kinds={a.pk: "present"})
     at = local(MON, "15:21")
     services.marks_record(
@@ -288,7 +288,7 @@ def test_it_enrols_with_the_voucher_following_the_child(db: None) -> None:
     enrolment = services.enrolment_create(scope=provider_scope(club), voucher=voucher, group=club.group, start_date=OCT)
     voucher.refresh_from_db()
     assert voucher.status == "active" and enrolment.voucher_id == voucher.pk
-    with pytest.raises(Http404):  # another provider cannot enrol into this group
+    with pytest.raises(NotFound):  # another provider cannot enrol into this group
         services.enrolment_create(scope=provider_scope(Club()), voucher=voucher, group=club.group, start_date=OCT)
 
 
@@ -340,7 +340,7 @@ def test_it_ranks_each_application_in_one_batch_only_and_gives_no_second_voucher
 
 
 def test_it_lets_only_analysts_and_administrators_run_the_queue(db: None) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.allocation_run(scope=OFFICER, user=None, vouchers=1, valid_until=OCT, nominal_value=Decimal(1))
 
 
@@ -356,9 +356,9 @@ def test_it_walks_a_case_from_open_to_confirmed_fraud_with_notes(world: World, d
         services.flag_case_update(scope=OFFICER, user=officer, flag=flag, status="confirmed")  # investigate first
     services.flag_case_update(scope=OFFICER, user=officer, flag=flag, status="investigating", note="visited the venue")
     services.flag_case_update(scope=OFFICER, user=officer, flag=flag, status="confirmed", note="12 seats, 19 listed")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.flag_case_update(scope=OTHER_OFFICER, user=officer, flag=flag, status="dismissed")
-    with pytest.raises(Http404):  # a viewer does not read cases
+    with pytest.raises(NotFound):  # a viewer does not read cases
         services.flag_case_update(scope=scope_for(world.users["viewer"]), user=officer, flag=flag, status="dismissed")
     flag.refresh_from_db()
     assert flag.status == "confirmed" and flag.updated_by == officer

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+import segno
 from conftest import World
 from django.utils import timezone
 from test_vouchers_builder import OCT, RATE, Club, login
@@ -104,7 +105,11 @@ def test_it_prints_one_link_and_qr_code_per_child_for_the_provider_only(
     club = Club()
     _, sheet, token = prepared(club)
     page = login(club.user("printer")).get(f"/vouchers/timesheets/{sheet.pk}/links/").content.decode()
-    assert page.count('<svg class="qr"') == 1 and f"/vouchers/confirm/{token}/" in page
+    assert page.count('class="qr"') == 1 and f"/vouchers/confirm/{token}/" in page
+    # The symbol on the page is the link's: its modules are segno's for that very URL.
+    url = f"http://testserver/vouchers/confirm/{token}/"
+    svg = re.search(r'<svg[^>]*class="qr".*?</svg>', page, re.S)
+    assert svg is not None and drawn_modules(svg.group(0)) == dark_modules(segno.make_qr(url, error="m"))
     assert (
         client_for("admin").get(f"/vouchers/timesheets/{sheet.pk}/links/").status_code == 404
     )  # only the provider hands them out
@@ -160,3 +165,25 @@ def test_it_runs_the_allocation_queue_from_the_page(world: World, db: None, clie
     assert (batch.ranked, batch.allocated, len(batch.salt)) == (3, 2, 32)
     page = client_for("viewer").get("/vouchers/queue/").content.decode()
     assert batch.salt_sha256 in page and 'data-indicator="allocated">2<' in page
+
+
+def drawn_modules(svg: str) -> set[tuple[int, int]]:
+    """The dark modules an SVG from segno draws: its path of horizontal strokes ("M x y.5", "m dx dy",
+    "h n"), read back into (column, row) pairs, the quiet zone included."""
+    path = re.search(r'stroke="#000" d="([^"]+)"', svg)
+    assert path is not None
+    x = y = 0.0
+    dark = set()
+    for op, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", path.group(1)):
+        if op == "M":
+            x, y = float(a), float(b)
+        elif op == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            dark |= {(int(x) + i, int(y)) for i in range(int(a))}
+            x += float(a)
+    return dark
+
+
+def dark_modules(symbol: Any, border: int = 4) -> set[tuple[int, int]]:
+    return {(c + border, r + border) for r, row in enumerate(symbol.matrix) for c, v in enumerate(row) if v}

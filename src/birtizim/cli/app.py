@@ -21,6 +21,11 @@ app = typer.Typer(
 console = Console()
 
 
+def part(help_text: str) -> typer.Typer:
+    """The sub-command of one part of the product (``birtizim vouchers ...``), shaped like the root."""
+    return typer.Typer(help=help_text, no_args_is_help=True, add_completion=False)
+
+
 @app.callback()
 def main() -> None:
     """Birtizim command line."""

@@ -11,13 +11,9 @@ from typing import Annotated
 
 import typer
 
-from birtizim.cli.app import console, fail
+from birtizim.cli.app import console, fail, part
 
-app = typer.Typer(
-    help="Outreach and plausibility: the demo's red flags, and an outreach-log workbook to import.",
-    no_args_is_help=True,
-    add_completion=False,
-)
+app = part("Outreach and plausibility: the demo's red flags, and an outreach-log workbook to import.")
 
 
 @app.command()
@@ -28,11 +24,11 @@ def flags(
     language: Annotated[str, typer.Option(help="The language of the sentences: ru, kk or en.")] = "en",
 ) -> None:
     """Print every flag the plausibility rules raise on the demo data, one line each."""
-    from birtizim.outreach.demo import AS_OF, build_demo
-    from birtizim.outreach.figures import load_figures
     from birtizim.outreach.flags import evaluate_all
     from birtizim.outreach.importer import write_events_template
     from birtizim.outreach.messages import LANGUAGES
+    from birtizim.outreach.run_figures import load_figures
+    from birtizim.synth.outreach import AS_OF, build_demo
 
     if language not in LANGUAGES:
         fail(f"--language must be one of {', '.join(LANGUAGES)}, got {language!r}")

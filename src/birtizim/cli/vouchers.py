@@ -11,13 +11,9 @@ import typer
 from rich import box
 from rich.table import Table
 
-from birtizim.cli.app import console, fail
+from birtizim.cli.app import console, fail, part
 
-app = typer.Typer(
-    help="Vouchers for children's clubs: synthetic data with ghost patterns, and the fraud flags' scores.",
-    no_args_is_help=True,
-    add_completion=False,
-)
+app = part("Vouchers for children's clubs: synthetic data with ghost patterns, and the fraud flags' scores.")
 
 
 @app.command()
@@ -32,7 +28,7 @@ def synth(
 ) -> None:
     """Draw providers, groups, enrolments, sessions and marks from a region's children, with ghosts."""
     # imported here so that `birtizim --help` does not load the generator
-    from birtizim.vouchers.synth import synthesize
+    from birtizim.synth.vouchers import synthesize
 
     if (run is None) == (region_dir is None):
         fail("give either --run RUN or --region-dir DIR")
@@ -56,7 +52,7 @@ def evaluate(
     data: Annotated[Path, typer.Option(help="A folder written by `birtizim vouchers synth`.")],
 ) -> None:
     """Run every flag and print precision/recall per flag against the injected truth (table, then JSON)."""
-    from birtizim.vouchers.evaluate import evaluate_folder
+    from birtizim.eval.vouchers import evaluate_folder
 
     try:
         scores = evaluate_folder(data)

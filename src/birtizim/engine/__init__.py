@@ -1,0 +1,98 @@
+"""The single list: what the rest of Birtizim may use of the engine.
+
+Everything above the engine (the web, the modules, the command line) imports these names from
+``birtizim.engine`` and nothing from its modules, so the engine can move its insides freely:
+
+* reconciling: ``reconcile`` (agency files -> a run folder), ``Run``, ``STEPS``, ``Source``, ``KINDS``,
+  ``Mapping``, ``SourceError``; ``preview`` (``Preview``) of one file before it is used;
+* reading a finished run: ``run_cursor``, ``run_rows``, ``run_value``, ``close_runs``; the one
+  ``actualisation`` figure; ``iin_sql`` (an IIN column, masked unless asked);
+* rules: ``iin`` (parse, validate, clean, make), ``names`` (folding spellings), the BIN
+  (``validate_bin``, ``is_valid_bin``, ``make_bin``, ``InvalidBIN``), ``xlsx`` (the SQL-driven, text-safe
+  workbook writer).
+
+Names load on first use (PEP 562): importing ``birtizim.engine`` costs nothing, so ``birtizim --help``
+and Django's start stay fast; DuckDB and Splink load with the first name that needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from birtizim.engine import iin, names
+    from birtizim.engine.export import iin_sql
+    from birtizim.engine.ingest import Source
+    from birtizim.engine.pipeline import STEPS, Run, reconcile
+    from birtizim.engine.preview import Preview, preview
+    from birtizim.engine.runs import actualisation, close_runs, run_cursor, run_rows, run_value
+    from birtizim.engine.sources import KINDS, Mapping, SourceError
+    from birtizim.tables import xlsx
+    from birtizim.tables.bin_number import InvalidBIN, is_valid_bin, make_bin, validate_bin
+
+# name -> (module, attribute; None for the module itself); a module without a dot is the engine's own,
+# the writer and the BIN live with the readers (birtizim.tables) and are passed on from there.
+_PUBLIC: dict[str, tuple[str, str | None]] = {
+    "reconcile": ("pipeline", "reconcile"),
+    "Run": ("pipeline", "Run"),
+    "STEPS": ("pipeline", "STEPS"),
+    "Source": ("ingest", "Source"),
+    "KINDS": ("sources", "KINDS"),
+    "Mapping": ("sources", "Mapping"),
+    "SourceError": ("sources", "SourceError"),
+    "preview": ("preview", "preview"),
+    "Preview": ("preview", "Preview"),
+    "run_cursor": ("runs", "run_cursor"),
+    "run_rows": ("runs", "run_rows"),
+    "run_value": ("runs", "run_value"),
+    "close_runs": ("runs", "close_runs"),
+    "actualisation": ("runs", "actualisation"),
+    "iin_sql": ("export", "iin_sql"),
+    "iin": ("iin", None),
+    "names": ("names", None),
+    "xlsx": ("birtizim.tables.xlsx", None),
+    "InvalidBIN": ("birtizim.tables.bin_number", "InvalidBIN"),
+    "validate_bin": ("birtizim.tables.bin_number", "validate_bin"),
+    "is_valid_bin": ("birtizim.tables.bin_number", "is_valid_bin"),
+    "make_bin": ("birtizim.tables.bin_number", "make_bin"),
+}
+
+__all__ = [  # the public names; each is a key of _PUBLIC (tests/test_layers.py checks)
+    "KINDS",
+    "STEPS",
+    "InvalidBIN",
+    "Mapping",
+    "Preview",
+    "Run",
+    "Source",
+    "SourceError",
+    "actualisation",
+    "close_runs",
+    "iin",
+    "iin_sql",
+    "is_valid_bin",
+    "make_bin",
+    "names",
+    "preview",
+    "reconcile",
+    "run_cursor",
+    "run_rows",
+    "run_value",
+    "validate_bin",
+    "xlsx",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'birtizim.engine' has no attribute {name!r}")
+    module, attribute = _PUBLIC[name]
+    found = importlib.import_module(module if "." in module else f"birtizim.engine.{module}")
+    value = found if attribute is None else getattr(found, attribute)
+    globals()[name] = value  # once loaded, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

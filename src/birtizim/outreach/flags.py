@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from birtizim.outreach.completeness import Completeness, Late, completeness
+from birtizim.outreach.data_elements import Values, build_values
 from birtizim.outreach.messages import LANGUAGES, Language, format_number, language_of
 from birtizim.outreach.model import Dataset, default_due_on
 from birtizim.outreach.outliers import DEFAULT_OUTLIER_CHECKS, Finding, OutlierCheck, run_check
 from birtizim.outreach.rules import DEFAULT_RULES, Importance, Outcome, Rule, check, explain
-from birtizim.outreach.texts import (
+from birtizim.outreach.sentences import (
     MEAN_DEVIATION_NOTE,
     OUTLIER_ACROSS_DISTRICTS,
     OUTLIER_OVER_TIME,
@@ -31,8 +32,7 @@ from birtizim.outreach.texts import (
     date_text,
     period_text,
 )
-from birtizim.outreach.texts import district_names as names_in
-from birtizim.outreach.values import Values, build_values
+from birtizim.outreach.sentences import district_names as names_in
 
 Severity = Importance
 SEVERITY_RANK: dict[Severity, int] = {"high": 0, "medium": 1, "low": 2}

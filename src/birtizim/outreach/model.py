@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from birtizim import engine
+
 EventKind = Literal["meeting", "publication", "broadcast", "public_reception", "stand"]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
@@ -160,6 +162,12 @@ class DistrictFigures:
     residents: int
     determined: int  # residents whose OSMS status is determined
     actualisation: float  # determined / residents
+
+    @classmethod
+    def from_counts(cls, district: str, residents: int, undetermined: int) -> DistrictFigures:
+        """The figures from a run's counts, with the engine's one definition of actualisation."""
+        share = engine.actualisation(residents, undetermined)
+        return cls(district, residents, residents - undetermined, 0.0 if share is None else share)
 
     def __post_init__(self) -> None:
         _non_negative("district figures", residents=self.residents, determined=self.determined)

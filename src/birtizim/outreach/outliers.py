@@ -31,8 +31,8 @@ from typing import Literal
 
 import numpy as np
 
+from birtizim.outreach.data_elements import VALUE_NAMES, Values
 from birtizim.outreach.expressions import Expression, parse
-from birtizim.outreach.values import VALUE_NAMES, Values
 
 MAD_FACTOR = 0.6745
 MEAN_AD_FACTOR = 1.253314

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from birtizim.outreach.data_elements import VALUE_NAMES
 from birtizim.outreach.expressions import (
     Condition,
     Expression,
@@ -45,7 +46,6 @@ from birtizim.outreach.expressions import (
     parse_condition,
 )
 from birtizim.outreach.messages import DEFAULT_LANGUAGE, LANGUAGES, Language, Template, parse_template
-from birtizim.outreach.values import VALUE_NAMES
 
 Operator = Literal["==", "!=", "<", "<=", ">", ">=", "compulsory_pair", "exclusive_pair"]
 OPERATORS: tuple[Operator, ...] = get_args(Operator)

@@ -13,7 +13,8 @@ Pure Python and numpy, no Django: the web app persists the dataclasses of ``mode
 * ``oc4ids``: OC4IDS project package export
 * ``compare``: baseline versions side by side (days the plan moved, activities added or dropped)
 * ``sheet``: the XLSX progress sheet read into reports (rejects with row numbers) and its template
-* ``demo``: a deterministic demo portfolio (four schools, 26 apartment buildings)
+
+The demo portfolio (four schools, 26 apartment buildings) is synthetic data: ``birtizim.synth.projects``.
 """
 
 from birtizim.projects.compare import BaselineComparison, compare_baselines

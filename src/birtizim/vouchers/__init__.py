@@ -8,11 +8,12 @@ parent confirmed. The modules:
 * ``payment``: payment arithmetic, in Python for one timesheet and in SQL for whole tables;
 * ``allocation``: the allocation queue, a batch ranking of all applications at once;
 * ``links``: signed one-time parent confirmation links;
-* ``holidays``: public holidays of Kazakhstan;
+* ``days_off``: public holidays of Kazakhstan (the ``holidays`` package's calendar);
 * ``schema``: the tables the flags read (and the synthetic generator writes);
-* ``synth`` and ``ghosts``: a synthetic voucher world with injected ghost patterns and their truth;
-* ``flags``: fraud flags as SQL over whole tables, each row with evidence;
-* ``evaluate``: precision and recall of the flags against the injected truth.
+* ``flags``: fraud flags as SQL over whole tables, each row with evidence.
+
+The synthetic voucher world with injected ghost patterns lives in ``birtizim.synth.vouchers``, the
+flags' precision and recall against its truth in ``birtizim.eval.vouchers``.
 
 Nothing here imports Django: the web app persists these entities in its models and calls these
 functions.

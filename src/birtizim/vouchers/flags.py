@@ -50,8 +50,7 @@ from typing import Final
 import duckdb
 import pyarrow as pa
 
-from birtizim.vouchers import holidays as kz_holidays
-from birtizim.vouchers import schema
+from birtizim.vouchers import days_off, schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +71,7 @@ class Thresholds:
     capacity_tolerance: int = 0
     # Links still open at this time are not counted as unanswered; None counts every link.
     links_as_of: dt.datetime | None = None
-    extra_holidays: tuple[dt.date, ...] = ()  # declared days off (see holidays module)
+    extra_holidays: tuple[dt.date, ...] = ()  # declared days off (see days_off)
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,7 +462,7 @@ def sql(flag: Flag, thresholds: Thresholds) -> str:
 def install_holidays(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> None:
     """(Re)create the temporary holiday table for the years the sessions span."""
     first, last = con.execute("SELECT min(date), max(date) FROM sessions").fetchone() or (None, None)
-    found = kz_holidays.between(first, last, thresholds.extra_holidays) if first and last else {}
+    found = days_off.between(first, last, thresholds.extra_holidays) if first and last else {}
     con.execute(f"CREATE OR REPLACE TEMP TABLE {HOLIDAYS_TABLE} (date DATE, name VARCHAR)")
     if found:
         con.executemany(f"INSERT INTO {HOLIDAYS_TABLE} VALUES (?, ?)", list(found.items()))

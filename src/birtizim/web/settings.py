@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "birtizim.web.projects",
     "birtizim.web.vouchers",
     "birtizim.web.outreach",
+    "birtizim.web.demo",  # the demo loaders (manage.py birtizim_*_demo)
 ]
 
 MIDDLEWARE = [
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "birtizim.web.common.middleware.DomainErrors",  # NotAllowed/NotFound/Conflict -> 403/404/409
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -131,9 +133,22 @@ WHITENOISE_USE_FINDERS = True  # serve from the apps in development without coll
 # demo pinned, otherwise today (see birtizim.web.projects).
 PROJECTS_AS_OF = os.environ.get("BIRTIZIM_PROJECTS_AS_OF") or None
 
-PROJECTS_MAX_PHOTO_BYTES = int(os.environ.get("BIRTIZIM_PROJECTS_MAX_PHOTO_MB", "10")) * 2**20
-
-MAX_UPLOAD_BYTES = int(os.environ.get("BIRTIZIM_MAX_UPLOAD_MB", "500")) * 2**20
+# Every file sent to the web goes through birtizim.web.common.intake: the names (None: any name; the
+# content decides) and the bytes each kind accepts, and the types its first bytes must show.
+INTAKE = {
+    "agency_list": {  # the registry's uploads: an agency's list as sent
+        "extensions": (".csv", ".tsv", ".txt", ".xlsx"),
+        "max_bytes": int(os.environ.get("BIRTIZIM_MAX_UPLOAD_MB", "500")) * 2**20,
+        "types": ("text", "xlsx"),
+    },
+    "photo": {  # a construction progress report's photos
+        "extensions": None,
+        "max_bytes": int(os.environ.get("BIRTIZIM_PROJECTS_MAX_PHOTO_MB", "10")) * 2**20,
+        "types": ("image/jpeg", "image/png", "image/webp"),
+    },
+    "progress_sheet": {"extensions": (".xlsx",), "max_bytes": 5 * 2**20, "types": ("xlsx",)},  # a few hundred rows
+    "outreach_log": {"extensions": (".xlsx", ".csv", ".txt"), "max_bytes": 20 * 2**20, "types": ("text", "xlsx")},
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 

@@ -1,7 +1,8 @@
-"""A user's scope: what they may do and which districts' people they may see.
+"""A user's scope: who they are (role) and where they work (districts, or a provider's organisation).
 
 Every selector that touches personal records takes a Scope, never a user, so the district filter
-cannot be forgotten: a district officer's queries carry their districts into the SQL.
+cannot be forgotten: a district officer's queries carry their districts into the SQL. What a role
+may do is ``accounts.permissions``' table.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
 
 from birtizim.web.accounts.models import Profile, Role
 
@@ -21,34 +21,8 @@ class Scope:
     organisation: str | None = None  # a club provider's BIN: they see their own organisation only
 
     @property
-    def sees_people(self) -> bool:
-        """Viewers see figures only; every other role works with residents' records."""
-        return self.role in (Role.ADMIN, Role.ANALYST, Role.OFFICER)
-
-    @property
-    def may_reveal_iin(self) -> bool:
-        return self.sees_people
-
-    @property
-    def may_run(self) -> bool:
-        return self.role in (Role.ADMIN, Role.ANALYST)
-
-    @property
-    def may_record_outcomes(self) -> bool:
-        return self.role in (Role.ADMIN, Role.OFFICER)
-
-    @property
     def is_provider(self) -> bool:
         return self.role == Role.PROVIDER and bool(self.organisation)
-
-    @property
-    def is_staff_of_region(self) -> bool:
-        """Akimat staff of any role (not a club provider, not a login without a role)."""
-        return self.role in (Role.ADMIN, Role.ANALYST, Role.OFFICER, Role.VIEWER)
-
-    @property
-    def may_audit(self) -> bool:
-        return self.role == Role.ADMIN
 
     def covers(self, district: str | None) -> bool:
         return self.districts is None or (district is not None and district in self.districts)
@@ -74,8 +48,3 @@ def scope_for(user: User | AnonymousUser) -> Scope:
         # A provider sees no district's residents; their organisation bounds everything they see.
         return Scope(Role.PROVIDER, frozenset(), profile.organisation_bin or None)
     return Scope(profile.role, None)
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from birtizim.engine import is_valid_bin
 from birtizim.reference import region as reference_region
-from birtizim.tables.bin_number import is_valid_bin
 from birtizim.web.accounts.models import Profile, Role
 
 

@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from birtizim.tables import xlsx
-from birtizim.web.outreach import labels, selectors
+from birtizim.engine import xlsx
+from birtizim.web.outreach import check_labels, selectors
 from birtizim.web.outreach.models import FollowUp
 
 
@@ -46,7 +46,7 @@ def flags_export(*, flags: QuerySet[FollowUp]) -> tuple[Path, int]:
             sheet.write_string(0, col, header, bold)
         for rows, flag in enumerate(flags, start=1):
             values = [
-                labels.severity(flag.severity),
+                check_labels.severity(flag.severity),
                 names.get(flag.district, flag.district),
                 flag.period,
                 selectors.check_title(flag.code, rules),

@@ -1,6 +1,6 @@
 """Reads for outreach and plausibility, every one scoped.
 
-Who may do what (the same table as docs/web.md's roles, for this module):
+Who may do what (``accounts.permissions``' actions for this module, as docs/web.md's roles table):
 
 | | admin | analyst | officer | viewer |
 |---|---|---|---|---|
@@ -13,7 +13,7 @@ Who may do what (the same table as docs/web.md's roles, for this module):
 | rules | edit | read | no | no |
 
 Club providers and logins without a role get nothing. A district outside the reader's scope is
-answered with 404, as if it did not exist.
+answered with NotFound (404), as if it did not exist.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Max, Model, QuerySet, Sum
-from django.http import Http404
 from django.utils.translation import get_language
 
 from birtizim.outreach import model as core
@@ -38,10 +37,11 @@ from birtizim.outreach.rules import DEFAULT_RULES, Rule, RuleError, rules_from_t
 from birtizim.outreach.survey import SurveySummary, by_district, by_occupation
 from birtizim.reference import DEFAULT_REGION, District
 from birtizim.reference import region as reference_region
-from birtizim.web.accounts.models import Role
-from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels as common_labels
-from birtizim.web.outreach import labels
+from birtizim.web.common.errors import NotFound
+from birtizim.web.outreach import check_labels
 from birtizim.web.outreach.models import (
     CitizenQuestion,
     DistrictReport,
@@ -55,42 +55,6 @@ from birtizim.web.registry.models import Run
 from birtizim.web.registry.selectors import run_current
 
 log = logging.getLogger("birtizim.web.outreach")
-
-# ---- who may do what ----------------------------------------------------------------------------
-
-
-def may_view(scope: Scope) -> bool:
-    return scope.is_staff_of_region
-
-
-def may_import(scope: Scope) -> bool:
-    return scope.role in (Role.ADMIN, Role.ANALYST, Role.OFFICER)
-
-
-def may_report(scope: Scope) -> bool:
-    return scope.role in (Role.ADMIN, Role.OFFICER)
-
-
-def may_survey(scope: Scope) -> bool:
-    return scope.role in (Role.ADMIN, Role.ANALYST)
-
-
-def may_follow_up(scope: Scope) -> bool:
-    """Assign, close and reopen: leadership's side of the follow-up list."""
-    return scope.role in (Role.ADMIN, Role.ANALYST)
-
-
-def may_answer(scope: Scope, district: str) -> bool:
-    return scope.role == Role.OFFICER and scope.covers(district)
-
-
-def may_read_rules(scope: Scope) -> bool:
-    return scope.role in (Role.ADMIN, Role.ANALYST)
-
-
-def may_edit_rules(scope: Scope) -> bool:
-    return scope.role == Role.ADMIN
-
 
 # ---- the region and its districts ---------------------------------------------------------------
 
@@ -110,16 +74,16 @@ def district_names(language: str | None = None) -> dict[str, str]:
 
 
 def districts_visible(*, scope: Scope) -> list[District]:
-    require(may_view(scope))
+    require(scope, Action.OUTREACH_READ)
     return [d for d in reference_region(region_code()).districts if scope.covers(d.code)]
 
 
 def district_check(*, scope: Scope, district: str) -> District:
-    require(may_view(scope))
+    require(scope, Action.OUTREACH_READ)
     for d in reference_region(region_code()).districts:
         if d.code == district and scope.covers(district):
             return d
-    raise Http404
+    raise NotFound
 
 
 M = TypeVar("M", bound=Model)
@@ -138,19 +102,10 @@ def figures_current() -> tuple[Run | None, list[core.DistrictFigures]]:
     run = run_current()
     if run is None:
         return None, []
-    figures = []
-    for d in run.summary.get("districts", []):
-        residents, undetermined = int(d["residents"]), int(d["undetermined"])
-        # The engine's definition: determined = every resident whose status is known.
-        figures.append(
-            core.DistrictFigures(
-                str(d["district"]),
-                residents,
-                residents - undetermined,
-                float(d["actualisation"] if d.get("actualisation") is not None else 0.0),
-            )
-        )
-    return run, figures
+    return run, [
+        core.DistrictFigures.from_counts(str(d["district"]), int(d["residents"]), int(d["undetermined"]))
+        for d in run.summary.get("districts", [])
+    ]
 
 
 @dataclass(frozen=True)
@@ -177,11 +132,11 @@ def rules_current() -> RulesInForce:
 
 
 def check_title(code: str, rules: list[Rule] | None = None, language: str | None = None) -> str:
-    """A check's name in the reader's language: a rule names itself, the other checks are labels."""
+    """A check's name in the reader's language: a rule names itself, the other checks are check_labels."""
     for rule in rules if rules is not None else rules_current().rules:
         if rule.code == code:
             return rule.title(language_of(language or get_language()))
-    return str(labels.CHECK.get(code, code))
+    return str(check_labels.CHECK.get(code, code))
 
 
 def dataset_get(figures: list[core.DistrictFigures] | None = None) -> core.Dataset:
@@ -247,7 +202,7 @@ def flags_list(
     *, scope: Scope, district: str = "", period: str = "", severity: str = "", flagged: bool | None = True
 ) -> QuerySet[FollowUp]:
     """The flags the checks raise now (``flagged``), by severity; filters are optional."""
-    require(may_view(scope))
+    require(scope, Action.OUTREACH_READ)
     found = _scoped(FollowUp.objects.select_related("assigned_to"), scope)
     if flagged is not None:
         found = found.filter(flagged=flagged)
@@ -261,7 +216,7 @@ def flags_list(
 
 
 def flag_periods(*, scope: Scope) -> list[str]:
-    require(may_view(scope))
+    require(scope, Action.OUTREACH_READ)
     return sorted(set(_scoped(FollowUp.objects.all(), scope).values_list("period", flat=True)), reverse=True)
 
 
@@ -272,7 +227,7 @@ def severity_counts(found: QuerySet[FollowUp]) -> dict[str, int]:
 
 def followups_list(*, scope: Scope, state: str = "", district: str = "", cleared: bool = False) -> QuerySet[FollowUp]:
     """Every follow-up in scope; ``cleared`` lists those the checks no longer raise."""
-    require(may_view(scope))
+    require(scope, Action.OUTREACH_READ)
     found = _scoped(FollowUp.objects.select_related("assigned_to", "answered_by", "closed_by"), scope)
     if state:
         found = found.filter(state=state)
@@ -282,10 +237,10 @@ def followups_list(*, scope: Scope, state: str = "", district: str = "", cleared
 
 
 def followup_get(*, scope: Scope, follow_up_id: int) -> FollowUp:
-    require(may_view(scope))
+    require(scope, Action.OUTREACH_READ)
     found = _scoped(FollowUp.objects.all(), scope).filter(pk=follow_up_id).first()
     if found is None:
-        raise Http404
+        raise NotFound
     return found
 
 
@@ -306,7 +261,7 @@ def completeness_latest(*, scope: Scope, today: dt.date) -> Completeness | None:
 
     Rates are region-wide aggregates (no personal data); the page lists districts by scope.
     """
-    require(may_view(scope))
+    require(scope, Action.OUTREACH_READ)
     period = latest_period(today)
     if period is None:
         return None
@@ -402,7 +357,7 @@ def surveys_overview(*, scope: Scope) -> dict[str, Any]:
 
 def imports_list(*, scope: Scope, user: User) -> list[ImportBatch]:
     """Admins and analysts see every import; an officer the ones they made."""
-    require(may_import(scope))
+    require(scope, Action.OUTREACH_IMPORT)
     found = ImportBatch.objects.select_related("imported_by")
     if scope.districts is not None:
         found = found.filter(imported_by=user)
@@ -410,8 +365,8 @@ def imports_list(*, scope: Scope, user: User) -> list[ImportBatch]:
 
 
 def import_get(*, scope: Scope, user: User, batch_id: int) -> ImportBatch:
-    require(may_import(scope))
+    require(scope, Action.OUTREACH_IMPORT)
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None or (scope.districts is not None and batch.imported_by_id != user.pk):
-        raise Http404
+        raise NotFound
     return batch

@@ -1,39 +1,36 @@
 """Writes: the pass of the checks into the follow-up list, the follow-up's steps, imports of the
-logs, the districts' self-reports, surveys, the rule set and the demo data.
+logs, the districts' self-reports, surveys and the rule set.
 
 Every write that changes what the checks see ends with ``flags_sync``, so the red-flags page is
-current as soon as the data is. Pages also call it: a pass is skipped while its fingerprint (run,
-rules, day, data) is unchanged, and a new day can make a report overdue without any write.
+current as soon as the data is. What changes without a write here (a new day making a report overdue,
+a new run of the single list) is picked up by ``manage.py birtizim_outreach_flags``, run daily and
+after each run; pages never write. A pass is skipped while its fingerprint (run, rules, day, data) is
+unchanged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from birtizim.outreach.demo import build_demo
 from birtizim.outreach.flags import SEVERITY_RANK, Flag, evaluate_all
 from birtizim.outreach.importer import ImportResult, OutreachImportError, import_events, import_questions
 from birtizim.outreach.model import SurveyResult as CoreSurvey
 from birtizim.outreach.model import check_period, default_due_on, period_start
 from birtizim.outreach.rules import rules_from_toml
-from birtizim.tables.sniff import XLSX_MAGIC
-from birtizim.web.accounts.models import Role
-from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.accounts.selectors import officers_of
+from birtizim.web.common import intake
+from birtizim.web.common.errors import Conflict, NotFound
 from birtizim.web.outreach import selectors
 from birtizim.web.outreach.models import (
     CitizenQuestion,
@@ -49,15 +46,12 @@ from birtizim.web.outreach.models import (
 
 log = logging.getLogger("birtizim.web.outreach")
 
-MAX_IMPORT_BYTES = 20 * 2**20  # a district's log is a few thousand rows
-IMPORT_EXTENSIONS = (".xlsx", ".csv", ".txt")
-
 
 class OutreachError(ValueError):
     """A request that cannot be done as asked; the message is shown to the user."""
 
 
-class TransitionError(OutreachError):
+class TransitionError(OutreachError, Conflict):
     """A follow-up step that its current state does not allow (closing an unanswered flag...)."""
 
 
@@ -157,7 +151,7 @@ def _step(follow_up: FollowUp, allowed: tuple[str, ...], refusal: str, **changes
 
 @transaction.atomic
 def followup_assign(*, scope: Scope, user: User, follow_up: FollowUp, assignee: User) -> FollowUp:
-    require(selectors.may_follow_up(scope))
+    require(scope, Action.FOLLOWUP_MANAGE)
     selectors.district_check(scope=scope, district=follow_up.district)
     if assignee not in officers_of(follow_up.district):
         raise OutreachError(_("%(user)s is not an officer of this district.") % {"user": assignee.get_username()})
@@ -180,9 +174,8 @@ def followup_assign(*, scope: Scope, user: User, follow_up: FollowUp, assignee: 
 
 @transaction.atomic
 def followup_answer(*, scope: Scope, user: User, follow_up: FollowUp, answer: str) -> FollowUp:
-    require(scope.role == Role.OFFICER)
+    require(scope, Action.FOLLOWUP_ANSWER)
     selectors.district_check(scope=scope, district=follow_up.district)  # another district: 404
-    require(selectors.may_answer(scope, follow_up.district))
     text = answer.strip()
     if not text:
         raise OutreachError(_("Write the answer."))
@@ -204,7 +197,7 @@ def followup_answer(*, scope: Scope, user: User, follow_up: FollowUp, answer: st
 @transaction.atomic
 def followup_close(*, scope: Scope, user: User, follow_up: FollowUp, note: str) -> FollowUp:
     """Close an answered flag; a flag the checks no longer raise may be closed unanswered."""
-    require(selectors.may_follow_up(scope))
+    require(scope, Action.FOLLOWUP_MANAGE)
     selectors.district_check(scope=scope, district=follow_up.district)
     text = note.strip()
     if not text:
@@ -228,7 +221,7 @@ def followup_close(*, scope: Scope, user: User, follow_up: FollowUp, note: str) 
 @transaction.atomic
 def followup_reopen(*, scope: Scope, user: User, follow_up: FollowUp, note: str = "") -> FollowUp:
     """Send an answer back (or reopen a closed flag): the assigned officer answers again."""
-    require(selectors.may_follow_up(scope))
+    require(scope, Action.FOLLOWUP_MANAGE)
     selectors.district_check(scope=scope, district=follow_up.district)
     S = FollowUp.State
     now = timezone.now()
@@ -263,45 +256,29 @@ def import_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[byt
 
     An officer's rows for a district not theirs are rejected too (with that reason), not dropped.
     """
-    require(selectors.may_import(scope))
+    require(scope, Action.OUTREACH_IMPORT)
     if kind not in (ImportBatch.Kind.EVENTS, ImportBatch.Kind.QUESTIONS):
         raise OutreachError(_("Unknown kind of log."))
-    name = Path(file.name or "log").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in IMPORT_EXTENSIONS:
-        raise OutreachError(_("%(name)s: only XLSX and CSV files are accepted.") % {"name": name})
-    size = file.size or 0
-    if size == 0:
-        raise OutreachError(_("%(name)s: the file is empty.") % {"name": name})
-    if size > MAX_IMPORT_BYTES:
-        raise OutreachError(_("%(name)s: the file is over 20 MB.") % {"name": name})
-    digest = hashlib.sha256()
-    head = b""
-    with tempfile.TemporaryDirectory(prefix="outreach-") as folder:
-        path = Path(folder) / f"log{suffix}"
-        with path.open("wb") as out:
-            for chunk in file.chunks():
-                head = head or chunk[:4]  # not the whole file read back for its first bytes
-                digest.update(chunk)
-                out.write(chunk)
-        if (suffix == ".xlsx") != head.startswith(XLSX_MAGIC):
-            raise OutreachError(_("%(name)s: the content does not match the extension.") % {"name": name})
-        sha = digest.hexdigest()
-        earlier = ImportBatch.objects.filter(sha256=sha, kind=kind).first()
-        if earlier is not None:
-            raise OutreachError(
-                _("%(name)s was already imported on %(date)s (import #%(id)s); delete that import first.")
-                % {"name": name, "date": timezone.localtime(earlier.imported_at).date(), "id": earlier.pk}
-            )
-        region, today = selectors.region_code(), timezone.localdate()
-        try:
-            result: ImportResult[Any] = (
-                import_events(path, region=region, not_after=today)
-                if kind == ImportBatch.Kind.EVENTS
-                else import_questions(path, region=region, not_after=today)
-            )
-        except OutreachImportError as exc:
-            raise OutreachError(str(exc).replace(str(path), name)) from None
+    try:
+        received = intake.receive(file, kind="outreach_log")  # kept: what the rows were read from
+    except intake.IntakeError as exc:
+        raise OutreachError(str(exc)) from None
+    name, sha = received.name, received.sha256
+    earlier = ImportBatch.objects.filter(sha256=sha, kind=kind).first()
+    if earlier is not None:
+        raise OutreachError(
+            _("%(name)s was already imported on %(date)s (import #%(id)s); delete that import first.")
+            % {"name": name, "date": timezone.localtime(earlier.imported_at).date(), "id": earlier.pk}
+        )
+    region, today = selectors.region_code(), timezone.localdate()
+    try:
+        result: ImportResult[Any] = (
+            import_events(received.path, region=region, not_after=today)
+            if kind == ImportBatch.Kind.EVENTS
+            else import_questions(received.path, region=region, not_after=today)
+        )
+    except OutreachImportError as exc:
+        raise OutreachError(str(exc).replace(str(received.path), name)) from None
     rejects = _reject_rows(result)
     accepted = []
     names = selectors.district_names()
@@ -355,9 +332,9 @@ def import_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[byt
 @transaction.atomic
 def import_delete(*, scope: Scope, user: User, batch: ImportBatch) -> None:
     """Undo an import: its rows go, the file may be imported again."""
-    require(selectors.may_import(scope))
+    require(scope, Action.OUTREACH_IMPORT)
     if scope.districts is not None and batch.imported_by_id != user.pk:
-        raise Http404
+        raise NotFound
     batch.delete()
     flags_sync()
 
@@ -387,7 +364,7 @@ def report_submit(
 ) -> DistrictReport:
     """A district's own figures for a month (shares as fractions). A correction keeps the first
     submission date: timeliness is about when the figures first arrived."""
-    require(selectors.may_report(scope))
+    require(scope, Action.OUTREACH_REPORT)
     selectors.district_check(scope=scope, district=district)
     today = timezone.localdate()
     _period_not_future(period, today)
@@ -419,7 +396,7 @@ def survey_record(
     n_poor: int,
 ) -> SurveyResult:
     """One survey cell (a district's whole sample when ``occupation`` is empty); the same cell again replaces it."""
-    require(selectors.may_survey(scope))
+    require(scope, Action.OUTREACH_SURVEY)
     selectors.district_check(scope=scope, district=district)
     _period_not_future(period, timezone.localdate())
     try:
@@ -440,82 +417,9 @@ def survey_record(
 def ruleset_save(*, scope: Scope, user: User, text: str) -> RuleSet:
     """Store the rules (checked first: a rule that does not load is refused with its reason); empty
     text returns to the built-in rules."""
-    require(selectors.may_edit_rules(scope))
+    require(scope, Action.RULES_EDIT)
     if text.strip():
         rules_from_toml(text)  # raises RuleError with the rule and the field
     rule_set = RuleSet.objects.create(text=text.strip(), saved_by=user)
     flags_sync(force=True)
     return rule_set
-
-
-# ---- demo data ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DemoLoaded:
-    events: int
-    questions: int
-    surveys: int
-    reports: int
-    with_run: bool
-    evaluation: Evaluation | None
-
-
-@transaction.atomic
-def demo_load(*, seed: int = 1) -> DemoLoaded:
-    """The core's demo data into the database, replacing an earlier load (idempotent).
-
-    The district figures are the current run's when there is one, so the planted numbers scale to
-    its residents. Reports and survey cells a person entered are kept; the demo skips those.
-    """
-    run, figures = selectors.figures_current()
-    data = build_demo(seed, figures=figures or None)
-    ImportBatch.objects.filter(kind=ImportBatch.Kind.DEMO).delete()
-    batch = ImportBatch.objects.create(
-        kind=ImportBatch.Kind.DEMO,
-        original_name=f"demo seed {seed}",
-        accepted=len(data.events) + len(data.questions),
-        districts=list(data.districts),
-    )
-    OutreachEvent.objects.bulk_create(
-        OutreachEvent(district=e.district, date=e.date, kind=e.kind, audience=e.audience, reach=e.reach, batch=batch)
-        for e in data.events
-    )
-    CitizenQuestion.objects.bulk_create(
-        CitizenQuestion(
-            district=q.district, date=q.date, channel=q.channel, topic=q.topic, count=q.count, kind=q.kind, batch=batch
-        )
-        for q in data.questions
-    )
-    held_reports = set(DistrictReport.objects.values_list("district", "period"))
-    reports = [
-        DistrictReport(
-            district=r.district,
-            period=r.period,
-            reported_reach_share=r.reported_reach_share,
-            reported_actualisation=r.reported_actualisation,
-            submitted_on=r.submitted_on,
-            due_on=r.due_on,
-            batch=batch,
-        )
-        for r in data.reports
-        if (r.district, r.period) not in held_reports
-    ]
-    DistrictReport.objects.bulk_create(reports)
-    held_cells = set(SurveyResult.objects.values_list("district", "occupation", "period"))
-    surveys = [
-        SurveyResult(
-            district=s.district,
-            occupation=s.occupation or "",
-            period=s.period,
-            sample_size=s.sample_size,
-            n_unaware=s.n_unaware,
-            n_poor=s.n_poor,
-            batch=batch,
-        )
-        for s in data.surveys
-        if (s.district, s.occupation or "", s.period) not in held_cells
-    ]
-    SurveyResult.objects.bulk_create(surveys)
-    evaluation = flags_sync(force=True)
-    return DemoLoaded(len(data.events), len(data.questions), len(surveys), len(reports), run is not None, evaluation)

@@ -19,11 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from birtizim.outreach.importer import write_events_template, write_questions_template
 from birtizim.outreach.model import check_period
 from birtizim.outreach.rules import DEFAULT_RULE_DATA, RuleError, rules_to_toml
-from birtizim.web.accounts.scope import Scope, require, scope_for
+from birtizim.web.accounts.permissions import Action, may, require, required_scope
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.accounts.selectors import officers_of
 from birtizim.web.common.charts import share
 from birtizim.web.common.http import AuthedRequest, temporary_download
-from birtizim.web.outreach import charts, exports, labels, selectors, services
+from birtizim.web.outreach import charts, check_labels, exports, selectors, services
+from birtizim.web.outreach.check_labels import SEVERITY
 from birtizim.web.outreach.forms import (
     AnswerForm,
     AssignForm,
@@ -34,16 +36,13 @@ from birtizim.web.outreach.forms import (
     RulesForm,
     SurveyForm,
 )
-from birtizim.web.outreach.labels import SEVERITY
 from birtizim.web.outreach.models import FollowUp, ImportBatch
 
 CSS = "birtizim/outreach.css"
 
 
 def _scope(request: AuthedRequest) -> Scope:
-    scope = scope_for(request.user)
-    require(selectors.may_view(scope))
-    return scope
+    return required_scope(request.user, Action.OUTREACH_READ)
 
 
 def _filters(request: AuthedRequest, scope: Scope) -> dict[str, str]:
@@ -75,7 +74,7 @@ def _rows(scope: Scope, follow_ups: list[FollowUp], *, with_officers: bool = Fal
                 "name": names.get(f.district, f.district),
                 "check": selectors.check_title(f.code, rules),
                 "officers": officers.get(f.district, []),
-                "may_answer": selectors.may_answer(scope, f.district),
+                "may_answer": may(scope, Action.FOLLOWUP_ANSWER, district=f.district),
             }
         )
     return rows
@@ -85,7 +84,6 @@ def _rows(scope: Scope, follow_ups: list[FollowUp], *, with_officers: bool = Fal
 @require_GET
 def flags(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
-    services.flags_sync()
     chosen = _filters(request, scope)
     found = selectors.flags_list(
         scope=scope, district=chosen["district"], period=chosen["period"], severity=chosen["severity"]
@@ -124,7 +122,6 @@ def flags(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def flags_export(request: AuthedRequest) -> FileResponse:
     scope = _scope(request)
-    services.flags_sync()
     chosen = _filters(request, scope)
     found = selectors.flags_list(
         scope=scope, district=chosen["district"], period=chosen["period"], severity=chosen["severity"]
@@ -137,7 +134,6 @@ def flags_export(request: AuthedRequest) -> FileResponse:
 @require_GET
 def followups(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
-    services.flags_sync()
     state = request.GET.get("state", "")
     state = state if state in FollowUp.State.values else ""
     cleared = request.GET.get("cleared") == "1"
@@ -145,13 +141,13 @@ def followups(request: AuthedRequest) -> HttpResponse:
     found = list(selectors.followups_list(scope=scope, state=state, district=district, cleared=cleared)[:500])
     context = {
         "css": CSS,
-        "rows": _rows(scope, found, with_officers=selectors.may_follow_up(scope)),
+        "rows": _rows(scope, found, with_officers=may(scope, Action.FOLLOWUP_MANAGE)),
         "states": FollowUp.State.choices,
         "state": state,
         "cleared": cleared,
         "district": district,
         "districts": [(d.code, selectors.district_name(d)) for d in selectors.districts_visible(scope=scope)],
-        "may_follow_up": selectors.may_follow_up(scope),
+        "may_follow_up": may(scope, Action.FOLLOWUP_MANAGE),
     }
     if request.htmx and request.htmx.target == "followups-table":
         return render(request, "outreach/_followups_table.html", context)
@@ -163,12 +159,12 @@ def followups(request: AuthedRequest) -> HttpResponse:
 def followup(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
     scope = _scope(request)
     found = selectors.followup_get(scope=scope, follow_up_id=follow_up_id)
-    (row,) = _rows(scope, [found], with_officers=selectors.may_follow_up(scope))
+    (row,) = _rows(scope, [found], with_officers=may(scope, Action.FOLLOWUP_MANAGE))
     context = {
         "css": CSS,
         "row": row,
         "steps": found.steps.select_related("by", "assignee"),
-        "may_follow_up": selectors.may_follow_up(scope),
+        "may_follow_up": may(scope, Action.FOLLOWUP_MANAGE),
         "numbers": _numbers(found.numbers),
     }
     return render(request, "outreach/followup.html", context)
@@ -180,13 +176,13 @@ def _numbers(numbers: dict[str, float | None]) -> list[tuple[str, str, str]]:
     for code, value in sorted(numbers.items()):
         if value is None:
             text = "—"
-        elif code in labels.SHARES:
+        elif code in check_labels.SHARES:
             text = share(float(value))
         elif float(value).is_integer():
             text = number_format(int(value), force_grouping=True)
         else:
             text = number_format(round(float(value), 2), 2)  # Django cuts decimals; round first
-        out.append((code, labels.value(code), text))
+        out.append((code, check_labels.value(code), text))
     return out
 
 
@@ -195,22 +191,25 @@ def _acted(
 ) -> HttpResponse:
     """htmx: the row again (with the error, if any); a plain form post: back to the follow-up."""
     if request.htmx:
-        (row,) = _rows(scope, [follow_up], with_officers=selectors.may_follow_up(scope))
-        context = {"row": row, "error": error, "may_follow_up": selectors.may_follow_up(scope)}
+        (row,) = _rows(scope, [follow_up], with_officers=may(scope, Action.FOLLOWUP_MANAGE))
+        context = {"row": row, "error": error, "may_follow_up": may(scope, Action.FOLLOWUP_MANAGE)}
         return render(request, "outreach/_followup_row.html", context, status=status)
     if error:
         messages.error(request, error)
     return redirect("outreach:followup", follow_up_id=follow_up.pk)
 
 
-def _act(request: AuthedRequest, follow_up_id: int, action: str) -> HttpResponse:
+@login_required
+@require_POST
+def followup_step(request: AuthedRequest, follow_up_id: int, action: str) -> HttpResponse:
+    """Assign, answer, close or reopen a flag (``action`` comes from the URL, never from the form)."""
     scope = _scope(request)
     follow_up = selectors.followup_get(scope=scope, follow_up_id=follow_up_id)
     # The role is checked before the form, so a refused user learns nothing from validation errors.
     if action == "answer":
-        require(selectors.may_answer(scope, follow_up.district))
+        require(scope, Action.FOLLOWUP_ANSWER, district=follow_up.district)
     else:
-        require(selectors.may_follow_up(scope))
+        require(scope, Action.FOLLOWUP_MANAGE)
     try:
         if action == "assign":
             assign = AssignForm(request.POST, officers=officers_of(follow_up.district))
@@ -246,34 +245,9 @@ def _act(request: AuthedRequest, follow_up_id: int, action: str) -> HttpResponse
 
 
 @login_required
-@require_POST
-def followup_assign(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
-    return _act(request, follow_up_id, "assign")
-
-
-@login_required
-@require_POST
-def followup_answer(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
-    return _act(request, follow_up_id, "answer")
-
-
-@login_required
-@require_POST
-def followup_close(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
-    return _act(request, follow_up_id, "close")
-
-
-@login_required
-@require_POST
-def followup_reopen(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
-    return _act(request, follow_up_id, "reopen")
-
-
-@login_required
 @require_GET
 def district(request: AuthedRequest, district: str) -> HttpResponse:
     scope = _scope(request)
-    services.flags_sync()
     data = selectors.district_overview(scope=scope, district=district)
     shares = []
     if data["survey"] is not None:
@@ -286,7 +260,7 @@ def district(request: AuthedRequest, district: str) -> HttpResponse:
         "survey_rows": [(data["name"], data["survey"])] if data["survey"] is not None else [],
         "occupation_rows": [(o.group, o) for o in data["occupations"]],
         "unaware_chart": charts.intervals([(label, s.share, s.low, s.high) for label, s in shares]),
-        "may_report": selectors.may_report(scope),
+        "may_report": may(scope, Action.OUTREACH_REPORT),
     }
     return render(request, "outreach/district.html", context)
 
@@ -295,7 +269,7 @@ def district(request: AuthedRequest, district: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report(request: AuthedRequest, district: str) -> HttpResponse:
     scope = _scope(request)
-    require(selectors.may_report(scope))
+    require(scope, Action.OUTREACH_REPORT)
     found = selectors.district_check(scope=scope, district=district)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -323,7 +297,7 @@ def report(request: AuthedRequest, district: str) -> HttpResponse:
 def surveys(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     if request.method == "POST":
-        require(selectors.may_survey(scope))
+        require(scope, Action.OUTREACH_SURVEY)
     choices = [(d.code, selectors.district_name(d)) for d in selectors.districts_visible(scope=scope)]
     form = SurveyForm(request.POST or None, districts=choices)
     if request.method == "POST" and form.is_valid():
@@ -339,7 +313,7 @@ def surveys(request: AuthedRequest) -> HttpResponse:
         "css": CSS,
         **data,
         "form": form,
-        "may_survey": selectors.may_survey(scope),
+        "may_survey": may(scope, Action.OUTREACH_SURVEY),
         "district_rows": [(r.name, r.summary) for r in data["districts"]],
         "occupation_rows": [(o.group, o) for o in data["occupations"]],
         "district_chart": charts.intervals(
@@ -359,7 +333,7 @@ def surveys(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def imports(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
-    require(selectors.may_import(scope))
+    require(scope, Action.OUTREACH_IMPORT)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -396,7 +370,7 @@ def import_delete(request: AuthedRequest, batch_id: int) -> HttpResponse:
 @require_GET
 def import_template(request: AuthedRequest, kind: str) -> FileResponse:
     scope = _scope(request)
-    require(selectors.may_import(scope))
+    require(scope, Action.OUTREACH_IMPORT)
     if kind not in (ImportBatch.Kind.EVENTS, ImportBatch.Kind.QUESTIONS):
         raise Http404
     path = Path(tempfile.mkstemp(prefix=f"{kind}-", suffix=".xlsx")[1])
@@ -409,10 +383,10 @@ def import_template(request: AuthedRequest, kind: str) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def rules(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
-    require(selectors.may_read_rules(scope))
+    require(scope, Action.RULES_READ)
     in_force = selectors.rules_current()
     if request.method == "POST":
-        require(selectors.may_edit_rules(scope))
+        require(scope, Action.RULES_EDIT)
     initial = in_force.rule_set.text if in_force.custom and in_force.rule_set else rules_to_toml(DEFAULT_RULE_DATA)
     form = RulesForm(request.POST or None, initial={"text": initial})
     if request.method == "POST" and form.is_valid():
@@ -428,6 +402,6 @@ def rules(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "in_force": in_force,
         "rule_rows": [(r, selectors.check_title(r.code, in_force.rules)) for r in in_force.rules],
-        "may_edit": selectors.may_edit_rules(scope),
+        "may_edit": may(scope, Action.RULES_EDIT),
     }
     return render(request, "outreach/rules.html", context, status=400 if form.errors else 200)

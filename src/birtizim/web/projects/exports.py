@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from birtizim import projects as core
-from birtizim.tables import xlsx
+from birtizim.engine import xlsx
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.projects import convert, explain, selectors
 

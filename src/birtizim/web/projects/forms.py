@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from birtizim import projects as core
 from birtizim.reference import regions
 from birtizim.web.accounts.models import Profile, Role
-from birtizim.web.projects import services
+from birtizim.web.common import intake
 from birtizim.web.projects.models import Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -45,7 +45,7 @@ class PhotosField(forms.FileField):
 
 def _photo_help(form: forms.Form) -> None:
     """The size limit in the help text, in the reader's language (settings may change the limit)."""
-    mb = f"{services.max_photo_bytes() / 2**20:g}"
+    mb = f"{int(intake.rules('photo')['max_bytes']) / 2**20:g}"
     form.fields["photos"].help_text = _("JPEG, PNG or WebP, up to %(mb)s MB each.") % {"mb": mb}
 
 

@@ -2,7 +2,7 @@
 
 Region staff of any role read (viewers too: these are buildings and contracts, not residents);
 district officers read the objects of their districts only, and another district's object answers
-404 as if it did not exist. Club providers and logins without a role get 403.
+NotFound (404) as if it did not exist. Club providers and logins without a role are NotAllowed (403).
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from birtizim import projects as core
 from birtizim.projects.forecast import DEFAULT_TRIALS
 from birtizim.projects.model import progress_at
-from birtizim.web.accounts.models import Role
-from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.permissions import Action, may, require
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.accounts.selectors import officers_of
 from birtizim.web.common import labels
+from birtizim.web.common.errors import NotFound
 from birtizim.web.projects import convert, explain
 from birtizim.web.projects.models import Alert, Clock, Project, Report, ReportPhoto, Snapshot
 
@@ -46,16 +46,6 @@ def clock_pinned() -> Clock | None:
     return None if getattr(settings, "PROJECTS_AS_OF", None) else Clock.objects.order_by("-id").first()
 
 
-def may_edit(scope: Scope) -> bool:
-    """Reports, imports, contract changes and baselines: the administrator and district officers."""
-    return scope.role in (Role.ADMIN, Role.OFFICER)
-
-
-def may_edit_facts(scope: Scope) -> bool:
-    """An object's name, address, officer, deadline reason, contract number: the administrator and analysts."""
-    return scope.role in (Role.ADMIN, Role.ANALYST)
-
-
 def responsible_choices(project: Project) -> QuerySet[User]:
     """Who may be made the object's responsible officer: the active officers of its district, and
     whoever is responsible now (kept if the edit does not change it)."""
@@ -66,7 +56,7 @@ def responsible_choices(project: Project) -> QuerySet[User]:
 
 
 def projects_visible(*, scope: Scope) -> QuerySet[Project]:
-    require(scope.is_staff_of_region)
+    require(scope, Action.PROJECTS_READ)
     found = Project.objects.all()
     if scope.districts is not None:
         found = found.filter(district__in=sorted(scope.districts))
@@ -77,17 +67,17 @@ def project_get(*, scope: Scope, project_id: int) -> Project:
     visible = projects_visible(scope=scope).select_related("snapshot", "responsible")
     found = convert.with_data(visible).filter(pk=project_id).first()
     if found is None:
-        raise Http404
+        raise NotFound
     return found
 
 
 def report_get(*, scope: Scope, project: Project, report_id: int) -> Report:
     """One report of an object the caller already got through ``project_get`` (so in scope)."""
     if not scope.covers(project.district):
-        raise Http404
+        raise NotFound
     found = project.reports.prefetch_related("photo_files").filter(pk=report_id).first()
     if found is None:
-        raise Http404
+        raise NotFound
     return found
 
 
@@ -95,10 +85,10 @@ def photo_get(*, scope: Scope, project_id: int, photo_id: int) -> ReportPhoto:
     """A report's photo if its object is in the reader's scope (another district's answers 404)."""
     project = projects_visible(scope=scope).filter(pk=project_id).first()
     if project is None:
-        raise Http404
+        raise NotFound
     found = ReportPhoto.objects.filter(pk=photo_id, report__project=project).first()
     if found is None:
-        raise Http404
+        raise NotFound
     return found
 
 
@@ -147,7 +137,7 @@ def portfolio_get(*, scope: Scope, district: str = "") -> list[PortfolioRow]:
     found = projects_visible(scope=scope).select_related("snapshot")
     if district:
         if not scope.covers(district):
-            raise Http404
+            raise NotFound
         found = found.filter(district=district)
     ranked = found.order_by(
         "snapshot__rag_order",
@@ -269,7 +259,7 @@ def forecast_reason(f: core.Forecast) -> str:
 
 
 def alerts_for(*, scope: Scope, user: User, unread_only: bool = False) -> QuerySet[Alert]:
-    require(scope.is_staff_of_region)
+    require(scope, Action.PROJECTS_READ)
     found = Alert.objects.filter(recipient=user).select_related("project")
     if scope.districts is not None:
         # An officer moved to other districts keeps rows about objects they may no longer open.
@@ -280,7 +270,7 @@ def alerts_for(*, scope: Scope, user: User, unread_only: bool = False) -> QueryS
 
 
 def unread_count(*, scope: Scope, user: User) -> int:
-    if not scope.is_staff_of_region:
+    if not may(scope, Action.PROJECTS_READ):
         return 0
     return alerts_for(scope=scope, user=user, unread_only=True).count()
 

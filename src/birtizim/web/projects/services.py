@@ -8,27 +8,25 @@ same transaction: the portfolio never shows a forecast older than the data behin
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from birtizim import projects as core
 from birtizim.projects.sheet import SheetResult, read_progress_sheet
 from birtizim.reference import region as reference_region
-from birtizim.tables.sniff import XLSX_MAGIC
 from birtizim.web.accounts.models import Profile, Role
-from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.permissions import Action, may, require
+from birtizim.web.accounts.scope import Scope, scope_for
 from birtizim.web.accounts.selectors import officers_of
+from birtizim.web.common import intake
+from birtizim.web.common.errors import NotFound
 from birtizim.web.projects import convert, selectors
 from birtizim.web.projects.models import (
     Activity,
@@ -44,10 +42,7 @@ from birtizim.web.projects.models import (
 )
 
 RAG_ORDER = {core.Rag.RED.value: 0, core.Rag.AMBER.value: 1, core.Rag.GREEN.value: 2}
-MAX_SHEET_BYTES = 5 * 2**20  # a progress sheet is a few hundred rows
-MAX_PHOTO_BYTES = 10 * 2**20  # per photo, unless settings.PROJECTS_MAX_PHOTO_BYTES says otherwise
 MAX_PHOTOS_PER_REPORT = 30
-PHOTO_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 
 
 class ProjectsError(ValueError):
@@ -55,9 +50,9 @@ class ProjectsError(ValueError):
 
 
 def _editable(scope: Scope, project: Project) -> None:
-    require(selectors.may_edit(scope))
+    require(scope, Action.PROJECT_EDIT)
     if not scope.covers(project.district):
-        raise Http404  # another district's object does not exist for this officer
+        raise NotFound  # another district's object does not exist for this officer
 
 
 def money(value: float | Decimal) -> Decimal:
@@ -206,7 +201,7 @@ def project_create(
     contract_number: str,
     responsible: User | None = None,
 ) -> Project:
-    require(selectors.may_edit(scope))
+    require(scope, Action.PROJECT_EDIT)
     if not scope.covers(district):
         raise ProjectsError(_("You may add objects of your own districts only."))
     try:
@@ -219,7 +214,7 @@ def project_create(
         raise ProjectsError(_("The contractor's BIN is not valid: %(reason)s.") % {"reason": exc}) from None
     if Project.objects.filter(code=code).exists():
         raise ProjectsError(_("An object with the code %(code)s already exists.") % {"code": code})
-    if responsible is not None and not _covers(responsible, district):
+    if responsible is not None and not may(scope_for(responsible), Action.PROJECT_EDIT, district=district):
         raise ProjectsError(_("The responsible officer does not work in this district."))
     return Project.objects.create(
         code=code,
@@ -237,13 +232,6 @@ def project_create(
         contractor_bin=contractor_bin,
         contract_number=contract_number,
         responsible=responsible,
-    )
-
-
-def _covers(user: User, district: str) -> bool:
-    profile = Profile.objects.filter(user=user).first()
-    return profile is not None and (
-        profile.role == Role.ADMIN or (profile.role == Role.OFFICER and district in (profile.districts or []))
     )
 
 
@@ -277,9 +265,9 @@ def project_update(
     at all. Nothing here is read by the forecast, so the snapshot stays as it is. A responsible
     officer newly chosen must be an officer of the object's district; the one already set may stay.
     """
-    require(selectors.may_edit_facts(scope))
+    require(scope, Action.PROJECT_FACTS_EDIT)
     if not scope.covers(project.district):
-        raise Http404
+        raise NotFound
     values = {
         "name": name.strip(),
         "locality": locality.strip(),
@@ -403,90 +391,40 @@ def _current_codes(project: Project) -> list[str]:
     return list(latest.activities.values_list("code", flat=True))
 
 
-def max_photo_bytes() -> int:
-    return int(getattr(settings, "PROJECTS_MAX_PHOTO_BYTES", MAX_PHOTO_BYTES))
-
-
-def photo_type(head: bytes) -> str | None:
-    """The image type by the file's first bytes (JPEG, PNG or WebP), whatever the file is called."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-@dataclass(frozen=True)
-class _Photo:
-    file: UploadedFile[bytes]
-    name: str
-    content_type: str
-    size: int
-    sha256: str
-
-
-def _checked_photos(files: Sequence[UploadedFile[bytes]], *, known: Iterable[str] = ()) -> list[_Photo]:
-    """Every photo checked (size, type by content, not attached twice) before anything is stored."""
+def _checked_photos(files: Sequence[UploadedFile[bytes]], *, known: Iterable[str] = ()) -> list[intake.Checked]:
+    """Every photo checked (size, type by content, not attached twice) before any is kept."""
     seen = set(known)
     if len(seen) + len(files) > MAX_PHOTOS_PER_REPORT:
         raise ProjectsError(_("A report keeps at most %(n)s photos.") % {"n": MAX_PHOTOS_PER_REPORT})
-    limit = max_photo_bytes()
-    too_big = _("%(name)s is larger than %(mb)s MB, the limit for one photo.")
-    out = []
-    for f in files:
-        name = Path(f.name or "photo").name[:255]
-        if (f.size or 0) > limit:
-            raise ProjectsError(too_big % {"name": name, "mb": f"{limit / 2**20:g}"})
-        digest = hashlib.sha256()
-        head = b""
-        size = 0
-        f.seek(0)
-        for chunk in f.chunks():
-            head = head or chunk[:16]
-            digest.update(chunk)
-            size += len(chunk)
-        f.seek(0)
-        if size == 0:
-            raise ProjectsError(_("%(name)s is empty.") % {"name": name})
-        if size > limit:
-            raise ProjectsError(too_big % {"name": name, "mb": f"{limit / 2**20:g}"})
-        kind = photo_type(head)
-        if kind is None:
-            raise ProjectsError(_("%(name)s is not a JPEG, PNG or WebP image inside.") % {"name": name})
-        sha = digest.hexdigest()
-        if sha in seen:
-            raise ProjectsError(_("%(name)s is already attached to this report.") % {"name": name})
-        seen.add(sha)
-        out.append(_Photo(f, name, kind, size, sha))
+    out: list[intake.Checked] = []
+    try:
+        for f in files:
+            checked = intake.check(f, kind="photo")
+            out.append(checked)
+            if checked.sha256 in seen:
+                raise ProjectsError(_("%(name)s is already attached to this report.") % {"name": checked.name})
+            seen.add(checked.sha256)
+    except (intake.IntakeError, ProjectsError) as exc:
+        for checked in out:
+            checked.discard()
+        raise ProjectsError(str(exc)) from None
     return out
 
 
-def _store_photos(*, report: Report, user: User | None, photos: Sequence[_Photo]) -> list[ReportPhoto]:
-    """Each photo byte for byte as DATA_DIR/projects/<object id>/<sha256>.<ext>; then the report's
-    count becomes the number of photos it has stored."""
-    relative_folder = Path("projects") / str(report.project_id)
-    folder = Path(settings.DATA_DIR) / relative_folder
-    folder.mkdir(parents=True, exist_ok=True)
+def _store_photos(*, report: Report, user: User | None, photos: Sequence[intake.Checked]) -> list[ReportPhoto]:
+    """Each photo kept by the intake (byte for byte under its checksum); then the report's count
+    becomes the number of photos it has stored."""
     rows = []
-    for p in photos:
-        relative = relative_folder / f"{p.sha256}{PHOTO_EXTENSIONS[p.content_type]}"
-        final = Path(settings.DATA_DIR) / relative
-        if not final.is_file():  # the same bytes on another report of the object: one file
-            tmp = folder / f".incoming-{p.sha256}-{timezone.now():%Y%m%d%H%M%S%f}"
-            with tmp.open("wb") as out:
-                for chunk in p.file.chunks():
-                    out.write(chunk)
-            tmp.replace(final)
+    for checked in photos:
+        kept = checked.keep()
         rows.append(
             ReportPhoto.objects.create(
                 report=report,
-                original_name=p.name,
-                stored_path=str(relative),
-                sha256=p.sha256,
-                size=p.size,
-                content_type=p.content_type,
+                original_name=kept.name,
+                stored_path=str(kept.relative),
+                sha256=kept.sha256,
+                size=kept.size,
+                content_type=kept.content_type,
                 uploaded_by=user,
             )
         )
@@ -588,20 +526,18 @@ class ImportResult:
 
 
 @transaction.atomic
-def progress_import(*, scope: Scope, user: User | None, project: Project, name: str, content: bytes) -> ImportResult:
+def progress_import(*, scope: Scope, user: User | None, project: Project, file: UploadedFile[bytes]) -> ImportResult:
     """Reports from a progress sheet: each date that passes every check becomes a report; every other
     row comes back as a reject with its row number. Money not given carries the previous amount on."""
     _editable(scope, project)
-    if not name.lower().endswith(".xlsx"):
-        raise ProjectsError(_("Only Excel workbooks (.xlsx) are accepted."))
-    if len(content) > MAX_SHEET_BYTES:
-        raise ProjectsError(_("The file is larger than %(mb)s MB.") % {"mb": MAX_SHEET_BYTES // 2**20})
-    if not content.startswith(XLSX_MAGIC):
-        raise ProjectsError(_("The file is not an Excel workbook (.xlsx) inside."))
     codes = _current_codes(project)
+    try:
+        sheet_file = intake.receive(file, kind="progress_sheet")  # kept: what the reports were read from
+    except intake.IntakeError as exc:
+        raise ProjectsError(str(exc)) from None
     as_of = selectors.forecast_as_of()
     recorded = set(project.reports.values_list("date", flat=True))
-    sheet = read_progress_sheet(content, activities=codes, as_of=as_of, recorded=recorded)
+    sheet = read_progress_sheet(sheet_file.path.read_bytes(), activities=codes, as_of=as_of, recorded=recorded)
     existing = list(project.reports.order_by("date").values_list("date", "accepted_money"))
     created = []
     for r in sheet.reports:
@@ -636,7 +572,7 @@ def progress_import(*, scope: Scope, user: User | None, project: Project, name: 
 def alert_mark_read(*, scope: Scope, user: User, alert_id: int) -> Alert:
     alert = selectors.alerts_for(scope=scope, user=user).filter(pk=alert_id).first()
     if alert is None:
-        raise Http404
+        raise NotFound
     if alert.read_at is None:
         alert.read_at = timezone.now()
         alert.save(update_fields=["read_at"])

@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from birtizim.projects.sheet import SheetError, TemplateLine, progress_template
-from birtizim.web.accounts.scope import Scope, require, scope_for
+from birtizim.web.accounts.permissions import Action, may, require, required_scope
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels
 from birtizim.web.common.http import AuthedRequest
 from birtizim.web.projects import convert, explain, exports, selectors, services, timeline
@@ -42,16 +43,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _scope(request: AuthedRequest) -> Scope:
-    scope = scope_for(request.user)
-    require(scope.is_staff_of_region)
-    return scope
+    return required_scope(request.user, Action.PROJECTS_READ)
 
 
 def _editable(request: AuthedRequest, project_id: int) -> tuple[Scope, Project]:
     """The object if the user may change it: 404 outside their districts, 403 for read-only roles."""
     scope = _scope(request)
     project = selectors.project_get(scope=scope, project_id=project_id)
-    require(selectors.may_edit(scope))
+    require(scope, Action.PROJECT_EDIT)
     return scope, project
 
 
@@ -76,7 +75,7 @@ def portfolio(request: AuthedRequest) -> HttpResponse:
         "older": sum(1 for r in rows if r.snapshot is not None and r.snapshot.as_of < as_of),
         "clock": selectors.clock_pinned(),
         "unread": selectors.unread_count(scope=scope, user=request.user),
-        "may_edit": selectors.may_edit(scope),
+        "may_edit": may(scope, Action.PROJECT_EDIT),
     }
     if request.htmx and request.htmx.target == "portfolio-table":
         return render(request, "projects/_portfolio_table.html", context)
@@ -148,12 +147,10 @@ def _report_form(project: Project, data: Any = None, files: Any = None) -> Repor
 
 
 def _object_context(scope: Scope, project: Project) -> dict[str, Any]:
+    # The page forecasts afresh; the stored snapshot (the portfolio's) moves on with the writes and the
+    # daily birtizim_projects_refresh, never because someone looked.
     page = selectors.object_page(project=project)
-    snapshot = getattr(project, "snapshot", None)
-    if page.forecast is not None and (snapshot is None or snapshot.as_of != page.forecast.as_of):
-        # The clock moved on since the snapshot (a day passed): the fresh forecast replaces it.
-        services.snapshot_refresh(project=project, forecast=page.forecast)
-    editable = selectors.may_edit(scope)
+    editable = may(scope, Action.PROJECT_EDIT)
     return {
         "project": project,
         "page": page,
@@ -163,7 +160,7 @@ def _object_context(scope: Scope, project: Project) -> dict[str, Any]:
         "reports": sorted(project.reports.all(), key=lambda r: r.date, reverse=True),
         "changes": list(project.changes.all()),
         "may_edit": editable,
-        "may_edit_facts": selectors.may_edit_facts(scope),
+        "may_edit_facts": may(scope, Action.PROJECT_FACTS_EDIT),
         "form": _report_form(project) if editable and page.forecast is not None else None,
         "milliseconds": round(page.seconds * 1000),
     }
@@ -263,11 +260,9 @@ def progress_import(request: AuthedRequest, project_id: int) -> HttpResponse:
     result = None
     rejects: list[tuple[int, str]] = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read(services.MAX_SHEET_BYTES + 1)
         try:
             result = services.progress_import(
-                scope=scope, user=request.user, project=project, name=upload.name or "", content=content
+                scope=scope, user=request.user, project=project, file=form.cleaned_data["file"]
             )
         except services.ProjectsError as exc:
             form.add_error("file", str(exc))
@@ -381,7 +376,7 @@ def baseline_compare(request: AuthedRequest, project_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_create(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
-    require(selectors.may_edit(scope))
+    require(scope, Action.PROJECT_EDIT)
     form = ProjectForm(request.POST or None, districts=scope.districts)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -419,7 +414,7 @@ def project_create(request: AuthedRequest) -> HttpResponse:
 def project_edit(request: AuthedRequest, project_id: int) -> HttpResponse:
     scope = _scope(request)
     project = selectors.project_get(scope=scope, project_id=project_id)
-    require(selectors.may_edit_facts(scope))
+    require(scope, Action.PROJECT_FACTS_EDIT)
     initial = {
         "name": project.name,
         "locality": project.locality,

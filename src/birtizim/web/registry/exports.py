@@ -13,11 +13,11 @@ import duckdb
 import pyarrow as pa
 from django.utils.translation import gettext as _
 
-from birtizim.engine import export
-from birtizim.tables import xlsx
-from birtizim.web.accounts.scope import Scope, require
+from birtizim.engine import xlsx
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels
-from birtizim.web.registry import runstore, selectors
+from birtizim.web.registry import runstore, selectors, worklist_table
 from birtizim.web.registry.models import Run
 
 
@@ -26,7 +26,7 @@ def figures_export(*, scope: Scope, run: Run) -> Path:
 
     Aggregates only, no personal records: every role that sees the dashboard may take them away.
     """
-    require(scope.is_staff_of_region)
+    require(scope, Action.FIGURES_READ)
     districts = run.summary.get("districts", [])
     sources = run.summary.get("sources", [])
     district_columns = [
@@ -88,7 +88,7 @@ def worklist_export(
     """The district's work list (or the search's part of it) with the latest outcomes; returns (path, rows)."""
     selectors.district_check(scope=scope, run=run, district=district)
     if full_iin:
-        require(scope.may_reveal_iin)
+        require(scope, Action.IIN_REVEAL)
     where, params = selectors.search_sql(query)
     latest = selectors.latest_outcomes(district)
     table = pa.table(
@@ -114,31 +114,10 @@ def worklist_export(
             [district, *params],
         )
         # Codes become words of the reader's language; headers too (a district officer reads Russian or Kazakh).
-        word = "(SELECT label FROM words WHERE kind = '{kind}' AND code = {col})"
-        conflicts = (
-            "(SELECT string_agg(coalesce(d.label, c.code), '; ') FROM "
-            "(SELECT unnest(string_split(w.conflicts, ', ')) AS code) c LEFT JOIN words d "
-            "ON d.kind = 'conflict' AND d.code = c.code)"
-        )
-        columns = [
-            (export.iin_sql("w.iin", full_iin), _("IIN")),
-            ("w.last_name", _("Surname")),
-            ("w.first_name", _("First name")),
-            ("w.patronymic", _("Patronymic")),
-            ("w.birth_date", _("Birth date")),
-            ("w.age", _("Age")),
-            (f"coalesce({word.format(kind='status', col='w.status')}, w.status)", _("Status")),
-            (f"coalesce({word.format(kind='category', col='w.category')}, w.category)", _("Category")),
-            (conflicts, _("Conflicts")),
-            ("w.details", _("Details")),
-            ("o.outcome", _("Outcome")),
-            ("o.outcome_comment", _("Comment")),
-            ("o.outcome_at", _("Recorded on")),
-        ]
         query_sql = f"""
-            SELECT {xlsx.headed(columns)}
+            SELECT {xlsx.headed(worklist_table.export_columns(full_iin=full_iin))}
             FROM export_rows w LEFT JOIN latest_outcomes o USING (iin)
-            ORDER BY w.status, w.last_name, w.first_name, w.patronymic, w.birth_date, w.iin"""
+            ORDER BY {worklist_table.order_sql("w")}"""
         counts = xlsx.write(cur, path, [xlsx.Sheet(_("Work list"), query_sql)])
     finally:
         cur.close()

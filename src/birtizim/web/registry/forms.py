@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from birtizim.engine.sources import KINDS
+from birtizim.engine import KINDS
 from birtizim.web.common import labels
 from birtizim.web.registry.models import Outcome
 

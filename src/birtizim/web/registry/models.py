@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from birtizim.engine.sources import KINDS
+from birtizim.engine import KINDS
 
 
 class Upload(models.Model):
@@ -21,7 +21,7 @@ class Upload(models.Model):
     size = models.BigIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    preview = models.JSONField(default=dict)  # birtizim.engine.preview.Preview, without personal rows
+    preview = models.JSONField(default=dict)  # birtizim.engine.Preview, without personal rows
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

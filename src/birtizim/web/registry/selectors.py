@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
-from django.http import Http404
 
-from birtizim.web.accounts.scope import Scope, require
-from birtizim.web.registry import runstore
+from birtizim import engine
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import Scope
+from birtizim.web.common.errors import NotFound
+from birtizim.web.registry import runstore, worklist_table
 from birtizim.web.registry.models import Outcome, Run
 
 PAGE_SIZE = 50
@@ -28,9 +30,7 @@ def _totals(districts: list[dict[str, Any]]) -> dict[str, Any]:
     keys = ("residents", "state", "contributor", "lapsed", "undetermined")
     totals: dict[str, Any] = {k: sum(int(d[k]) for d in districts) for k in keys}
     totals["insured"] = totals["state"] + totals["contributor"]
-    residents = totals["residents"]
-    # The engine's definition: the share of residents whose status is determined.
-    totals["actualisation"] = round((residents - totals["undetermined"]) / residents, 4) if residents else None
+    totals["actualisation"] = engine.actualisation(totals["residents"], totals["undetermined"])
     return totals
 
 
@@ -66,7 +66,7 @@ def dashboard_get(*, scope: Scope, run: Run) -> dict[str, Any]:
 
 
 def worklist_districts(*, scope: Scope, run: Run) -> list[dict[str, Any]]:
-    require(scope.sees_people)
+    require(scope, Action.PEOPLE_READ)
     counts = run.summary.get("worklist", {})
     return [
         {**d, "worklist": counts.get(d["district"], 0)}
@@ -76,11 +76,11 @@ def worklist_districts(*, scope: Scope, run: Run) -> list[dict[str, Any]]:
 
 
 def district_check(*, scope: Scope, run: Run, district: str) -> dict[str, Any]:
-    require(scope.sees_people)
+    require(scope, Action.PEOPLE_READ)
     for d in run.summary.get("districts", []):
         if d["district"] == district and scope.covers(district):
             return dict(d)
-    raise Http404
+    raise NotFound
 
 
 def search_sql(query: str) -> tuple[str, list[Any]]:
@@ -111,10 +111,9 @@ def worklist_page(*, scope: Scope, run: Run, district: str, query: str = "", pag
     number = min(max(1, page), pages)
     rows = runstore.rows(
         run.folder,
-        f"""SELECT person_id, iin, last_name, first_name, patronymic, birth_date, age, status, category,
-                   conflicts, details
+        f"""SELECT {", ".join(worklist_table.PAGE_FIELDS)}
             FROM worklist WHERE district = ?{where}
-            ORDER BY status, last_name, first_name, patronymic, birth_date, iin
+            ORDER BY {worklist_table.order_sql()}
             LIMIT {PAGE_SIZE} OFFSET {(number - 1) * PAGE_SIZE}""",
         [district, *params],
     )
@@ -144,7 +143,7 @@ def mask(iin: object) -> str:
 
 
 def person_get(*, scope: Scope, run: Run, person_id: int) -> dict[str, Any]:
-    require(scope.sees_people)
+    require(scope, Action.PEOPLE_READ)
     found = runstore.rows(
         run.folder,
         """SELECT person_id, iin, last_name, first_name, patronymic, birth_date, district, status, category
@@ -152,7 +151,7 @@ def person_get(*, scope: Scope, run: Run, person_id: int) -> dict[str, Any]:
         [person_id],
     )
     if not found or not scope.covers(found[0]["district"]):
-        raise Http404
+        raise NotFound
     return found[0]
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 import shutil
 import traceback
 from datetime import timedelta
@@ -15,20 +13,17 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
-from birtizim.engine import preview as engine_preview
-from birtizim.engine.ingest import Source
-from birtizim.engine.sources import KINDS, SourceError
-from birtizim.tables.sniff import XLSX_MAGIC, is_binary
-from birtizim.web.accounts.scope import Scope, require
+from birtizim import engine
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import Scope
+from birtizim.web.common import intake
+from birtizim.web.common.errors import NotFound
 from birtizim.web.registry import runstore, selectors
 from birtizim.web.registry.models import Outcome, Run, Upload
 
 log = logging.getLogger("birtizim.web.runs")
-
-EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx")
 
 
 class UploadError(ValueError):
@@ -45,48 +40,23 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def upload_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[bytes]) -> Upload:
-    require(scope.may_run)
-    if kind not in KINDS:
+    require(scope, Action.RUN)
+    if kind not in engine.KINDS:
         raise UploadError(f"unknown kind {kind!r}")
-    name = Path(file.name or "upload").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise UploadError(f"{name}: only {', '.join(EXTENSIONS)} files are accepted")
-    size = file.size or 0
-    if size == 0:
-        raise UploadError(f"{name}: the file is empty")
-    if size > settings.MAX_UPLOAD_BYTES:
-        raise UploadError(f"{name}: {size / 2**20:.0f} MB is over the {settings.MAX_UPLOAD_BYTES / 2**20:.0f} MB limit")
-    head = next(file.chunks(65536), b"")
-    file.seek(0)
-    if suffix == ".xlsx" and not head.startswith(XLSX_MAGIC):
-        raise UploadError(f"{name}: not an Excel workbook (.xlsx) inside")
-    if suffix != ".xlsx" and is_binary(head):
-        raise UploadError(f"{name}: binary content in a text file; is it a workbook with the wrong extension?")
-
-    # Stored byte for byte under its checksum; the same file uploaded twice is kept once.
-    incoming = Path(settings.DATA_DIR) / "uploads" / "incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    tmp = incoming / f"{timezone.now():%Y%m%d%H%M%S%f}{suffix}"
-    with tmp.open("wb") as out:
-        for chunk in file.chunks():
-            digest.update(chunk)
-            out.write(chunk)
-    sha = digest.hexdigest()
-    safe = re.sub(r"[^\w.\-]+", "_", name)[:120] or f"upload{suffix}"
-    relative = Path("uploads") / sha[:2] / sha / safe
-    final = Path(settings.DATA_DIR) / relative
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp.replace(final)
     try:
-        found = engine_preview.preview(kind, final)
-    except SourceError as exc:
-        final.unlink(missing_ok=True)
-        raise UploadError(str(exc).replace(str(final), name)) from exc
+        checked = intake.check(file, kind="agency_list")
+    except intake.IntakeError as exc:
+        raise UploadError(str(exc)) from None
+    try:
+        found = engine.preview(kind, checked.temporary)
+    except engine.SourceError as exc:
+        checked.discard()
+        raise UploadError(str(exc).replace(str(checked.temporary), checked.name)) from exc
     except BaseException:
-        final.unlink(missing_ok=True)  # nothing unpreviewed stays on disk
+        checked.discard()  # nothing unpreviewed stays on disk
         raise
+    received = checked.keep()  # byte for byte; the same file sent twice is kept once
+    name = received.name
     summary = {
         "encoding": found.encoding,
         "delimiter": found.delimiter,
@@ -102,9 +72,9 @@ def upload_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[byt
     return Upload.objects.create(
         kind=kind,
         original_name=name,
-        stored_path=str(relative),
-        sha256=sha,
-        size=size,
+        stored_path=str(received.relative),
+        sha256=received.sha256,
+        size=received.size,
         uploaded_by=user,
         preview=summary,
     )
@@ -120,7 +90,7 @@ def latest_uploads() -> dict[str, Upload]:
 
 @transaction.atomic
 def run_create(*, scope: Scope, user: User) -> Run:
-    require(scope.may_run)
+    require(scope, Action.RUN)
     uploads = latest_uploads()
     if "registry" not in uploads:
         raise UploadError("upload the population registry first: every run links to it")
@@ -153,14 +123,12 @@ def _append_log(run: Run, line: str) -> None:
 
 def run_execute(run: Run) -> Run:
     """Reconcile the run's uploads with the engine; a failure leaves earlier runs' results untouched."""
-    from birtizim.engine.pipeline import STEPS, reconcile
-
     uploads = list(run.uploads.all())
-    sources = [Source(u.kind, Path(settings.DATA_DIR) / u.stored_path) for u in uploads]
+    sources = [engine.Source(u.kind, Path(settings.DATA_DIR) / u.stored_path) for u in uploads]
     relative = Path("runs") / str(run.pk)
     folder = Path(settings.DATA_DIR) / relative
     shutil.rmtree(folder, ignore_errors=True)
-    total = len(sources) + len(STEPS)
+    total = len(sources) + len(engine.STEPS)
     done = 0
 
     def progress(step: str) -> None:
@@ -176,10 +144,10 @@ def run_execute(run: Run) -> Run:
     )
     run.save(update_fields=["log"])
     try:
-        result = reconcile(sources, folder, progress=progress)
+        result = engine.reconcile(sources, folder, progress=progress)
     except Exception as exc:  # any failure must end as a failed run with its reason, not a stuck one
         run.state = Run.State.FAILED
-        run.error = str(exc) if isinstance(exc, SourceError) else f"{type(exc).__name__}: {exc}"
+        run.error = str(exc) if isinstance(exc, engine.SourceError) else f"{type(exc).__name__}: {exc}"
         _append_log(run, "failed")
         log.error("run %s failed: %s", run.pk, traceback.format_exception_only(exc)[-1].strip())
         shutil.rmtree(folder, ignore_errors=True)
@@ -226,12 +194,12 @@ def run_summary(folder: str) -> dict[str, Any]:
 def outcome_record(
     *, scope: Scope, user: User, run: Run, person_id: int, result: str, actualised_as: str, comment: str
 ) -> Outcome:
-    require(scope.may_record_outcomes)
+    require(scope, Action.OUTCOME_RECORD)
     if result not in Outcome.Result.values:
         raise ValueError(f"unknown outcome {result!r}")
     found = runstore.rows(run.folder, "SELECT iin, district, status FROM statuses WHERE person_id = ?", [person_id])
     if not found or not scope.covers(found[0]["district"]):
-        raise Http404  # another district's resident does not exist for this officer
+        raise NotFound  # another district's resident does not exist for this officer
     person = found[0]
     return Outcome.objects.create(
         run=run,

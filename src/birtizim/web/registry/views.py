@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from birtizim.web.accounts.scope import require, scope_for
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import scope_for
 from birtizim.web.audit.models import Access
 from birtizim.web.audit.services import access_record
 from birtizim.web.common import charts, labels
 from birtizim.web.common.http import AuthedRequest, temporary_download
-from birtizim.web.registry import exports, selectors, services
+from birtizim.web.registry import exports, selectors, services, worklist_table
 from birtizim.web.registry.forms import OutcomeForm, UploadForm
 from birtizim.web.registry.models import Run, Upload
 
@@ -32,7 +33,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if scope.is_provider:  # a club's staff work in the voucher pages; OSMS figures are the akimat's
         return redirect("vouchers:home")
-    require(scope.is_staff_of_region)
+    require(scope, Action.FIGURES_READ)
     run = selectors.run_current()
     if run is None:
         return render(request, "registry/dashboard_empty.html", {"runs": Run.objects.all()[:5]})
@@ -59,7 +60,7 @@ def figures_export(request: AuthedRequest) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def uploads(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    require(scope.may_run)
+    require(scope, Action.RUN)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +84,7 @@ def uploads(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def upload_detail(request: AuthedRequest, upload_id: int) -> HttpResponse:
     scope = scope_for(request.user)
-    require(scope.may_run)
+    require(scope, Action.RUN)
     upload = get_object_or_404(Upload, pk=upload_id)
     missing = [f for f in ("iin", "last_name", "first_name") if f not in upload.preview.get("recognised", {})]
     return render(
@@ -97,7 +98,7 @@ def upload_detail(request: AuthedRequest, upload_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def runs(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    require(scope.may_run)
+    require(scope, Action.RUN)
     if request.method == "POST":
         try:
             run = services.run_create(scope=scope, user=request.user)
@@ -112,7 +113,7 @@ def runs(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
     scope = scope_for(request.user)
-    require(scope.may_run)
+    require(scope, Action.RUN)
     run = get_object_or_404(Run, pk=run_id)
     template = "registry/_run_progress.html" if request.htmx else "registry/run_detail.html"
     return render(request, template, {"run": run})
@@ -157,6 +158,7 @@ def worklist(request: AuthedRequest, district: str) -> HttpResponse:
         "district": selectors.district_check(scope=scope, run=run, district=district),
         "page": page,
         "query": query,
+        "columns": worklist_table.page_columns(),
         "outcome_form": OutcomeForm(),
     }
     if request.htmx and request.htmx.target == "worklist-table":
@@ -183,7 +185,7 @@ def worklist_export(request: AuthedRequest, district: str) -> FileResponse:
 @require_POST
 def person_iin(request: AuthedRequest, person_id: int) -> HttpResponse:
     scope = scope_for(request.user)
-    require(scope.may_reveal_iin)
+    require(scope, Action.IIN_REVEAL)
     run = _current_run()
     person = selectors.person_get(scope=scope, run=run, person_id=person_id)
     access_record(
@@ -200,7 +202,7 @@ def person_iin(request: AuthedRequest, person_id: int) -> HttpResponse:
 @require_POST
 def outcome(request: AuthedRequest, person_id: int) -> HttpResponse:
     scope = scope_for(request.user)
-    require(scope.may_record_outcomes)
+    require(scope, Action.OUTCOME_RECORD)
     run = _current_run()
     person = selectors.person_get(scope=scope, run=run, person_id=person_id)
     form = OutcomeForm(request.POST)

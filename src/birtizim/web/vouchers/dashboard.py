@@ -17,8 +17,9 @@ import pyarrow as pa
 from django.db.models import Q, Sum
 
 from birtizim.vouchers import payment
-from birtizim.web.accounts.scope import Scope, require
-from birtizim.web.vouchers import access, selectors, tables
+from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.scope import Scope
+from birtizim.web.vouchers import core_tables, selectors
 from birtizim.web.vouchers.models import Flag, Timesheet
 
 ZERO = Decimal("0.00")
@@ -29,7 +30,7 @@ def _confirmed_by_provider(provider_ids: list[int]) -> dict[int, dict[str, Any]]
     con = duckdb.connect()
     con.register("visible", pa.table({"provider_id": pa.array(provider_ids, pa.int64())}))
     for name in ("marks", "sessions", "enrolments", "groups", "programmes", "confirmations"):
-        con.register(name, tables.export(name))
+        con.register(name, core_tables.export(name))
     rows = con.execute(
         f"""SELECT provider_id, sum(present) AS present, sum(confirmed_present) AS confirmed_present,
                    CAST(sum(amount) AS DECIMAL(14, 2)) AS confirmed_value
@@ -39,7 +40,7 @@ def _confirmed_by_provider(provider_ids: list[int]) -> dict[int, dict[str, Any]]
 
 
 def dashboard_get(*, scope: Scope) -> dict[str, Any]:
-    require(access.sees_figures(scope))
+    require(scope, Action.VOUCHERS_FIGURES)
     providers = list(selectors.providers_visible(scope=scope))
     ids = [p.pk for p in providers]
     confirmed = _confirmed_by_provider(ids) if ids else {}

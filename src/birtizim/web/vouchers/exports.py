@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 from django.utils.translation import gettext as _
 
-from birtizim.tables import xlsx
+from birtizim.engine import xlsx
 from birtizim.web.vouchers import selectors
 from birtizim.web.vouchers.models import Timesheet
 

@@ -15,8 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from birtizim.engine import iin
-from birtizim.tables.bin_number import is_valid_bin
+from birtizim.engine import iin, is_valid_bin
 from birtizim.vouchers.model import (
     AGE_LIMIT,
     AGE_MIN,

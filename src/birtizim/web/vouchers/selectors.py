@@ -12,17 +12,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
 
 from birtizim.reference import DEFAULT_REGION
 from birtizim.reference import region as reference_region
 from birtizim.vouchers import allocation, payment
 from birtizim.vouchers.model import LIVE_VOUCHER_STATUSES, PRIORITY_ORDER, ConfirmationOutcome, MarkKind
 from birtizim.vouchers.model import Mark as CoreMark
-from birtizim.web.accounts.scope import Scope, require
+from birtizim.web.accounts.permissions import Action, may, require
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels as common_labels
+from birtizim.web.common.errors import NotFound
 from birtizim.web.registry.selectors import mask, run_current
-from birtizim.web.vouchers import access, tables
+from birtizim.web.vouchers import core_tables
 from birtizim.web.vouchers.models import (
     AllocationBatch,
     Application,
@@ -52,7 +53,7 @@ def next_month(period: dt.date) -> dt.date:
 def providers_visible(*, scope: Scope) -> QuerySet[Provider]:
     if scope.is_provider:
         return Provider.objects.filter(bin=scope.organisation)
-    if not scope.is_staff_of_region:
+    if not may(scope, Action.VOUCHERS_FIGURES):
         return Provider.objects.none()
     if scope.districts is None:
         return Provider.objects.all()
@@ -60,15 +61,15 @@ def providers_visible(*, scope: Scope) -> QuerySet[Provider]:
 
 
 def provider_own(*, scope: Scope) -> Provider:
-    require(scope.is_provider)
+    require(scope, Action.PROVIDER_WORK)
     found = Provider.objects.filter(bin=scope.organisation).first()
     if found is None:
-        raise Http404("no provider with this organisation's BIN")
+        raise NotFound("no provider with this organisation's BIN")
     return found
 
 
 def groups_list(*, scope: Scope) -> QuerySet[Group]:
-    require(scope.is_provider or scope.sees_people)
+    require(scope, Action.PROVIDER_READ)
     return (
         Group.objects.filter(provider__in=providers_visible(scope=scope))
         .select_related("programme", "venue", "provider")
@@ -78,14 +79,14 @@ def groups_list(*, scope: Scope) -> QuerySet[Group]:
 
 
 def _check(scope: Scope, provider: Provider) -> None:
-    if not access.sees_provider(scope, provider):
-        raise Http404
+    if not may(scope, Action.PROVIDER_READ, district=provider.district, organisation=provider.bin):
+        raise NotFound
 
 
 def group_get(*, scope: Scope, group_id: int) -> Group:
     group = Group.objects.select_related("programme", "venue", "provider", "staff").filter(pk=group_id).first()
     if group is None:
-        raise Http404
+        raise NotFound
     _check(scope, group.provider)
     return group
 
@@ -93,7 +94,7 @@ def group_get(*, scope: Scope, group_id: int) -> Group:
 def session_get(*, scope: Scope, session_id: int) -> Session:
     session = Session.objects.select_related("group__provider", "group__programme").filter(pk=session_id).first()
     if session is None:
-        raise Http404
+        raise NotFound
     _check(scope, session.group.provider)
     return session
 
@@ -101,7 +102,7 @@ def session_get(*, scope: Scope, session_id: int) -> Session:
 def timesheet_get(*, scope: Scope, timesheet_id: int) -> Timesheet:
     sheet = Timesheet.objects.select_related("group__programme", "provider").filter(pk=timesheet_id).first()
     if sheet is None:
-        raise Http404
+        raise NotFound
     _check(scope, sheet.provider)
     return sheet
 
@@ -223,8 +224,8 @@ def timesheet_figures(*, timesheet: Timesheet) -> Figures:
 
 def timesheet_links(*, scope: Scope, timesheet: Timesheet) -> list[ConfirmationLink]:
     """The month's parent links: only the provider hands them out (each opens a child's month)."""
-    if not access.is_provider_of(scope, timesheet.provider):
-        raise Http404
+    if not may(scope, Action.PROVIDER_WORK, organisation=timesheet.provider.bin):
+        raise NotFound
     return list(
         ConfirmationLink.objects.filter(enrolment__group_id=timesheet.group_id, period=timesheet.period)
         .select_related("enrolment__child")
@@ -252,7 +253,7 @@ REVIEW_STATUSES = ("submitted", "parent_confirmed", "verified", "approved")
 
 
 def timesheets_for_review(*, scope: Scope, status: str = "") -> QuerySet[Timesheet]:
-    require(scope.sees_people)
+    require(scope, Action.PEOPLE_READ)
     found = Timesheet.objects.filter(provider__in=providers_visible(scope=scope)).select_related(
         "group__programme", "provider"
     )
@@ -260,7 +261,7 @@ def timesheets_for_review(*, scope: Scope, status: str = "") -> QuerySet[Timeshe
 
 
 def flags_list(*, scope: Scope, code: str = "", status: str = "") -> QuerySet[Flag]:
-    require(access.may_read_cases(scope))
+    require(scope, Action.CASES_READ)
     found = Flag.objects.all()
     if scope.districts is not None:
         found = found.filter(district__in=sorted(scope.districts))
@@ -274,13 +275,13 @@ def flags_list(*, scope: Scope, code: str = "", status: str = "") -> QuerySet[Fl
 def flag_get(*, scope: Scope, flag_id: int) -> Flag:
     flag = flags_list(scope=scope).filter(pk=flag_id).first()
     if flag is None:
-        raise Http404
+        raise NotFound
     return flag
 
 
 def queue_get(*, scope: Scope) -> dict[str, Any]:
     """Queue figures: counts only, no child, so every akimat role may read them."""
-    require(access.sees_figures(scope))
+    require(scope, Action.VOUCHERS_FIGURES)
     apps = Application.objects.aggregate(
         total=Count("id"),
         pending=Count("id", filter=Q(batch=None)),
@@ -334,7 +335,7 @@ def district_choices(*, scope: Scope) -> list[tuple[str, str]]:
 
 def children_list(*, scope: Scope, q: str = "") -> QuerySet[Child]:
     """Registered children of the scope's districts, with their live voucher's status; ``q``: an IIN or a first name."""
-    require(scope.sees_people)
+    require(scope, Action.PEOPLE_READ)
     found = Child.objects.all()
     if scope.districts is not None:
         found = found.filter(district__in=sorted(scope.districts))
@@ -348,10 +349,10 @@ def children_list(*, scope: Scope, q: str = "") -> QuerySet[Child]:
 
 
 def child_get(*, scope: Scope, child_id: int) -> Child:
-    require(scope.sees_people)
+    require(scope, Action.PEOPLE_READ)
     child = Child.objects.select_related("parent").filter(pk=child_id).first()
     if child is None or not scope.covers(child.district):
-        raise Http404
+        raise NotFound
     return child
 
 
@@ -367,10 +368,10 @@ def child_file(*, child: Child) -> dict[str, Any]:
 
 
 def voucher_get(*, scope: Scope, voucher_id: int) -> Voucher:
-    require(scope.sees_people)
+    require(scope, Action.PEOPLE_READ)
     voucher = Voucher.objects.select_related("child").filter(pk=voucher_id).first()
     if voucher is None or not scope.covers(voucher.child.district):
-        raise Http404
+        raise NotFound
     return voucher
 
 
@@ -391,7 +392,7 @@ def enrolment_get(*, scope: Scope, enrolment_id: int) -> Enrolment:
         Enrolment.objects.select_related("child", "group__provider", "group__programme").filter(pk=enrolment_id).first()
     )
     if found is None:
-        raise Http404
+        raise NotFound
     _check(scope, found.group.provider)
     return found
 
@@ -402,7 +403,7 @@ def batch_choices() -> list[AllocationBatch]:
 
 def applications_list(*, scope: Scope, batch: AllocationBatch | None) -> QuerySet[Application]:
     """The applications of one batch in rank order (duplicates last), or those waiting for the next (None)."""
-    require(scope.sees_people)
+    require(scope, Action.PEOPLE_READ)
     found = Application.objects.select_related("child", "batch")
     if scope.districts is not None:
         found = found.filter(child__district__in=sorted(scope.districts))
@@ -419,7 +420,7 @@ def application_rows(*, applications: list[Application], batch: AllocationBatch 
     """
     keys: dict[int, dict[str, Any]] = {}
     if applications:
-        table = tables.queue([(a.pk, a.child_id, a.applied_at, a.priorities) for a in applications])
+        table = core_tables.queue([(a.pk, a.child_id, a.applied_at, a.priorities) for a in applications])
         hours = batch.time_bucket_hours if batch is not None else 24
         salt = batch.salt if batch is not None else "-"  # no batch yet: no lottery to show
         for row in allocation.rank(table, salt=salt, time_bucket=dt.timedelta(hours=hours)).to_pylist():

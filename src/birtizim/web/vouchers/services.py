@@ -2,7 +2,8 @@
 
 Statuses change with a conditional UPDATE (``filter(id=x, status=current).update(status=new)``)
 after the core's rule allowed the move, so two clerks acting at once cannot both succeed. Every
-function takes the actor's scope and refuses (PermissionDenied or 404) what it does not cover.
+function takes the actor's scope and refuses what it does not cover: NotAllowed (403) for the role,
+NotFound (404) for a record outside the scope.
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 
 from birtizim.vouchers import allocation, links, rules
 from birtizim.vouchers import model as core
 from birtizim.vouchers.flags import Thresholds
 from birtizim.vouchers.model import LIVE_VOUCHER_STATUSES, MarkKind, TimesheetStatus, VoucherStatus
-from birtizim.web.accounts.scope import Scope, require
-from birtizim.web.vouchers import access, selectors, tables, tokens
+from birtizim.web.accounts.permissions import Action, may, require
+from birtizim.web.accounts.scope import Scope
+from birtizim.web.common.errors import NotAllowed, NotFound
+from birtizim.web.vouchers import core_tables, selectors, tokens
 from birtizim.web.vouchers.models import (
     AllocationBatch,
     Application,
@@ -116,9 +118,9 @@ def application_take(*, scope: Scope, child: Child, applied_at: dt.datetime | No
     Refused while the child holds a live voucher or already waits for the next batch: a second
     application would only be ranked as a duplicate.
     """
-    if not scope.sees_people or not scope.covers(child.district):
-        raise Http404
-    require(access.may_register(scope, child.district))
+    if not may(scope, Action.PEOPLE_READ) or not scope.covers(child.district):
+        raise NotFound
+    require(scope, Action.CHILD_REGISTER, district=child.district)
     Child.objects.select_for_update().filter(pk=child.pk).first()  # two clerks at once: one application
     if Voucher.objects.filter(child=child, status__in=LIVE).exists():
         raise RuleViolation("the child already holds a live voucher")
@@ -145,7 +147,7 @@ def allocation_run(
     lottery, never on who clicked first. Two batches started at once cannot rank the same
     application: each claims its applications with a conditional UPDATE (``batch IS NULL``).
     """
-    require(scope.may_run)
+    require(scope, Action.RUN)
     if vouchers < 0:
         raise RuleViolation("the number of vouchers cannot be negative")
     salt = salt or secrets.token_hex(16)
@@ -166,7 +168,7 @@ def allocation_run(
     )
     ranked_rows = [r for r in claimed if r[1] not in holders]
     result = allocation.allocate(
-        tables.queue(ranked_rows), vouchers=vouchers, salt=salt, time_bucket=dt.timedelta(hours=time_bucket_hours)
+        core_tables.queue(ranked_rows), vouchers=vouchers, salt=salt, time_bucket=dt.timedelta(hours=time_bucket_hours)
     ).to_pylist()
     by_id = {a.pk: a for a in Application.objects.filter(batch=batch)}
     winners: list[int] = []
@@ -242,8 +244,8 @@ def enrolment_create(*, scope: Scope, voucher: Voucher, group: Group, start_date
     Refused outside the programme's age range, into a full group, into a group the child is already
     in, or beyond ``MAX_CLUBS`` groups at once (the too_many_clubs flag's limit).
     """
-    if not access.may_enrol(scope, group.provider):
-        raise Http404
+    if not may(scope, Action.ENROL, organisation=group.provider.bin):
+        raise NotFound
     Group.objects.select_for_update().filter(pk=group.pk).first()  # the capacity check holds until commit
     child = voucher.child
     age = core.age(child.birth_date, start_date)
@@ -277,8 +279,8 @@ def enrolment_end(*, scope: Scope, enrolment: Enrolment, end_date: dt.date, reas
     Refused before the start or before a session already marked for the child (the marks would
     fall outside the enrolment); the conditional update refuses a second clerk ending it too.
     """
-    if not access.may_enrol(scope, enrolment.group.provider):
-        raise Http404
+    if not may(scope, Action.ENROL, organisation=enrolment.group.provider.bin):
+        raise NotFound
     if reason not in LEAVE_REASONS:
         raise RuleViolation(f"unknown reason for leaving {reason!r}")
     if enrolment.end_date is not None:
@@ -322,8 +324,8 @@ def _require_draft(group: Group, day: dt.date) -> Timesheet:
 
 
 def session_create(*, scope: Scope, group: Group, date: dt.date, start: dt.time, minutes: int) -> Session:
-    if not access.is_provider_of(scope, group.provider):
-        raise Http404
+    if not may(scope, Action.PROVIDER_WORK, organisation=group.provider.bin):
+        raise NotFound
     if not 15 <= minutes <= 240:
         raise RuleViolation("a session lasts from 15 minutes to 4 hours")
     _require_draft(group, date)
@@ -349,8 +351,8 @@ def marks_record(
     Only the group's own provider marks, only children enrolled on the session's day, and only
     while the month's timesheet is a draft (once submitted, parents confirm what they were shown).
     """
-    if not access.is_provider_of(scope, session.group.provider):
-        raise Http404
+    if not may(scope, Action.PROVIDER_WORK, organisation=session.group.provider.bin):
+        raise NotFound
     _require_draft(session.group, session.date)
     enrolled = {e.pk: e for e in selectors.enrolled_on(group_id=session.group_id, day=session.date)}
     unknown = set(kinds) - set(enrolled)
@@ -408,11 +410,11 @@ def _freeze_after_absences(enrolments: list[Enrolment]) -> None:
 def timesheet_may_move(scope: Scope, sheet: Timesheet, target: TimesheetStatus) -> bool:
     provider = sheet.provider
     if target is TimesheetStatus.SUBMITTED:
-        return access.is_provider_of(scope, provider)
+        return may(scope, Action.PROVIDER_WORK, organisation=provider.bin)
     if target in (TimesheetStatus.APPROVED, TimesheetStatus.PAID):
-        return access.may_approve(scope)
+        return may(scope, Action.TIMESHEET_APPROVE)
     # parent_confirmed (closing the window early), verified, and sending back to draft
-    return access.may_verify(scope, provider.district)
+    return may(scope, Action.TIMESHEET_VERIFY, district=provider.district)
 
 
 def _links_issue(sheet: Timesheet, now: dt.datetime) -> int:
@@ -465,9 +467,9 @@ def timesheet_transition(
     """
     wanted = TimesheetStatus(target)
     if scope is not None and not timesheet_may_move(scope, timesheet, wanted):
-        if access.sees_provider(scope, timesheet.provider):
-            require(False)
-        raise Http404
+        if may(scope, Action.PROVIDER_READ, district=timesheet.provider.district, organisation=timesheet.provider.bin):
+            raise NotAllowed
+        raise NotFound
     current = TimesheetStatus(timesheet.status)
     rules.timesheet_transition(current, wanted)
     now = timezone.now()
@@ -565,9 +567,9 @@ FLAG_TRANSITIONS: Mapping[str, frozenset[str]] = {
 @transaction.atomic
 def flag_case_update(*, scope: Scope, user: User, flag: Flag, status: str, note: str = "") -> Flag:
     """Move a case (open -> investigating -> confirmed fraud / dismissed) or add a note; who and when are kept."""
-    if not access.may_read_cases(scope) or not scope.covers(flag.district):
-        raise Http404
-    require(access.may_work_cases(scope, flag.district))
+    if not may(scope, Action.CASES_READ) or not scope.covers(flag.district):
+        raise NotFound
+    require(scope, Action.CASES_WORK, district=flag.district)
     current = flag.status
     if status != current and status not in FLAG_TRANSITIONS[current]:
         raise RuleViolation(f"a case cannot go from {current} to {status}")
@@ -590,16 +592,16 @@ def voucher_grant(
     *, scope: Scope, child: Child, valid_until: dt.date, nominal_value: Decimal, on: dt.date | None = None
 ) -> Voucher:
     """``voucher_issue`` by a clerk of the child's district (or the region)."""
-    if not scope.sees_people or not scope.covers(child.district):
-        raise Http404
-    require(access.may_register(scope, child.district))
+    if not may(scope, Action.PEOPLE_READ) or not scope.covers(child.district):
+        raise NotFound
+    require(scope, Action.CHILD_REGISTER, district=child.district)
     return voucher_issue(child=child, valid_until=valid_until, nominal_value=nominal_value, on=on)
 
 
 def voucher_accept(*, scope: Scope, voucher: Voucher) -> Voucher:
     """The parent accepted the voucher (recorded by the district's clerk): issued -> accepted."""
     district = voucher.child.district
-    if not scope.sees_people or not scope.covers(district):
-        raise Http404
-    require(access.may_register(scope, district))
+    if not may(scope, Action.PEOPLE_READ) or not scope.covers(district):
+        raise NotFound
+    require(scope, Action.CHILD_REGISTER, district=district)
     return voucher_change(voucher=voucher, target=VoucherStatus.ACCEPTED.value)

@@ -7,6 +7,7 @@ replaces it (rotating it voids every link still out).
 
 from __future__ import annotations
 
+import segno
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
@@ -39,3 +40,10 @@ def token_for(link: ConfirmationLink) -> str:
         now=link.sent_at,
         nonce=link.nonce,
     )
+
+
+def link_qr_svg(url: str) -> str:
+    """The parent's link as an inline SVG QR code (segno): error correction M at least (segno raises it
+    when the symbol has room), a quiet zone of 4 modules, dark on white for any printer."""
+    symbol = segno.make_qr(url, error="m")
+    return str(symbol.svg_inline(scale=4, border=4, svgclass="qr", lineclass=None, dark="#000", light="#fff"))

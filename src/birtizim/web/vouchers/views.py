@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,17 +17,19 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from birtizim.vouchers import links, qr
+from birtizim.vouchers import links
 from birtizim.vouchers.model import TimesheetStatus
 from birtizim.vouchers.rules import TIMESHEET_TRANSITIONS
-from birtizim.web.accounts.scope import Scope, require, scope_for
+from birtizim.web.accounts.permissions import Action, may, require
+from birtizim.web.accounts.scope import Scope, scope_for
 from birtizim.web.audit.models import Access
 from birtizim.web.audit.services import access_record
 from birtizim.web.common import charts
 from birtizim.web.common import labels as common_labels
+from birtizim.web.common.errors import NotAllowed, NotFound
 from birtizim.web.common.http import AuthedRequest, temporary_download
-from birtizim.web.vouchers import access, dashboard, exports, flagging, selectors, services, tokens
-from birtizim.web.vouchers import labels as words
+from birtizim.web.vouchers import dashboard, exports, flag_cases, selectors, services, tokens
+from birtizim.web.vouchers import flag_labels as words
 from birtizim.web.vouchers.forms import (
     AllocationForm,
     AttendanceForm,
@@ -60,7 +62,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if scope.is_provider:
         return redirect("vouchers:groups")
-    require(access.sees_figures(scope))
+    require(scope, Action.VOUCHERS_FIGURES)
     return redirect("vouchers:dashboard")
 
 
@@ -95,8 +97,8 @@ def group(request: AuthedRequest, group_id: int) -> HttpResponse:
         "sessions": selectors.group_sessions(group=found),
         "timesheets": Timesheet.objects.filter(group=found).order_by("-period", "id"),
         "session_form": SessionForm(initial={"date": today, "minutes": 90}),
-        "is_provider": access.is_provider_of(scope, found.provider),
-        "may_enrol": access.may_enrol(scope, found.provider),
+        "is_provider": may(scope, Action.PROVIDER_WORK, organisation=found.provider.bin),
+        "may_enrol": may(scope, Action.ENROL, organisation=found.provider.bin),
     }
     return render(request, "vouchers/group.html", context)
 
@@ -106,7 +108,7 @@ def group(request: AuthedRequest, group_id: int) -> HttpResponse:
 def session_create(request: AuthedRequest, group_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     found = selectors.group_get(scope=scope, group_id=group_id)
-    require(access.is_provider_of(scope, found.provider))
+    require(scope, Action.PROVIDER_WORK, organisation=found.provider.bin)
     form = SessionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Check the session's date, start and length."))
@@ -124,12 +126,13 @@ def session_create(request: AuthedRequest, group_id: int) -> HttpResponse:
 def session(request: AuthedRequest, session_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     found = selectors.session_get(scope=scope, session_id=session_id)
-    editable = access.is_provider_of(scope, found.group.provider)
+    editable = may(scope, Action.PROVIDER_WORK, organisation=found.group.provider.bin)
     rows = selectors.roster(session=found)
     form = AttendanceForm(request.POST or None, enrolments=[r["enrolment_id"] for r in rows])
     status = 200
     if request.method == "POST":
-        require(editable)
+        if not editable:
+            raise NotAllowed
         if form.is_valid():
             try:
                 saved = services.marks_record(
@@ -188,7 +191,7 @@ def timesheet(request: AuthedRequest, timesheet_id: int) -> HttpResponse:
         "figures": figures,
         "moves": _moves(scope, sheet),
         "events": sheet.events.select_related("by"),
-        "is_provider": access.is_provider_of(scope, sheet.provider),
+        "is_provider": may(scope, Action.PROVIDER_WORK, organisation=sheet.provider.bin),
         "frozen": sheet.status in (TimesheetStatus.APPROVED, TimesheetStatus.PAID),
     }
     return render(request, "vouchers/timesheet.html", context)
@@ -200,7 +203,8 @@ def timesheet_move(request: AuthedRequest, timesheet_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     sheet = selectors.timesheet_get(scope=scope, timesheet_id=timesheet_id)
     form = TimesheetMoveForm(request.POST)
-    require(form.is_valid())
+    if not form.is_valid():
+        raise NotAllowed  # the page offers only the moves allowed: anything else was not sent by it
     try:
         services.timesheet_transition(
             scope=scope,
@@ -239,7 +243,7 @@ def timesheet_links(request: AuthedRequest, timesheet_id: int) -> HttpResponse:
             {
                 **selectors.child_row(link.enrolment.child),
                 "url": url,
-                "qr": qr.svg(url),
+                "qr": tokens.link_qr_svg(url),
                 "answered": bool(getattr(link, "answers", 0)),
                 "expires_at": link.expires_at,
             }
@@ -335,7 +339,7 @@ def flags(request: AuthedRequest) -> HttpResponse:
         "status": status,
         "codes": list(words.FLAG.items()),
         "statuses": Flag.Status.choices,
-        "may_run": scope.may_run,
+        "may_run": may(scope, Action.RUN),
         "last_run": FlagRun.objects.first(),
     }
     template = "vouchers/_flags_table.html" if request.htmx else "vouchers/flags.html"
@@ -346,8 +350,8 @@ def flags(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def flags_run(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    require(scope.may_run)
-    record = flagging.flags_run(scope=scope, user=request.user)
+    require(scope, Action.RUN)
+    record = flag_cases.flags_run(scope=scope, user=request.user)
     messages.success(
         request, _("Flags run: %(found)s found, %(new)s new cases.") % {"found": record.found, "new": record.new}
     )
@@ -362,7 +366,7 @@ def flag(request: AuthedRequest, flag_id: int) -> HttpResponse:
     form = CaseForm(request.POST or None, initial={"status": found.status})
     status = 200
     if request.method == "POST":
-        require(access.may_work_cases(scope, found.district))
+        require(scope, Action.CASES_WORK, district=found.district)
         if form.is_valid():
             try:
                 services.flag_case_update(scope=scope, user=request.user, flag=found, **form.cleaned_data)
@@ -381,7 +385,7 @@ def flag(request: AuthedRequest, flag_id: int) -> HttpResponse:
         "subject": subject,
         "form": form,
         "notes": found.notes.select_related("by"),
-        "may_work": access.may_work_cases(scope, found.district),
+        "may_work": may(scope, Action.CASES_WORK, district=found.district),
         "next": sorted(services.FLAG_TRANSITIONS[found.status]),
     }
     return render(request, "vouchers/flag.html", context, status=status)
@@ -394,7 +398,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
     data = selectors.queue_get(scope=scope)
     form = AllocationForm(request.POST or None)
     if request.method == "POST":
-        require(scope.may_run)
+        require(scope, Action.RUN)
         if form.is_valid():
             batch = services.allocation_run(scope=scope, user=request.user, **form.cleaned_data)
             messages.success(
@@ -403,7 +407,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
                 % {"id": batch.pk, "ranked": batch.ranked, "allocated": batch.allocated},
             )
             return redirect("vouchers:queue")
-    return render(request, "vouchers/queue.html", {**data, "form": form, "may_run": scope.may_run})
+    return render(request, "vouchers/queue.html", {**data, "form": form, "may_run": may(scope, Action.RUN)})
 
 
 # --------------------------------------------------------------------------------------------
@@ -435,8 +439,9 @@ def children(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def child_register(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    districts = [d for d in selectors.district_choices(scope=scope) if access.may_register(scope, d[0])]
-    require(bool(districts))
+    districts = [d for d in selectors.district_choices(scope=scope) if may(scope, Action.CHILD_REGISTER, district=d[0])]
+    if not districts:
+        raise NotAllowed
     form = ChildForm(request.POST or None, districts=districts, today=timezone.localdate())
     status = 200
     if request.method == "POST":
@@ -459,7 +464,7 @@ def _child_page(request: AuthedRequest, scope: Scope, child_id: int, **extra: ob
         "child": found,
         "row": selectors.child_row(found),
         **selectors.child_file(child=found),
-        "may_register": access.may_register(scope, found.district),
+        "may_register": may(scope, Action.CHILD_REGISTER, district=found.district),
         "voucher_form": VoucherIssueForm(),
         **extra,
     }
@@ -491,7 +496,7 @@ def application_take(request: AuthedRequest, child_id: int) -> HttpResponse:
 def voucher_issue(request: AuthedRequest, child_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     found = selectors.child_get(scope=scope, child_id=child_id)
-    require(access.may_register(scope, found.district))
+    require(scope, Action.CHILD_REGISTER, district=found.district)
     form = VoucherIssueForm(request.POST)
     if not form.is_valid():
         return _child_page(request, scope, found.pk, voucher_form=form)
@@ -530,7 +535,7 @@ def applications(request: AuthedRequest) -> HttpResponse:
         if batch is None:
             batch = AllocationBatch.objects.filter(pk=int(wanted)).first()
         if batch is None:
-            raise Http404
+            raise NotFound
     else:
         batch = batches[0] if batches else None
     found = selectors.applications_list(scope=scope, batch=batch)
@@ -547,7 +552,7 @@ def applications(request: AuthedRequest) -> HttpResponse:
 def enrol(request: AuthedRequest, group_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     found = selectors.group_get(scope=scope, group_id=group_id)
-    require(access.may_enrol(scope, found.provider))
+    require(scope, Action.ENROL, organisation=found.provider.bin)
     form = EnrolForm(request.POST or None, initial={"start_date": timezone.localdate()})
     status = 200
     if request.method == "POST":
@@ -576,7 +581,7 @@ def enrol(request: AuthedRequest, group_id: int) -> HttpResponse:
 def enrolment_end(request: AuthedRequest, enrolment_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     found = selectors.enrolment_get(scope=scope, enrolment_id=enrolment_id)
-    require(access.may_enrol(scope, found.group.provider))
+    require(scope, Action.ENROL, organisation=found.group.provider.bin)
     form = EnrolmentEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
     status = 200
     if request.method == "POST":

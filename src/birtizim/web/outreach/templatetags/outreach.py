@@ -3,14 +3,14 @@ from __future__ import annotations
 from django import template
 
 from birtizim.web.common import charts
-from birtizim.web.outreach import labels
+from birtizim.web.outreach import check_labels
 
 register = template.Library()
 
 
 @register.filter
 def severity_label(code: str | None) -> str:
-    return labels.severity(code)
+    return check_labels.severity(code)
 
 
 @register.filter

@@ -6,7 +6,7 @@ from django import template
 from django.utils.formats import number_format
 
 from birtizim.web.common import labels as common_labels
-from birtizim.web.vouchers import labels
+from birtizim.web.vouchers import flag_labels
 from birtizim.web.vouchers.models import PRIORITY_CHOICES, TIMESHEET_STATUS_CHOICES, VOUCHER_STATUS_CHOICES, Flag
 
 _TIMESHEET_STATUS = dict(TIMESHEET_STATUS_CHOICES)
@@ -19,12 +19,12 @@ register = template.Library()
 
 @register.filter
 def flag_label(code: str) -> str:
-    return labels.flag(code)
+    return flag_labels.flag(code)
 
 
 @register.filter
 def entity_label(code: str) -> str:
-    return labels.entity(code)
+    return flag_labels.entity(code)
 
 
 @register.filter

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from birtizim.web.vouchers.flagging import flags_run
+from birtizim.web.vouchers.flag_cases import flags_run
 
 
 class Command(BaseCommand):
