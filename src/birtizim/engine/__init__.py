@@ -21,16 +21,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from birtizim.engine import iin, names, xlsx
-    from birtizim.engine.bin_number import InvalidBIN, is_valid_bin, make_bin, validate_bin
+    from birtizim.engine import iin, names
     from birtizim.engine.export import iin_sql
     from birtizim.engine.ingest import Source
     from birtizim.engine.pipeline import STEPS, Run, reconcile
     from birtizim.engine.preview import Preview, preview
     from birtizim.engine.runs import actualisation, close_runs, run_cursor, run_rows, run_value
     from birtizim.engine.sources import KINDS, Mapping, SourceError
+    from birtizim.tables import xlsx
+    from birtizim.tables.bin_number import InvalidBIN, is_valid_bin, make_bin, validate_bin
 
-# name -> (module, attribute; None for the module itself)
+# name -> (module, attribute; None for the module itself); a module without a dot is the engine's own,
+# the writer and the BIN live with the readers (birtizim.tables) and are passed on from there.
 _PUBLIC: dict[str, tuple[str, str | None]] = {
     "reconcile": ("pipeline", "reconcile"),
     "Run": ("pipeline", "Run"),
@@ -49,11 +51,11 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "iin_sql": ("export", "iin_sql"),
     "iin": ("iin", None),
     "names": ("names", None),
-    "xlsx": ("xlsx", None),
-    "InvalidBIN": ("bin_number", "InvalidBIN"),
-    "validate_bin": ("bin_number", "validate_bin"),
-    "is_valid_bin": ("bin_number", "is_valid_bin"),
-    "make_bin": ("bin_number", "make_bin"),
+    "xlsx": ("birtizim.tables.xlsx", None),
+    "InvalidBIN": ("birtizim.tables.bin_number", "InvalidBIN"),
+    "validate_bin": ("birtizim.tables.bin_number", "validate_bin"),
+    "is_valid_bin": ("birtizim.tables.bin_number", "is_valid_bin"),
+    "make_bin": ("birtizim.tables.bin_number", "make_bin"),
 }
 
 __all__ = [  # the public names; each is a key of _PUBLIC (tests/test_layers.py checks)
@@ -86,7 +88,7 @@ def __getattr__(name: str) -> Any:
     if name not in _PUBLIC:
         raise AttributeError(f"module 'birtizim.engine' has no attribute {name!r}")
     module, attribute = _PUBLIC[name]
-    found = importlib.import_module(f"birtizim.engine.{module}")
+    found = importlib.import_module(module if "." in module else f"birtizim.engine.{module}")
     value = found if attribute is None else getattr(found, attribute)
     globals()[name] = value  # once loaded, a plain attribute
     return value
