@@ -2,8 +2,9 @@
 
 A competent Splink setup on the same cleaned columns as Birtizim's probabilistic step: the IIN is
 one comparison among others (exact, one or two digits off, different), blocking on the IIN and on
-name and birth-date keys; u by random sampling, m by EM, the prior from the registry's size. The
-model has the comparisons the files' fields allow (``probabilistic.shape_of``), as Birtizim's does.
+name and birth-date keys (and Birtizim's budgeted routes); u by random sampling, m by EM, the prior
+from the registry's size. The model has the comparisons the files' fields allow
+(``probabilistic.shape_of``), as Birtizim's does.
 Each row goes to its best candidate when that scores 0.5 or more. No deterministic steps before it.
 """
 
@@ -53,6 +54,12 @@ def link_with_splink(con: duckdb.DuckDBPyConnection) -> None:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
         except EMTrainingException:
             continue  # too few pairs: that comparison keeps its starting m probabilities
+    # the routes Birtizim adds where their pairs are affordable (lists without patronymic or birth date)
+    model = probabilistic.with_routes(
+        linker.misc.save_model_to_json(),
+        probabilistic.affordable_routes(con, left="splink_left", right="splink_right", shape=shape),
+    )
+    linker = Linker([db_api.register("splink_left"), db_api.register("splink_right")], model, log_level=logging.ERROR)
     predictions = linker.inference.predict(threshold_match_probability=THRESHOLD)
     con.execute(
         f"""

@@ -87,7 +87,9 @@ def build_persons(con: duckdb.DuckDBPyConnection) -> None:
         WHERE EXISTS (SELECT 1 FROM records WHERE source <> 'registry' AND address IS NOT NULL);
 
         CREATE OR REPLACE TABLE persons AS
+        -- (a resident's own IIN is a range of one, for the comparison with a scientific-notation range)
         SELECT row_number AS person_id, record_id, iin, CAST(iin AS BIGINT) AS iin_n, left(iin, 6) AS iin_head,
+               CAST(iin AS BIGINT) AS iin_lo, CAST(iin AS BIGINT) AS iin_hi,
                last_name, first_name, patronymic,
                surname_key, first_key, patronymic_key, pair_key, birth_date, sex, district, k.address_key,
                registry_status, status_date
@@ -233,7 +235,7 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking) -> None
     con.execute(
         f"""
         CREATE OR REPLACE TABLE splink_left AS
-        SELECT person_id AS unique_id, {columns.replace("iin_lo, iin_hi", "iin_n AS iin_lo, iin_n AS iin_hi")}
+        SELECT person_id AS unique_id, {columns}
         FROM persons;
         CREATE OR REPLACE TABLE splink_right AS
         SELECT record_id AS unique_id, {row_columns} FROM unlinked
@@ -265,7 +267,7 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking) -> None
     con.execute(
         f"""
         CREATE OR REPLACE TABLE splink_left AS
-        SELECT person_id AS unique_id, {columns.replace("iin_lo, iin_hi", "iin_n AS iin_lo, iin_n AS iin_hi")}
+        SELECT person_id AS unique_id, {columns}
         FROM persons WHERE person_id IN (SELECT holder FROM iin_disputed);
         CREATE OR REPLACE TABLE splink_right AS
         SELECT record_id AS unique_id, {row_columns} FROM unlinked
