@@ -317,3 +317,62 @@ def test_latin_look_alikes_stay_latin_in_a_latin_name() -> None:
     # "Marat" typed wholly in Latin must not be read as Cyrillic М-А-Р-А-Т (P would become Р = r).
     assert names.fold("MAPAT") == "mapat"
     assert names.fold("Marat") == names.fold("Марат")
+
+
+@pytest.mark.parametrize(
+    ("surname", "patronymic", "sex"),
+    [
+        ("Иванова", "Ивановна", "F"),
+        ("Иванов", None, "M"),
+        ("Сулеймен", "Серікұлы", "M"),  # a bare Kazakh surname: the patronymic tells
+        ("Ахметов", "Серікқызы", "F"),  # the patronymic wins over the surname
+        ("Сулеймен", None, None),
+        ("Ким", None, None),
+        ("KASYMOVA", None, "F"),
+        ("Mamyrov", "AJBEKOVITCH", "M"),
+        ("Tokaeva", "Sanjarqyzy", "F"),
+        ("Ковалевская", None, "F"),
+        ("Садыков", "Ж.", "M"),  # an initial tells nothing, the surname does
+    ],
+)
+def test_name_endings_tell_the_sex_in_python_and_sql(surname: str, patronymic: str | None, sex: str | None) -> None:
+    assert names.name_sex(surname, patronymic) == sex
+    con = duckdb.connect()
+    names.install_sql(con)
+    assert con.execute("SELECT name_sex(?, ?)", [surname, patronymic]).fetchone() == (sex,)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ул. Абая, 12", "УЛ АБАЯ 12"),
+        ("12 herschell circuit killarney", "12  Herschell Circuit, Killarney"),
+        ("мкр. Самал-2, д. 5, кв. 17", "мкр Самал 2 д 5 кв 17"),
+    ],
+)
+def test_addresses_meet_on_one_key_in_python_and_sql(a: str, b: str) -> None:
+    con = duckdb.connect()
+    names.install_sql(con)
+    assert names.address_key(a) == names.address_key(b) is not None
+    for text in (a, b):
+        assert con.execute("SELECT name_address_key(?)", [text]).fetchone() == (names.address_key(text),)
+
+
+@pytest.mark.parametrize(
+    ("initial", "name", "fits"),
+    [
+        ("И.", "Иван", True),
+        ("Z.", "Жазира", True),  # a passport initial keeps the Z of ZH
+        ("S.", "Шынар", True),
+        ("K.", "Хадиша", True),
+        ("C.", "Чингиз", True),  # C folds to K, and the CH of Ч begins with it
+        ("T.", "Цой", True),  # the TS of Ц
+        ("А.", "Ерлан", False),
+    ],
+)
+def test_initials_fit_the_names_they_stand_for(initial: str, name: str, fits: bool) -> None:
+    con = duckdb.connect()
+    names.install_sql(con)
+    i, k = names.fold(initial), names.fold(name)
+    assert names.initial_fits(i, k) is fits
+    assert con.execute("SELECT name_initial_fits(?, ?)", [i, k]).fetchone() == (fits,)
