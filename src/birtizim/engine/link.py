@@ -17,13 +17,14 @@ Steps, each set-based over all rows still unlinked:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import duckdb
 
-from birtizim.engine import probabilistic
+from birtizim.engine import probabilistic, status
 
 # Splink match probabilities. Pairs from CANDIDATE up are a row's candidates. At most one resident is
 # the row's person, so each candidate's odds are weighed against the other candidates' and against
@@ -47,6 +48,8 @@ EPSILON_START = 0.01
 NONE_ODDS = 0.05
 # Share of relatives whose wrong IIN a clerk copies who live in the same district as the row's person.
 RELATIVE_NEARBY = 0.8
+# How much less likely a listed person is of an age the list's category cannot have (a data error).
+OUTSIDE_AGES = 0.01
 # Share of a person's rows whose name endings tell the other sex (a clerk's slip in -ов/-ова, -ович/-овна).
 SEX_WRITTEN_WRONG = 0.01
 FIRST_NAME_SAMPLE = 50_000  # random pairs of residents for the first name's agreement by chance
@@ -214,7 +217,7 @@ def link_repaired(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking) -> None:
+def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: dt.date | None = None) -> None:
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE unlinked AS
@@ -285,14 +288,16 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking) -> None
     )
     con.execute("DROP TABLE splink_left; DROP TABLE splink_right; DROP TABLE splink_train")
 
+    _list_prior(con, as_of)
     weigh_iin_holders(con, model, prior, linking)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE prob_best AS
         WITH scored AS (
             SELECT m.record_id, m.person_id, m.match_probability AS p,
-                   m.match_probability / greatest(1 - m.match_probability, 1e-12) AS odds
-            FROM prob_matches m WHERE m.record_id NOT IN (SELECT record_id FROM iin_disputed)
+                   m.match_probability / greatest(1 - m.match_probability, 1e-12) * pow(2, lp.bits) AS odds
+            FROM prob_matches m JOIN list_prior lp USING (record_id, person_id)
+            WHERE m.record_id NOT IN (SELECT record_id FROM iin_disputed)
         )
         SELECT s.record_id, s.person_id, s.p,
                -- at most one resident is the row's person: each candidate's odds against the others'
@@ -380,7 +385,7 @@ def weigh_iin_holders(con: duckdb.DuckDBPyConnection, model: dict[str, Any], pri
         CREATE OR REPLACE TEMP TABLE holder_evidence AS
         SELECT d.record_id, d.holder, p.surname_key AS holder_surname, p.district AS holder_district,
                {_COMPLETE.format(a="a")} AS complete,
-               coalesce(m.evidence, -1000) + {sex_penalty.format(p="p")} AS w,
+               coalesce(m.evidence, -1000) + {sex_penalty.format(p="p")} + coalesce(lp.bits, 0) AS w,
                CASE WHEN a.surname_key = p.surname_key AND m.record_id IS NOT NULL THEN
                    {family or "0"} + coalesce(m.mw_name, 0)
                    - CASE WHEN length(a.first_key) <= 2
@@ -390,13 +395,14 @@ def weigh_iin_holders(con: duckdb.DuckDBPyConnection, model: dict[str, Any], pri
                      END
                ELSE 0 END AS family
         FROM iin_disputed d JOIN agency a USING (record_id) JOIN persons p ON p.person_id = d.holder
-        LEFT JOIN holder_matches m ON m.record_id = d.record_id AND m.person_id = d.holder;
+        LEFT JOIN holder_matches m ON m.record_id = d.record_id AND m.person_id = d.holder
+        LEFT JOIN list_prior lp ON lp.record_id = d.record_id AND lp.person_id = d.holder;
 
         -- the other candidates: W_o, and when they share the holder's surname, -log2 of the chance that
         -- a relative's wrong IIN is the holder's: one of the K residents with that surname, most often
         -- one in the same district (relatives live near each other)
         CREATE OR REPLACE TEMP TABLE holder_rivals AS
-        SELECT h.record_id, m.person_id, m.evidence + {sex_penalty.format(p="p")} AS w,
+        SELECT h.record_id, m.person_id, m.evidence + {sex_penalty.format(p="p")} + coalesce(lp.bits, 0) AS w,
                CASE WHEN p.surname_key IS DISTINCT FROM h.holder_surname THEN NULL
                     WHEN p.district IS NULL OR h.holder_district IS NULL THEN log2(c.k)
                     WHEN p.district = h.holder_district THEN log2(cd.k) - {math.log2(RELATIVE_NEARBY)}
@@ -404,6 +410,7 @@ def weigh_iin_holders(con: duckdb.DuckDBPyConnection, model: dict[str, Any], pri
         FROM holder_evidence h JOIN prob_matches m USING (record_id) JOIN agency a USING (record_id)
         JOIN persons p ON p.person_id = m.person_id LEFT JOIN surname_counts c ON c.surname_key = p.surname_key
         LEFT JOIN surname_district_counts cd ON cd.surname_key = p.surname_key AND cd.district = h.holder_district
+        LEFT JOIN list_prior lp ON lp.record_id = h.record_id AND lp.person_id = m.person_id
         WHERE m.person_id <> h.holder;
         """
     )
@@ -462,6 +469,41 @@ def _posteriors(con: duckdb.DuckDBPyConnection, epsilon: float, log_n: float) ->
         scaled AS (SELECT *, pow(2, s - max(s) OVER (PARTITION BY record_id)) AS odds FROM scores)
         SELECT record_id, person_id, is_holder, holder, odds / sum(odds) OVER (PARTITION BY record_id) AS p
         FROM scaled
+        """
+    )
+
+
+def _list_prior(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> None:
+    """``list_prior(record_id, person_id, bits)`` for every candidate pair: the bits a list itself gives
+    about who could be in it. A resident of an age the list's category cannot have (a contributor of 8,
+    a pension recipient of 30: ``status.CATEGORY_AGE_LIMITS``) is OUTSIDE_AGES as likely; a resident the
+    list already holds by another row is as likely as the list's share of duplicate rows against its
+    share of the registry (of two namesakes, the one not yet listed is the likelier). Both shares are
+    measured on the rows already linked by IIN."""
+    ages = " ".join(
+        f"WHEN a.source = '{source}' AND NOT (date_diff('day', p.birth_date, DATE '{as_of}') / 365.25"
+        f" BETWEEN {lo} AND {hi + 1}) THEN {math.log2(OUTSIDE_AGES)}"
+        for source, (lo, hi) in status.CATEGORY_AGE_LIMITS.items()
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE list_shares AS
+        SELECT a.source,
+               log2(least(greatest(1 - count(DISTINCT l.person_id) / count(*), 0.001)
+                          / greatest(count(DISTINCT l.person_id) / (SELECT count(*) FROM persons), 0.001), 1))
+                   AS listed_bits
+        FROM links l JOIN agency a USING (record_id) GROUP BY a.source;
+
+        CREATE OR REPLACE TEMP TABLE list_prior AS
+        WITH pairs AS (SELECT record_id, person_id FROM prob_matches
+                       UNION SELECT record_id, person_id FROM holder_matches),
+             listed AS (SELECT DISTINCT a.source, l.person_id FROM links l JOIN agency a USING (record_id))
+        SELECT c.record_id, c.person_id,
+               {f"CASE {ages} ELSE 0 END" if as_of is not None else "0"}
+               + CASE WHEN x.person_id IS NOT NULL THEN coalesce(s.listed_bits, 0) ELSE 0 END AS bits
+        FROM pairs c JOIN agency a USING (record_id) JOIN persons p USING (person_id)
+        LEFT JOIN listed x ON x.source = a.source AND x.person_id = c.person_id
+        LEFT JOIN list_shares s ON s.source = a.source
         """
     )
 
@@ -535,12 +577,13 @@ def link_new(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def link_all(con: duckdb.DuckDBPyConnection) -> Linking:
+def link_all(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> Linking:
+    """Link every agency row; ``as_of`` (the status date) lets a list's age limits weigh its candidates."""
     linking = Linking()
     build_persons(con)
     link_exact(con)
     link_repaired(con)
-    link_probabilistic(con, linking)
+    link_probabilistic(con, linking, as_of)
     # Disputed rows without a name on them never reach the model: they wait for a person.
     con.execute(
         """

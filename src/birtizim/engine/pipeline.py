@@ -78,7 +78,7 @@ def reconcile(
         reading = ingest.read(con, sources, region=region, as_of=as_of, progress=say)
         chosen, as_of, ingested = reading.region, reading.as_of, reading.ingested
         t = timed("read", t)
-        linking = link.link_all(con)
+        linking = link.link_all(con, as_of)
         t = timed("link", t)
         status.decide(con, as_of)
         t = timed("status", t)
