@@ -3,8 +3,9 @@
 Steps, each set-based over all rows still unlinked:
 
 1. ``iin``: the cleaned IIN is valid and belongs to a registry person whose names agree and whose
-   patronymic and birth date do not contradict the row's. Such rows need no scoring. A row whose IIN is a resident's but
-   whose names or birth date disagree is *disputed*: the IIN is strong evidence, not the truth;
+   patronymic, sex and birth date do not contradict the row's. Such rows need no scoring. A row whose
+   IIN is a resident's but whose names or birth date disagree is *disputed*: the IIN is strong
+   evidence, not the truth;
 2. ``iin_repaired``: an invalid IIN one typo away from a registry IIN, or an IIN in scientific
    notation whose range of possible IINs holds a registry IIN, confirmed by the folded surname and
    first name (and birth date where the list has one); only a single confirmed candidate is accepted;
@@ -24,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from birtizim.engine import probabilistic, status
+from birtizim.engine import probabilistic
 
 # Splink match probabilities. Pairs from CANDIDATE up are a row's candidates. At most one resident is
 # the row's person, so each candidate's odds are weighed against the other candidates' and against
@@ -46,10 +47,14 @@ EPSILON_START = 0.01
 # probability left below the candidate threshold, a few percent). The candidates' odds are weighed
 # against it and each other: a full name only one resident carries is a link, two carrying it are not.
 NONE_ODDS = 0.05
+# ... and when a candidate carries the row's full name exactly: the row's person is one of the residents
+# who carry it, unless the row is an outsider's (a fraction of a percent of agency rows), so among
+# namesakes what the list itself says (who it already holds, who is of its age) decides.
+OUTSIDER_ODDS = 0.005
 # Share of relatives whose wrong IIN a clerk copies who live in the same district as the row's person.
 RELATIVE_NEARBY = 0.8
-# How much less likely a listed person is of an age the list's category cannot have (a data error).
-OUTSIDE_AGES = 0.01
+# The least share of an age band and sex a list is taken to hold (a data error can list anyone).
+LIST_SHARE_FLOOR = 0.0005
 # Share of a person's rows whose name endings tell the other sex (a clerk's slip in -ов/-ова, -ович/-овна).
 SEX_WRITTEN_WRONG = 0.01
 FIRST_NAME_SAMPLE = 50_000  # random pairs of residents for the first name's agreement by chance
@@ -162,8 +167,8 @@ def link_exact(con: duckdb.DuckDBPyConnection) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE iin_holders AS
         SELECT a.record_id, p.person_id,
-               coalesce({_NAMES_EQUAL} AND {_PATRONYMIC_FITS} AND {_SEX_FITS}
-                        AND (a.birth_date IS NULL OR a.birth_date = p.birth_date), false) AS agrees,
+               coalesce({_NAMES_EQUAL} AND {_PATRONYMIC_FITS} AND {_SEX_FITS} AND {_BIRTH_DATE_FITS}, false)
+                   AS agrees,
                coalesce({_NAMES_AGREE}, false) AS names_agree
         FROM agency a JOIN persons p ON a.iin = p.iin
         WHERE a.iin_valid;
@@ -212,7 +217,6 @@ def link_repaired(con: duckdb.DuckDBPyConnection) -> None:
         FROM repair_confirmed GROUP BY record_id HAVING count(DISTINCT person_id) = 1;
         -- (a range that holds several residents of that name goes on to the model, which weighs the
         -- range with the patronymic, birth date and district)
-
         """
     )
 
@@ -230,18 +234,17 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
     if not n or n[0] == 0:
         return
     columns = probabilistic.COLUMNS
-    row_columns = columns
     # A disputed row's IIN is a resident's: it is weighed in its own pass (weigh_iin_holders), and the
     # other candidates are found and scored without it (a "different IIN" would count the same
     # evidence twice).
-    disputed_columns = row_columns.replace("iin, iin_head,", "NULL AS iin, NULL AS iin_head,")
+    disputed_columns = columns.replace("iin, iin_head,", "NULL AS iin, NULL AS iin_head,")
     con.execute(
         f"""
         CREATE OR REPLACE TABLE splink_left AS
         SELECT person_id AS unique_id, {columns}
         FROM persons;
         CREATE OR REPLACE TABLE splink_right AS
-        SELECT record_id AS unique_id, {row_columns} FROM unlinked
+        SELECT record_id AS unique_id, {columns} FROM unlinked
         WHERE record_id NOT IN (SELECT record_id FROM iin_disputed)
         UNION ALL
         SELECT record_id AS unique_id, {disputed_columns} FROM unlinked
@@ -251,7 +254,7 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
         SELECT * FROM splink_right
         UNION ALL
         SELECT * FROM (
-            SELECT record_id AS unique_id, {row_columns} FROM agency
+            SELECT record_id AS unique_id, {columns} FROM agency
             WHERE record_id IN (SELECT record_id FROM links)
         ) USING SAMPLE reservoir({probabilistic.TRAINING_SAMPLE} ROWS) REPEATABLE ({probabilistic.SEED});
         """
@@ -273,7 +276,7 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
         SELECT person_id AS unique_id, {columns}
         FROM persons WHERE person_id IN (SELECT holder FROM iin_disputed);
         CREATE OR REPLACE TABLE splink_right AS
-        SELECT record_id AS unique_id, {row_columns} FROM unlinked
+        SELECT record_id AS unique_id, {columns} FROM unlinked
         WHERE record_id IN (SELECT record_id FROM iin_disputed);
         """
     )
@@ -294,21 +297,26 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
         f"""
         CREATE OR REPLACE TEMP TABLE prob_best AS
         WITH scored AS (
-            SELECT m.record_id, m.person_id, m.match_probability AS p,
-                   m.match_probability / greatest(1 - m.match_probability, 1e-12) * pow(2, lp.bits) AS odds
+            SELECT m.record_id, m.person_id, m.match_probability AS p, lp.bits,
+                   m.match_probability / greatest(1 - m.match_probability, 1e-12) * pow(2, lp.bits) AS odds,
+                   coalesce(u.surname_key = c.surname_key AND u.first_key = c.first_key AND length(u.first_key) > 2
+                            AND (u.patronymic_key IS NULL OR u.patronymic_key = c.patronymic_key), false) AS full_name
             FROM prob_matches m JOIN list_prior lp USING (record_id, person_id)
+            JOIN unlinked u USING (record_id) JOIN persons c USING (person_id)
             WHERE m.record_id NOT IN (SELECT record_id FROM iin_disputed)
         )
         SELECT s.record_id, s.person_id, s.p,
                -- at most one resident is the row's person: each candidate's odds against the others'
                -- and against someone the candidates do not include (NONE_ODDS)
-               s.odds / (CASE WHEN {_COMPLETE.format(a="u")} THEN {NONE_ODDS} ELSE 1 END
+               s.odds / (CASE WHEN bool_or(s.full_name) OVER (PARTITION BY s.record_id) THEN {OUTSIDER_ODDS}
+                              WHEN {_COMPLETE.format(a="u")} THEN {NONE_ODDS} ELSE 1 END
                          + sum(s.odds) OVER (PARTITION BY s.record_id)) AS posterior,
                count(*) OVER (PARTITION BY s.record_id) AS candidates,
+               -- (a list that cannot hold the resident takes the full name's word no more)
                coalesce(u.surname_key = ps.surname_key AND u.first_key = ps.first_key
-                        AND u.patronymic_key = ps.patronymic_key, false) AS full_name_agrees
+                        AND u.patronymic_key = ps.patronymic_key AND s.bits >= 0, false) AS full_name_agrees
         FROM scored s JOIN unlinked u USING (record_id) JOIN persons ps USING (person_id)
-        QUALIFY row_number() OVER (PARTITION BY s.record_id ORDER BY s.p DESC, s.person_id) = 1;
+        QUALIFY row_number() OVER (PARTITION BY s.record_id ORDER BY s.odds DESC, s.person_id) = 1;
 
         INSERT INTO links
         SELECT record_id, person_id, 'probabilistic', p FROM prob_best
@@ -474,36 +482,53 @@ def _posteriors(con: duckdb.DuckDBPyConnection, epsilon: float, log_n: float) ->
 
 
 def _list_prior(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> None:
-    """``list_prior(record_id, person_id, bits)`` for every candidate pair: the bits a list itself gives
-    about who could be in it. A resident of an age the list's category cannot have (a contributor of 8,
-    a pension recipient of 30: ``status.CATEGORY_AGE_LIMITS``) is OUTSIDE_AGES as likely; a resident the
-    list already holds by another row is as likely as the list's share of duplicate rows against its
-    share of the registry (of two namesakes, the one not yet listed is the likelier). Both shares are
-    measured on the rows already linked by IIN."""
-    ages = " ".join(
-        f"WHEN a.source = '{source}' AND NOT (date_diff('day', p.birth_date, DATE '{as_of}') / 365.25"
-        f" BETWEEN {lo} AND {hi + 1}) THEN {math.log2(OUTSIDE_AGES)}"
-        for source, (lo, hi) in status.CATEGORY_AGE_LIMITS.items()
-    )
+    """``list_prior(record_id, person_id, bits)`` for every candidate pair: what the list itself says
+    about who its row could be, measured on the rows already linked by IIN.
+
+    A list holds some residents and not others: the State Revenue's contributors are of working age,
+    the childcare list mostly women of 20 to 42. For each list, age band (five years) and sex, r is the
+    share of residents it holds; u the share of its rows the IIN did not link; d the share of its linked
+    rows that repeat a person. A candidate the list already holds is this row's person only if the row
+    is a duplicate (d); one it does not hold, if the list holds the candidate under a row the IIN did
+    not link: r·u / (1 − r·(1 − u)). The bits are that chance against its mean over all residents
+    (the model's prior is one in the registry's size): of two namesakes without a birth date, the one
+    of the list's age and sex, and not yet in it, is the likelier.
+    """
+    age = f"date_diff('day', birth_date, DATE '{as_of}') / 365.25" if as_of is not None else "0"
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE list_shares AS
+        CREATE OR REPLACE TEMP TABLE person_band AS
+        SELECT person_id, coalesce(sex, '?') AS sex, CAST(least(greatest(floor({age} / 5), 0), 19) AS INTEGER) AS band
+        FROM persons;
+        CREATE OR REPLACE TEMP TABLE listed AS
+        SELECT DISTINCT a.source, l.person_id FROM links l JOIN agency a USING (record_id);
+        CREATE OR REPLACE TEMP TABLE list_stats AS
         SELECT a.source,
-               log2(least(greatest(1 - count(DISTINCT l.person_id) / count(*), 0.001)
-                          / greatest(count(DISTINCT l.person_id) / (SELECT count(*) FROM persons), 0.001), 1))
-                   AS listed_bits
-        FROM links l JOIN agency a USING (record_id) GROUP BY a.source;
+               greatest(1 - count(l.record_id) / count(*), 0.001) AS u,
+               greatest(1 - count(DISTINCT l.person_id) / greatest(count(l.record_id), 1), 0.001) AS d
+        FROM agency a LEFT JOIN links l USING (record_id) GROUP BY a.source;
+        CREATE OR REPLACE TEMP TABLE band_factor AS
+        WITH residents AS (SELECT band, sex, count(*) AS n FROM person_band GROUP BY ALL),
+             held AS (SELECT x.source, b.band, b.sex, count(*) AS n
+                      FROM listed x JOIN person_band b USING (person_id) GROUP BY ALL)
+        SELECT t.source, r.band, r.sex, r.n AS residents, coalesce(h.n, 0) AS held, t.d,
+               greatest(coalesce(h.n, 0) / r.n, {LIST_SHARE_FLOOR}) * t.u
+               / (1 - greatest(coalesce(h.n, 0) / r.n, {LIST_SHARE_FLOOR}) * (1 - t.u)) AS not_held
+        FROM list_stats t CROSS JOIN residents r LEFT JOIN held h ON h.source = t.source AND h.band = r.band
+            AND h.sex = r.sex;
+        CREATE OR REPLACE TEMP TABLE list_mean AS
+        SELECT source, sum(held * d + (residents - held) * not_held) / sum(residents) AS mean
+        FROM band_factor GROUP BY source;
 
         CREATE OR REPLACE TEMP TABLE list_prior AS
         WITH pairs AS (SELECT record_id, person_id FROM prob_matches
-                       UNION SELECT record_id, person_id FROM holder_matches),
-             listed AS (SELECT DISTINCT a.source, l.person_id FROM links l JOIN agency a USING (record_id))
+                       UNION SELECT record_id, person_id FROM holder_matches)
         SELECT c.record_id, c.person_id,
-               {f"CASE {ages} ELSE 0 END" if as_of is not None else "0"}
-               + CASE WHEN x.person_id IS NOT NULL THEN coalesce(s.listed_bits, 0) ELSE 0 END AS bits
-        FROM pairs c JOIN agency a USING (record_id) JOIN persons p USING (person_id)
+               log2(CASE WHEN x.person_id IS NOT NULL THEN f.d ELSE f.not_held END / m.mean) AS bits
+        FROM pairs c JOIN agency a USING (record_id) JOIN person_band b USING (person_id)
+        JOIN band_factor f ON f.source = a.source AND f.band = b.band AND f.sex = b.sex
+        JOIN list_mean m ON m.source = a.source
         LEFT JOIN listed x ON x.source = a.source AND x.person_id = c.person_id
-        LEFT JOIN list_shares s ON s.source = a.source
         """
     )
 
