@@ -89,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         "command": command,
         "started": started.isoformat(timespec="seconds"),
         "machine": facts,
-        "regions": [{**r, "result": asdict(r["result"])} for r in regions],
-        "febrl": [{**r, "result": asdict(r["result"])} for r in febrl_results],
+        "regions": [{**r, "result": asdict(r["result"]) | {"seconds": r["result"].seconds}} for r in regions],
+        "febrl": [{**r, "result": asdict(r["result"]) | {"seconds": r["result"].seconds}} for r in febrl_results],
         "missed": missed,
     }
     args.out.with_suffix(".json").write_text(json.dumps(raw, indent=2, ensure_ascii=False), encoding="utf-8")
