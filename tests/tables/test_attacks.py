@@ -19,9 +19,8 @@ import duckdb
 import pytest
 import xlsxwriter
 
-from birtizim.engine import iin, ingest, names
+from birtizim.engine import PreviewBounds, iin, ingest, names, preview
 from birtizim.engine.ingest import Source
-from birtizim.engine.preview import Bounds, preview
 from birtizim.engine.sources import SourceError
 from birtizim.outreach.importer import OutreachImportError, import_events
 from birtizim.projects.sheet import SheetError, read_progress_sheet
@@ -152,6 +151,6 @@ def test_a_preview_that_would_exceed_its_bounds_ends_in_a_sentence(tmp_path: Pat
     path.write_text("ИИН,ФИО\n791028302728,Ахметов Ерлан\n", encoding="utf-8")
     assert preview("pension", path).accepted == 1
     with pytest.raises(SourceError, match="longer than 0 s"):
-        preview("pension", path, bounds=Bounds(seconds=0.0))
+        preview("pension", path, bounds=PreviewBounds(seconds=0.0))
     with pytest.raises(SourceError, match="memory"):
-        preview("pension", path, bounds=Bounds(address_space=64 << 20))
+        preview("pension", path, bounds=PreviewBounds(address_space=64 << 20))

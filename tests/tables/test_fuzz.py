@@ -15,7 +15,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from birtizim.engine.preview import preview
+from birtizim.engine import preview
 from birtizim.engine.sources import SourceError
 from birtizim.tables import readers
 from birtizim.tables.sniff import TableError
