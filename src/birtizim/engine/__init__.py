@@ -95,6 +95,11 @@ def __getattr__(name: str) -> Any:
     found = importlib.import_module(module if "." in module else f"birtizim.engine.{module}")
     value = found if attribute is None else getattr(found, attribute)
     globals()[name] = value  # once loaded, a plain attribute
+    # Loading a submodule binds its name on this package: ``preview`` (the function) would become the
+    # module ``preview`` whenever ``Preview`` or ``PreviewBounds`` is asked for first. The public name wins.
+    own = found.__name__.rpartition(".")[2]
+    if own in _PUBLIC and _PUBLIC[own][0] == module and _PUBLIC[own][1] is not None:
+        globals()[own] = getattr(found, str(_PUBLIC[own][1]))
     return value
 
 
