@@ -2,7 +2,7 @@
 
 Reject reasons are codes with one template per language; the headline explains, in one sentence,
 why the count of protocols is not the evasion rate. Numbers are written the way each language
-writes them (``birtizim.outreach.messages.format_number``: 48 000 and 4,1% in Russian and Kazakh).
+writes them (``birtizim.wording.format_number``: 48 000 and 4,1% in Russian and Kazakh).
 The templates are constants of this module, never configuration, so ``str.format`` is safe here.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from birtizim.outreach.messages import LANGUAGES, Language, format_number, language_of
+from birtizim.wording import LANGUAGES, Language, format_number, language_of
 
 __all__ = ["LANGUAGES", "REJECT_TEXTS", "Language", "language_of", "month_phrase", "reject_text"]
 
