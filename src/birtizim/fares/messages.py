@@ -65,6 +65,11 @@ REJECT_TEXTS: dict[str, dict[Language, str]] = {
         "kk": "«{value}» ЖСН жарамсыз (бақылау саны немесе туған күні сәйкес емес)",
         "en": "IIN “{value}” is not valid (its check digit or birth date does not hold)",
     },
+    "already_held": {
+        "ru": "платёж по протоколу № {value} уже загружен из другого файла",
+        "kk": "№ {value} хаттама бойынша төлем басқа файлдан жүктелген",
+        "en": "the payment for protocol no. {value} was already imported from another file",
+    },
     "no_mrp": {
         "ru": "для {value} года не задан МРП: штраф не может быть рассчитан",
         "kk": "{value} жылға АЕК белгіленбеген: айыппұлды есептеу мүмкін емес",

@@ -26,4 +26,5 @@ urlpatterns = [
     path("projects/", include("birtizim.web.projects.urls")),
     path("vouchers/", include("birtizim.web.vouchers.urls")),
     path("outreach/", include("birtizim.web.outreach.urls")),
+    path("fares/", include("birtizim.web.fares.urls")),
 ]
