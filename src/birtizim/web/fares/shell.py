@@ -10,7 +10,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-STATIC = Path(__file__).resolve().parents[1] / "static"
+STATIC = Path(__file__).resolve().parent / "static"
 SHELL_FILES: tuple[str, ...] = (
     "birtizim/fares/inspector.css",
     "birtizim/fares/iin.js",
@@ -25,5 +25,5 @@ def shell_version() -> str:
     for name in SHELL_FILES:
         digest.update(name.encode())
         digest.update((STATIC / name).read_bytes())
-    digest.update((Path(__file__).parent.parent / "templates" / "fares" / "inspector.html").read_bytes())
+    digest.update((Path(__file__).parent / "templates" / "fares" / "inspector.html").read_bytes())
     return digest.hexdigest()[:12]

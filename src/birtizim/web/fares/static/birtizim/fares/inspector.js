@@ -9,6 +9,7 @@
   var words = {};
   Array.prototype.forEach.call(document.querySelectorAll("#words dd"), function (dd) { words[dd.dataset.key] = dd.textContent; });
   var chosen = null; // the check being recorded
+  var unreachable = false; // the last try to reach the server failed (the phone may say it is online)
 
   function $(id) { return document.getElementById(id); }
   function say(key, values) {
@@ -31,6 +32,7 @@
   function hm(iso) { return iso ? iso.slice(11, 16) : ""; }
 
   var sender = new BirtizimQueue.Sender(queue, base, function (error) {
+    unreachable = Boolean(error) && !error.signedOut;
     if (error && error.signedOut) $("sync-note").textContent = say("signed_out");
     else if (error) $("sync-note").textContent = say("no_connection");
     else $("sync-note").textContent = queue.waiting().length ? "" : say("synced");
@@ -103,7 +105,7 @@
     renderChecks(state);
     renderEntries();
     renderProtocols(state);
-    var online = navigator.onLine;
+    var online = navigator.onLine && !unreachable;
     $("net").dataset.online = online ? "1" : "0";
     $("net").textContent = say(online ? "online" : "offline");
   }
