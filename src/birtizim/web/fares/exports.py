@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from birtizim.engine import xlsx
 from birtizim.fares.fines import FineState
@@ -20,6 +21,9 @@ from birtizim.web.fares import entities
 from birtizim.web.fares.labels import fine_status
 from birtizim.web.fares.models import Protocol
 from birtizim.web.fares.selectors import MonthFigures, mask
+
+# xgettext:no-python-format
+INTERVAL_FROM = gettext_lazy("95% interval, from")  # the "% i" is no format: the comment tells xgettext
 
 
 def _book(prefix: str) -> tuple[Path, Any]:
@@ -102,7 +106,7 @@ def report_export(*, figures: MonthFigures, trend: Sequence[MonthFigures], bands
             e = k.evasion
             summary.merge_range(1, 0, 1, 3, figures.sentence, wrap)
             summary.set_row(1, 60)
-            _header_row(book, summary, 3, [_("Figure"), _("Estimate"), _("95% interval, from"), _("to")])
+            _header_row(book, summary, 3, [_("Figure"), _("Estimate"), str(INTERVAL_FROM), _("to")])
             lines: list[tuple[str, float, float | None, float | None, Any]] = [
                 (_("Evasion rate"), e.city.rate, e.city.low, e.city.high, pct),
                 (
@@ -163,7 +167,7 @@ def _strata_sheet(book: Any, figures: MonthFigures, bands: dict[str, str], pct: 
         _("Riders checked"),
         _("Unpaid found"),
         _("Evasion rate"),
-        _("95% interval, from"),
+        str(INTERVAL_FROM),
         _("to"),
     ]
     _header(book, sheet, headers)
@@ -184,7 +188,7 @@ def _strata_sheet(book: Any, figures: MonthFigures, bands: dict[str, str], pct: 
 
 def _trend_sheet(book: Any, trend: Sequence[MonthFigures], pct: Any, whole: Any) -> None:
     sheet = book.add_worksheet(_("Trend")[:31])
-    headers = [_("Month"), _("Evasion rate"), _("95% interval, from"), _("to"), _("Protocols"), _("Inspection rate")]
+    headers = [_("Month"), _("Evasion rate"), str(INTERVAL_FROM), _("to"), _("Protocols"), _("Inspection rate")]
     _header(book, sheet, headers)
     for r, t in enumerate(trend, start=1):
         sheet.write_string(r, 0, t.month)

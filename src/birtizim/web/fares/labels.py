@@ -6,6 +6,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from birtizim.fares.fines import FineStatus
+from birtizim.web.accounts.models import Role
 
 FINE_STATUS: dict[str, Promise] = {
     FineStatus.PAID_IN_TIME: _("paid in time"),
@@ -21,6 +22,13 @@ LINK_METHOD: dict[str, Promise] = {
     "iin_repaired": _("by an IIN with a typing error, confirmed by name and birth date"),
     "names_birth_date": _("by name and date of birth"),
     "unlinked": _("not linked (namesakes born on the same day)"),
+}
+
+# The fares roles' names as the accounts table spells them, so that this app's catalogue carries
+# their words (the shared catalogue in web/locale is edited by every module).
+ROLE_NAMES: dict[str, Promise] = {
+    Role.INSPECTOR: _("Fare inspector"),
+    Role.FARES_ANALYST: _("Transport department analyst"),
 }
 
 
