@@ -34,10 +34,12 @@ t1, t2 = Team.objects.get(code="T1"), Team.objects.get(code="T2")
 route = Check.objects.order_by("code").first().route
 mine = Shift.objects.create(plan=plan, team=t1, start=now - dt.timedelta(minutes=20), end=now + dt.timedelta(hours=3))
 theirs = Shift.objects.create(plan=plan, team=t2, start=now - dt.timedelta(minutes=20), end=now + dt.timedelta(hours=3))
-Check.objects.create(code="E2E-1", plan=plan, shift=mine, team=t1, route=route, band="day", start=now, kind="measurement")
+Check.objects.create(code="E2E-1", plan=plan, shift=mine, team=t1, route=route, band="day", start=now,
+                     kind="measurement")
 Check.objects.create(code="E2E-2", plan=plan, shift=mine, team=t1, route=route, band="day",
                      start=now + dt.timedelta(minutes=40), kind="enforcement")
-Check.objects.create(code="E2E-9", plan=plan, shift=theirs, team=t2, route=route, band="day", start=now, kind="measurement")
+Check.objects.create(code="E2E-9", plan=plan, shift=theirs, team=t2, route=route, band="day", start=now,
+                     kind="measurement")
 """
 VALID_IIN = "791028302728"  # male, born 1979-10-28 (docs: ARCHITECTURE.md)
 

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures imported from fares_world are parameters of the tests below)
 """Fares pages give nobody more than their role allows; the fares roles get nothing of the other
 modules; a GET writes nothing; exports and revealed IINs are in the audit log."""
 
@@ -145,8 +146,8 @@ def test_an_inspector_cannot_record_another_teams_or_an_unpublished_check(fares:
 
 
 def _protocol(fares: FaresWorld, **change: Any) -> dict[str, Any]:
-    return {"client_id": str(uuid.uuid4()), "check": fares.mine, "offence_at": "2026-06-10T10:00", "iin": "791028302728",
-            "last_name": "Омаров", "first_name": "Серик", "served": True, **change}  # fmt: skip
+    return {"client_id": str(uuid.uuid4()), "check": fares.mine, "offence_at": "2026-06-10T10:00",
+            "iin": "791028302728", "last_name": "Омаров", "first_name": "Серик", "served": True, **change}  # fmt: skip
 
 
 def test_an_inspector_sees_only_their_own_protocols(fares: FaresWorld) -> None:

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures imported from fares_world are parameters of the tests below)
 """What the fares pages take and refuse: the phone's entries (a resend is one row), the plan, the
 imports. Every refusal is a sentence in the reader's language; nothing is lost or doubled."""
 
@@ -31,8 +32,8 @@ def post(client: Client, path: str, body: dict[str, Any], language: str = "ru") 
 
 
 def protocol(fares: FaresWorld, **change: Any) -> dict[str, Any]:
-    return {"client_id": str(uuid.uuid4()), "check": fares.mine, "offence_at": "2026-06-10T10:00", "iin": "791028302728",
-            "last_name": "Омаров", "first_name": "Серик", "served": True, **change}  # fmt: skip
+    return {"client_id": str(uuid.uuid4()), "check": fares.mine, "offence_at": "2026-06-10T10:00",
+            "iin": "791028302728", "last_name": "Омаров", "first_name": "Серик", "served": True, **change}  # fmt: skip
 
 
 def test_a_resent_check_is_recorded_once(fares: FaresWorld) -> None:
@@ -116,7 +117,8 @@ def csv_file(name: str, text: str) -> SimpleUploadedFile:
 
 def test_a_ridership_file_with_an_unknown_route_rejects_that_row_only(fares: FaresWorld) -> None:
     route = Ridership.objects.values_list("route", flat=True).first()
-    text = f"Маршрут;Дата;Час;Валидации\n{route};01.07.2026;8;120\n999Я;01.07.2026;8;50\n{route};02.07.2026;3;10\n{route};02.07.2026;9;4x\n"
+    rows = [f"{route};01.07.2026;8;120", "999Я;01.07.2026;8;50", f"{route};02.07.2026;3;10", f"{route};02.07.2026;9;4x"]
+    text = "\n".join(["Маршрут;Дата;Час;Валидации", *rows, ""])
     analyst = fares.client("analyst")
     response = analyst.post("/fares/import/", {"kind": "ridership", "file": csv_file("july.csv", text)})
     assert response.status_code == 302

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 
 from birtizim.fares import MonthKPIs, link_protocols, month_kpis
 from birtizim.fares.fines import FINE_MRP, FineState, fine_states
+from birtizim.fares.model import month_days
 from birtizim.fares.offenders import Offender, ProtocolLink, offenders
 from birtizim.fares.plan import shift_visible
 from birtizim.reference.mrp import mrp_table
@@ -159,7 +160,7 @@ def plan_get(*, scope: Scope, month: str) -> Plan:
 
 def seed_revealed(plan: Plan, *, today: dt.date | None = None) -> bool:
     """The seed is shown once the month is over; before, riders who knew it could compute the plan."""
-    last = entities.core.month_days(plan.month)[-1]
+    last = month_days(plan.month)[-1]
     return (today or timezone.localdate()) > last
 
 

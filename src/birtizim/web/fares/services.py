@@ -50,7 +50,7 @@ from birtizim.web.fares.models import (
     Shift,
     Team,
 )
-from birtizim.wording import language_of
+from birtizim.wording import Language, language_of
 
 PROTOCOL_PREFIX = "П-"
 FUTURE_SLACK = dt.timedelta(minutes=10)  # a phone's clock may run a little ahead
@@ -60,7 +60,7 @@ class FaresError(ValueError):
     """Input that cannot be taken; the message is for the person who sent it, in their language."""
 
 
-def _reader() -> str:
+def _reader() -> Language:
     return language_of(get_language())
 
 
@@ -305,7 +305,7 @@ def iin_problem(iin: str, birth_date: dt.date | None) -> str | None:
     try:
         parsed = iin_rules.parse(iin)
     except iin_rules.InvalidIIN:
-        return reject_text("invalid_iin", language_of(get_language()), {"value": iin})  # type: ignore[arg-type]
+        return reject_text("invalid_iin", _reader(), {"value": iin})
     if birth_date is not None and parsed.birth_date != birth_date:
         return _("The IIN %(iin)s says the person was born on %(born)s, not on %(stated)s.") % {
             "iin": iin,
@@ -351,7 +351,7 @@ def protocol_record(
     try:
         fine = protocol_fine(offence_day)
     except UnknownMRP:
-        raise FaresError(reject_text("no_mrp", _reader(), {"value": offence_day.year})) from None  # type: ignore[arg-type]
+        raise FaresError(reject_text("no_mrp", _reader(), {"value": offence_day.year})) from None
     check = _own_check(inspector, entry.check, now) if entry.check else None
     route = check.route if check else entry.route
     if not route:
