@@ -38,8 +38,7 @@ browser:
 # The web demo: a synthetic region reconciled through the web's own upload and run services, demo
 # users (passwords printed once), the modules' demo data (construction objects, a voucher programme
 # drawn from the region's children, outreach logs and surveys, three months of fare inspection), the
-# server on 127.0.0.1:8000 and the
-# worker beside it.
+# server on 127.0.0.1:8000 and the worker beside it.
 WEB_ENV := BIRTIZIM_DEBUG=1 BIRTIZIM_DATA_DIR=$(DEMO_DIR)/web DJANGO_SETTINGS_MODULE=birtizim.web.settings
 demo: install
 	$(BIN)/birtizim synth --region almaty-2019 --residents $(DEMO_RESIDENTS) --seed $(DEMO_SEED) --out $(DEMO_DIR)/region
