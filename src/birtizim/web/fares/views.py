@@ -349,8 +349,8 @@ def _refused(form: CheckEntryForm | ProtocolEntryForm) -> JsonResponse:
     return JsonResponse({"error": first, "fields": fields}, status=400)
 
 
-@require_POST
 @login_required
+@require_POST
 def inspector_check(request: AuthedRequest) -> JsonResponse:
     scope = required_scope(request.user, Action.FARES_INSPECT)
     data = _entry(request)
@@ -367,8 +367,8 @@ def inspector_check(request: AuthedRequest) -> JsonResponse:
     return JsonResponse({"status": status, "check": check.code}, status=201 if created else 200)
 
 
-@require_POST
 @login_required
+@require_POST
 def inspector_protocol(request: AuthedRequest) -> JsonResponse:
     scope = required_scope(request.user, Action.FARES_INSPECT)
     data = _entry(request)
