@@ -19,7 +19,7 @@ import duckdb
 import pytest
 import xlsxwriter
 
-from birtizim.engine import iin, ingest, names, preview
+from birtizim.engine import PreviewBounds, iin, ingest, names, preview
 from birtizim.engine.ingest import Source
 from birtizim.engine.sources import SourceError
 from birtizim.outreach.importer import OutreachImportError, import_events
@@ -49,7 +49,7 @@ def test_a_workbook_too_large_to_materialise_is_refused_before_it_is_loaded(
     with pytest.raises(TableError, match="at most"):
         readers.read(duckdb.connect(), path, "t")
     with pytest.raises(SourceError, match="at most"):
-        preview.preview("disability", path)
+        preview("disability", path)
     with pytest.raises(SheetError) as sheet_error:
         read_progress_sheet(path.read_bytes(), activities=("A",), as_of=dt.date(2025, 1, 1))
     assert sheet_error.value.code == "unreadable" and "at most" in sheet_error.value.params["detail"]
@@ -90,7 +90,7 @@ def test_a_csv_header_with_thousands_of_columns_is_refused_at_once(tmp_path: Pat
     with pytest.raises(TableError, match=f"wide.csv: the header has {extra + 3:,} columns; at most 200 are read"):
         readers.read(duckdb.connect(), path, "t")
     with pytest.raises(SourceError, match="at most 200"):
-        preview.preview("pension", path)
+        preview("pension", path)
 
 
 def stage_connection() -> duckdb.DuckDBPyConnection:
@@ -114,7 +114,7 @@ def test_quotes_and_sql_in_headers_stay_column_names(tmp_path: Path) -> None:
     assert con.execute("SELECT iin, last_name, first_name FROM stage").fetchall() == [
         ("791028302728", "Ахметов", "Ерлан")
     ]
-    found = preview.preview("pension", path)
+    found = preview("pension", path)
     assert found.accepted == 1 and found.recognised["iin"] == 'ИИН "ЖСН"'
 
 
@@ -130,7 +130,7 @@ def test_rows_in_counts_rows_not_parse_errors(tmp_path: Path) -> None:
         (51, "too many fields: 10003 where the header has 3")
     ]
     assert con.execute("SELECT count(*), min(_row), max(_row) FROM t").fetchone() == (199, 2, 201)
-    found = preview.preview("pension", path)
+    found = preview("pension", path)
     assert (found.rows_in, found.accepted, found.rejected) == (200, 199, 1)
 
 
@@ -149,8 +149,8 @@ def test_unicode_line_separators_in_a_header_or_a_cell_are_text(tmp_path: Path, 
 def test_a_preview_that_would_exceed_its_bounds_ends_in_a_sentence(tmp_path: Path) -> None:
     path = tmp_path / "ok.csv"
     path.write_text("ИИН,ФИО\n791028302728,Ахметов Ерлан\n", encoding="utf-8")
-    assert preview.preview("pension", path).accepted == 1
+    assert preview("pension", path).accepted == 1
     with pytest.raises(SourceError, match="longer than 0 s"):
-        preview.preview("pension", path, bounds=preview.Bounds(seconds=0.0))
+        preview("pension", path, bounds=PreviewBounds(seconds=0.0))
     with pytest.raises(SourceError, match="memory"):
-        preview.preview("pension", path, bounds=preview.Bounds(address_space=64 << 20))
+        preview("pension", path, bounds=PreviewBounds(address_space=64 << 20))

@@ -183,7 +183,7 @@ def test_generated_files_through_the_preview(tmp_path: Path, case: CsvCase) -> N
     path = tmp_path / "fuzz.csv"
     expected = write_csv(case, path)
     try:
-        found = preview.preview("pension", path)
+        found = preview("pension", path)
     except SourceError as exc:
         assert "at most 200" in str(exc), exc
         return

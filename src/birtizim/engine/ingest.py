@@ -225,14 +225,22 @@ WARNING_EXAMPLES = 3
 
 def _registry_places(con: duckdb.DuckDBPyConnection) -> tuple[list[places.PlaceCount], int, int]:
     """The registry's folded place names with their rows; rows naming a place; rows in the registry."""
+    # The spellings are counted first, into a table of their own: given the two steps as one query,
+    # DuckDB folds every registry row instead of every spelling.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE registry_spellings AS
+        SELECT district_raw, count(*) AS n FROM stage
+        WHERE source = 'registry' AND district_raw IS NOT NULL GROUP BY district_raw
+        """
+    )
     found = con.execute(
         """
         SELECT place_key(district_raw) AS key, arg_max(district_raw, n) AS spelling, sum(n) AS rows
-        FROM (SELECT district_raw, count(*) AS n FROM stage
-              WHERE source = 'registry' AND district_raw IS NOT NULL GROUP BY district_raw)
-        GROUP BY key HAVING key IS NOT NULL ORDER BY rows DESC, key
+        FROM registry_spellings GROUP BY key HAVING key IS NOT NULL ORDER BY rows DESC, key
         """
     ).fetchall()
+    con.execute("DROP TABLE registry_spellings")
     counted = [places.PlaceCount(str(k), str(s), int(n)) for k, s, n in found]
     total = con.execute("SELECT count(*) FROM stage WHERE source = 'registry'").fetchone()
     return counted, sum(p.rows for p in counted), int(total[0]) if total else 0
@@ -273,8 +281,9 @@ def choose_region(
             )
     else:
         chosen, lookup = places.as_written(counted, as_of=as_of or dt.date.today())
-        if lookup:
-            con.executemany("INSERT INTO run_places VALUES (?, ?)", list(lookup.items()))
+        if lookup:  # at most places.MAX_PLACES rows, as literals (no pandas import, no round trip per row)
+            values = ", ".join(f"({quote_literal(k)}, {quote_literal(v)})" for k, v in lookup.items())
+            con.execute(f"INSERT INTO run_places VALUES {values}")
         if not with_place:
             warnings.append(
                 "the registry names no district (no district column, or it is empty): every resident is counted "
@@ -332,10 +341,12 @@ def finish(con: duckdb.DuckDBPyConnection) -> None:
     """Resolve districts (``run_places``) and fold names (once per distinct spelling) into ``records``."""
     con.execute(
         f"""
+        CREATE OR REPLACE TEMP TABLE district_spellings AS
+        SELECT DISTINCT district_raw FROM stage WHERE district_raw IS NOT NULL;
         CREATE OR REPLACE TEMP TABLE district_lookup AS
         SELECT s.district_raw, p.district
-        FROM (SELECT DISTINCT district_raw FROM stage WHERE district_raw IS NOT NULL) s
-        LEFT JOIN run_places p ON p.key = place_key(s.district_raw);
+        FROM district_spellings s LEFT JOIN run_places p ON p.key = place_key(s.district_raw);
+        DROP TABLE district_spellings;
 
         CREATE OR REPLACE TEMP TABLE surname_fold AS
         SELECT v, name_fold_surname(v) AS k FROM (SELECT last_name AS v FROM stage UNION SELECT first_name FROM stage)

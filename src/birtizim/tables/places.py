@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from birtizim.reference import District, Region, regions
 from birtizim.tables import rules
+from birtizim.tables.sql import quote_literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -178,5 +179,8 @@ def install_sql(con: duckdb.DuckDBPyConnection) -> None:
     """The macro place_key(name) and the table place_alias(region, district, key) of every known region."""
     con.execute(f"CREATE OR REPLACE MACRO place_key(x) AS nullif({rules.to_sql(PLACE_RULES, 'x')}, '')")
     rows = [(code, district, key) for code in sorted(regions()) for key, district in aliases(code).items()]
-    con.execute("CREATE OR REPLACE TEMP TABLE place_alias (region VARCHAR, district VARCHAR, key VARCHAR)")
-    con.executemany("INSERT INTO place_alias VALUES (?, ?, ?)", rows)
+    # Literal VALUES: a few dozen constant rows (Python parameters make DuckDB import pandas when present).
+    values = ", ".join(f"({quote_literal(r)}, {quote_literal(d)}, {quote_literal(k)})" for r, d, k in rows)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE place_alias AS SELECT * FROM (VALUES {values}) AS t(region, district, key)"
+    )

@@ -147,6 +147,8 @@ def _duckdb_csv(
             """,
             [str(source), delimiter, columns],
         )
+    except duckdb.OutOfMemoryException:
+        raise  # not the file's fault: the caller's memory bound (the preview's) says what happened
     except duckdb.Error:
         # DuckDB gives up on some files Python's csv module reads (line endings that change from
         # LF to CRLF within the file, for one): those are read the careful way.
@@ -239,6 +241,8 @@ def _careful_csv(
             f"CREATE OR REPLACE TEMP TABLE {quote_ident(table + '_parse_rejects')} AS {load}",
             [rejects_name, {ROW: "BIGINT", "reason": "VARCHAR"}],
         )
+    except duckdb.OutOfMemoryException:
+        raise
     except duckdb.Error as exc:
         raise TableError(f"{path}: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
     finally:
