@@ -113,7 +113,7 @@ def test_a_list_it_cannot_use_is_one_sentence_and_exit_2(tmp_path: Path, content
 def test_an_engine_failure_is_one_sentence_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from birtizim.engine import link
 
-    def broken(con: object) -> None:
+    def broken(con: object, as_of: object = None) -> None:
         raise RuntimeError("a column the model needs is missing\nand more detail nobody should see")
 
     monkeypatch.setattr(link, "link_all", broken)
