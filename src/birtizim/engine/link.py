@@ -75,6 +75,15 @@ class Linking:
 
 def build_persons(con: duckdb.DuckDBPyConnection) -> None:
     """The registry becomes ``persons``; registry rows without a valid or with a repeated IIN are rejects."""
+    # Addresses are compared as text, keyed once per distinct address, and only when a list has them.
+    listed_addresses = con.execute(
+        "SELECT 1 FROM records WHERE source <> 'registry' AND address IS NOT NULL LIMIT 1"
+    ).fetchone()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE address_keys AS SELECT address, name_address_key(address) AS address_key "
+        "FROM (SELECT DISTINCT address FROM records WHERE address IS NOT NULL)"
+        + ("" if listed_addresses else " LIMIT 0")
+    )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE registry_rows AS
@@ -88,11 +97,6 @@ def build_persons(con: duckdb.DuckDBPyConnection) -> None:
                     ELSE 'IIN repeated in the registry (the first row is kept)' END
         FROM records r JOIN registry_rows k USING (record_id) WHERE NOT k.kept;
 
-        -- addresses compared as text, keyed once per distinct address, and only when a list has them
-        CREATE OR REPLACE TEMP TABLE address_keys AS
-        SELECT address, name_address_key(address) AS address_key
-        FROM (SELECT DISTINCT address FROM records WHERE address IS NOT NULL)
-        WHERE EXISTS (SELECT 1 FROM records WHERE source <> 'registry' AND address IS NOT NULL);
 
         CREATE OR REPLACE TABLE persons AS
         -- (a resident's own IIN is a range of one, for the comparison with a scientific-notation range)
@@ -146,7 +150,6 @@ def _row_sex(alias: str = "") -> str:
     return f"coalesce({a}sex, name_sex({a}last_name, {a}patronymic))"
 
 
-_SEX_FITS = f"(p.sex IS NULL OR {_row_sex('a')} IS NULL OR p.sex = {_row_sex('a')})"
 # A row complete enough that the blocking routes would bring in its person if the person is a resident:
 # a surname and a first name that is not an initial. For such a row "someone the candidates do not
 # include" has odds NONE_ODDS; for a thinner row, even odds.
@@ -167,15 +170,16 @@ def link_exact(con: duckdb.DuckDBPyConnection) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE iin_holders AS
         SELECT a.record_id, p.person_id,
-               coalesce({_NAMES_EQUAL} AND {_PATRONYMIC_FITS} AND {_SEX_FITS} AND {_BIRTH_DATE_FITS}, false)
-                   AS agrees,
-               coalesce({_NAMES_AGREE}, false) AS names_agree
+               coalesce({_NAMES_EQUAL} AND {_PATRONYMIC_FITS} AND {_BIRTH_DATE_FITS}, false) AS agrees
         FROM agency a JOIN persons p ON a.iin = p.iin
         WHERE a.iin_valid;
 
         INSERT INTO links SELECT record_id, person_id, 'iin', 1.0 FROM iin_holders WHERE agrees;
+        -- the disputed few: whether their names agree at all (close, swapped, an initial) is kept
         CREATE OR REPLACE TEMP TABLE iin_disputed AS
-        SELECT record_id, person_id AS holder FROM iin_holders WHERE NOT agrees;
+        SELECT h.record_id, h.person_id AS holder, coalesce({_NAMES_AGREE}, false) AS names_agree
+        FROM iin_holders h JOIN agency a USING (record_id) JOIN persons p USING (person_id)
+        WHERE NOT h.agrees;
         """
     )
 
@@ -434,7 +438,7 @@ def weigh_iin_holders(con: duckdb.DuckDBPyConnection, model: dict[str, Any], pri
         FROM holder_posterior WHERE person_id IS NOT NULL GROUP BY record_id;
         INSERT INTO iin_doubtful
         SELECT record_id FROM holder_decision JOIN holder_evidence USING (record_id)
-        JOIN iin_holders h ON h.record_id = holder_decision.record_id AND h.person_id = holder_decision.holder
+        JOIN iin_disputed h ON h.record_id = holder_decision.record_id
         WHERE p >= {ACCEPT} AND is_holder AND (w - family < 0 OR NOT h.names_agree);
 
         INSERT INTO links

@@ -363,8 +363,13 @@ def affordable_routes(con: duckdb.DuckDBPyConnection, *, left: str, right: str, 
     for route in EXTRA_ROUTES:
         if not all(shape.has(f) for f in route.needs):
             continue
-        rows = f"(SELECT * FROM {right} WHERE {route.where.replace('r.', '')})" if route.where else right
-        if _pairs(con, left, rows, route.keys)[0] <= ROUTE_BUDGET:
+        on = " AND ".join(f"{k.format(t='l')} = {k.format(t='r')}" for k in route.keys)
+        where = f"WHERE {route.where}" if route.where else ""
+        # the pairs themselves, counted by a join that stops past the budget
+        pairs = con.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {left} l JOIN {right} r ON {on} {where} LIMIT {ROUTE_BUDGET + 1})"
+        ).fetchone()
+        if pairs and int(pairs[0]) <= ROUTE_BUDGET:
             chosen.append(route)
     return chosen
 
