@@ -141,3 +141,13 @@ def test_eval_counts_rows_carrying_another_residents_iin(tmp_path: Path) -> None
     assert carried["rows"] > 0
     assert carried["linked_to_that_resident_without_conflict"] == 0
     assert scores["recall_by_kind"]["damage_relative_iin"]["rows"] > 0
+
+
+def test_it_synthesises_a_harsh_region_and_refuses_an_unknown_damage(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["synth", "--residents", "300", "--damage", "harsh", "--out", str(tmp_path / "h")])
+    assert result.exit_code == 0, result.output
+    assert "Damage harsh:" in result.output
+    assert json.loads((tmp_path / "h" / "manifest.json").read_text(encoding="utf-8"))["damage"] == "harsh"
+    refused = runner.invoke(app, ["synth", "--damage", "brutal", "--out", str(tmp_path / "b")])
+    assert refused.exit_code != 0 and "harsh" in refused.output
+    assert not (tmp_path / "b" / "manifest.json").exists()
