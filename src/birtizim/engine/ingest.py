@@ -3,14 +3,21 @@ rows in = records + rejects, and every reject carries its file, row number and r
 
 A record has the cleaned IIN (and how it was cleaned), names as written plus their folded keys,
 a parsed birth date, sex, a recognised district code, and the fields its kind needs for the
-status decision. All of it is set-based SQL over the whole table; names are folded once per
-distinct spelling and joined back. Files are read, and cells parsed, by ``birtizim.tables`` (one set
-of rules for every importer, docs/tables.md).
+status decision. Files are read, and cells parsed, by ``birtizim.tables`` (one set of rules for
+every importer, docs/tables.md).
 
-Places: the registry's district names choose the region (``--region`` may name it instead). When no
-known region covers them (another region, a city, no district column), the districts are kept as
-the registry writes them, grouped by their folded names, and the run carries a warning. Residents
-whose district is missing or not recognised are reported under ``places.UNPLACED``.
+Every row is staged once, in its final form, by one set-based query per file. What repeats is
+worked out once per distinct value and joined back: names (trimmed, split from ``ФИО``, folded to
+keys: a fold costs microseconds and a region has a few thousand spellings for millions of rows),
+districts, sexes and the agencies' free-text codes. Folded keys are kept across files, so a
+spelling the registry already had is never folded again. The IIN, dates and addresses are read per
+row (they hardly repeat; their rules start with a cheap test that settles the common case).
+
+Places: the registry's district names choose the region (``--region`` may name it instead), so the
+registries are read first and the region is known before any row is staged. When no known region
+covers them (another region, a city, no district column), the districts are kept as the registry
+writes them, grouped by their folded names, and the run carries a warning. Residents whose district
+is missing or not recognised are reported under ``places.UNPLACED``.
 
 Two-digit years ("28.10.79") are read against the run's as-of year (a yy after its yy is 19yy),
 except where the row's valid IIN begins with the same YYMMDD: the IIN's century wins.
@@ -25,6 +32,7 @@ from pathlib import Path
 
 import duckdb
 
+from birtizim.engine import names
 from birtizim.engine.sources import KINDS, Mapping, SourceError, recognise
 from birtizim.reference import Region, regions
 from birtizim.tables import cells, places, readers
@@ -63,13 +71,14 @@ RECORD_COLUMNS = """
     last_name VARCHAR, first_name VARCHAR, patronymic VARCHAR, address VARCHAR,
     birth_date DATE, sex VARCHAR, district VARCHAR, district_raw VARCHAR,
     registry_status VARCHAR, status_date DATE,
-    payer_type VARCHAR, last_payment_month DATE, months_paid_60 INTEGER, childcare_reason VARCHAR,
-    birth_date_yy BOOLEAN, status_date_yy BOOLEAN
+    payer_type VARCHAR, last_payment_month DATE, months_paid_60 INTEGER, childcare_reason VARCHAR
 """
-# Stage-only columns: whether a date was written with a two-digit year (its century is settled once
-# the as-of date is known, then the flags go).
-YY_COLUMNS = ("birth_date_yy", "status_date_yy")
+# The folded matching keys of the names (``names``), beside the names as written.
+KEY_COLUMNS = "surname_key VARCHAR, first_key VARCHAR, patronymic_key VARCHAR, pair_key VARCHAR"
 
+# Folded keys of every spelling met so far, per role (a surname's fold strips -ов/-ова, a
+# patronymic's -ович/-қызы): each spelling is folded once per run, whichever file brings it.
+FOLDS = ("surname", "first", "patronymic")
 
 # Free text an agency writes -> code: the first pattern that matches the lower-cased text wins.
 REGISTRY_STATUSES = (("deceased", "умер|скончал|қайтыс|deceas|death"), ("emigrated", "выбыл|эмигр|көшіп|emigr|left"))
@@ -89,111 +98,313 @@ def _classify(expr: str, patterns: tuple[tuple[str, str], ...], default: str) ->
     return f"CASE {whens} ELSE {default} END"
 
 
-def _col(found: dict[str, str], field: str) -> str:
-    return quote_ident(found[field]) if field in found else "CAST(NULL AS VARCHAR)"
-
-
 def install_sql(con: duckdb.DuckDBPyConnection) -> None:
     cells.install_sql(con)
     places.install_sql(con)
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"CREATE OR REPLACE TABLE stage ({RECORD_COLUMNS})")
+    con.execute(f"CREATE OR REPLACE TABLE stage ({RECORD_COLUMNS}, {KEY_COLUMNS})")
     con.execute("CREATE OR REPLACE TABLE rejects (source VARCHAR, file VARCHAR, row_number BIGINT, reason VARCHAR)")
+    for role in FOLDS:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE fold_{role} (v VARCHAR, k VARCHAR)")
 
 
-def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) -> Ingested:
-    """Read one file and append its rows to ``stage`` (usable) and ``rejects`` (not)."""
+# ---- one file ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A file read into DuckDB (``table``, one VARCHAR column per header) and its columns recognised."""
+
+    source: Source
+    index: int
+    table: str
+    result: readers.ReadResult
+    found: dict[str, str]  # canonical field -> header
+
+    def column(self, field: str) -> str:
+        """The raw column of a canonical field (of the table aliased ``r``), or a typed NULL."""
+        return f"r.{quote_ident(self.found[field])}" if field in self.found else "CAST(NULL AS VARCHAR)"
+
+    @property
+    def split(self) -> bool:
+        """Names come in one column (ФИО) to be split."""
+        return "full_name" in self.found and not ("last_name" in self.found and "first_name" in self.found)
+
+    @property
+    def base(self) -> int:
+        return RECORD_ID_BASE * (self.index + 1)
+
+
+def open_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) -> Opened:
+    """Read one file into DuckDB and recognise its columns; rows it could not parse go to ``rejects``."""
     if source.kind not in KINDS:
         raise SourceError(f"{source.path}: unknown source kind {source.kind!r}; known: {', '.join(KINDS)}")
     table = f"raw{index}"
     result = readers.read(con, source.path, table)
     found = recognise(result.headers, source.kind, source.path, source.mapping)
-    file = str(source.path)
+    con.execute(
+        f"INSERT INTO rejects SELECT ?, ?, _row, reason FROM {quote_ident(table + '_parse_rejects')}",
+        [source.kind, str(source.path)],
+    )
+    return Opened(source, index, table, result, found)
 
-    def c(field: str) -> str:  # a short name keeps the SQL below readable
-        return _col(found, field)
 
-    if "full_name" in found and not ("last_name" in found and "first_name" in found):
-        split = f"name_split_full({c('full_name')})"
-        last, first, patronymic = f"{split}.last_name", f"{split}.first_name", f"{split}.patronymic"
-    else:
-        last, first, patronymic = c("last_name"), c("first_name"), c("patronymic")
-    params = [source.kind, file]
-    con.execute(f"INSERT INTO rejects SELECT ?, ?, _row, reason FROM {quote_ident(table + '_parse_rejects')}", params)
-    # The file's columns in the shape of ``stage``, materialised once: read through a subquery, DuckDB
-    # would inline each expression wherever its column is named, recomputing name splits several times.
+def _distinct(opened: Opened, expr: str) -> str:
+    """The distinct values of a raw column expression, as ``v`` (SQL)."""
+    return f"(SELECT DISTINCT {expr} AS v FROM {quote_ident(opened.table)} r)"
+
+
+def _fold_new(con: duckdb.DuckDBPyConnection, role: str, texts: str) -> None:
+    """Fold the spellings of ``texts`` (a query of ``v``) not folded yet."""
+    new = f"SELECT DISTINCT v FROM ({texts}) WHERE v IS NOT NULL AND v NOT IN (SELECT v FROM fold_{role})"
+    con.execute(f"INSERT INTO fold_{role} {names.fold_select(role, new)}")
+
+
+def _name_lookups(con: duckdb.DuckDBPyConnection, opened: Opened) -> tuple[list[str], dict[str, str]]:
+    """Tables mapping each distinct raw name cell of the file to its text and keys; the joins that
+    bring them to a row (of ``r``) and the SQL of each name field."""
+    p = f"n{opened.index}_"
+    if opened.split:
+        # one column: split once per distinct full name, each part trimmed
+        fulls = _distinct(opened, opened.column("full_name"))
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {p}parts AS
+            SELECT v, cell_text(last_name) AS last_name, cell_text(first_name) AS first_name,
+                   cell_text(patronymic) AS patronymic
+            FROM ({names.split_select(f"SELECT v FROM {fulls} WHERE v IS NOT NULL")})
+            """
+        )
+        parts = f"{p}parts"
+        _fold_new(con, "surname", f"SELECT last_name AS v FROM {parts} UNION ALL SELECT first_name FROM {parts}")
+        _fold_new(con, "first", f"SELECT first_name AS v FROM {parts}")
+        _fold_new(con, "patronymic", f"SELECT patronymic AS v FROM {parts}")
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {p}names AS
+            SELECT n.*, nullif(concat_ws(' ', least(surname_key, first_surname_key),
+                   CASE WHEN surname_key IS NOT NULL AND first_surname_key IS NOT NULL
+                        THEN greatest(surname_key, first_surname_key) END), '') AS pair_key
+            FROM (SELECT x.*, sl.k AS surname_key, sf.k AS first_surname_key, f.k AS first_key, pt.k AS patronymic_key
+                  FROM {parts} x LEFT JOIN fold_surname sl ON sl.v = x.last_name
+                  LEFT JOIN fold_surname sf ON sf.v = x.first_name LEFT JOIN fold_first f ON f.v = x.first_name
+                  LEFT JOIN fold_patronymic pt ON pt.v = x.patronymic) n
+            """
+        )
+        con.execute(f"DROP TABLE {parts}")
+        joins = [f"LEFT JOIN {p}names nm ON nm.v = {opened.column('full_name')}"]
+        fields = {
+            f: f"nm.{f}"
+            for f in ("last_name", "first_name", "patronymic", "surname_key", "first_key", "patronymic_key", "pair_key")
+        }
+        return joins, fields
+    # separate columns: each trimmed once per distinct cell
+    joins: list[str] = []
+    fields = {f: "CAST(NULL AS VARCHAR)" for f in ("last_name", "first_name", "patronymic")}
+    keys = {"surname_key": "CAST(NULL AS VARCHAR)", "first_key": "CAST(NULL AS VARCHAR)"}
+    keys |= {"patronymic_key": "CAST(NULL AS VARCHAR)", "first_surname_key": "CAST(NULL AS VARCHAR)"}
+    for field_ in ("last_name", "first_name", "patronymic"):
+        if field_ not in opened.found:
+            continue
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {p}{field_}_text AS SELECT v, cell_text(v) AS text "
+            f"FROM {_distinct(opened, opened.column(field_))} WHERE v IS NOT NULL"
+        )
+    texts = {
+        f: f"SELECT text AS v FROM {p}{f}_text" for f in ("last_name", "first_name", "patronymic") if f in opened.found
+    }
+    surnames = [texts[f] for f in ("last_name", "first_name") if f in texts]
+    if surnames:
+        _fold_new(con, "surname", " UNION ALL ".join(surnames))
+    if "first_name" in texts:
+        _fold_new(con, "first", texts["first_name"])
+    if "patronymic" in texts:
+        _fold_new(con, "patronymic", texts["patronymic"])
+    for field_, alias, role_keys in (
+        ("last_name", "nl", (("surname", "key"),)),
+        ("first_name", "nf", (("first", "key"), ("surname", "skey"))),
+        ("patronymic", "np", (("patronymic", "key"),)),
+    ):
+        if field_ not in opened.found:
+            continue
+        selects = ", ".join(f"{role[0]}{i}.k AS {name}" for i, (role, name) in enumerate(role_keys))
+        folds = " ".join(
+            f"LEFT JOIN fold_{role} {role[0]}{i} ON {role[0]}{i}.v = t.text" for i, (role, _) in enumerate(role_keys)
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {p}{field_} AS SELECT t.v, t.text, {selects} FROM {p}{field_}_text t {folds}"
+        )
+        con.execute(f"DROP TABLE {p}{field_}_text")
+        joins.append(f"LEFT JOIN {p}{field_} {alias} ON {alias}.v = {opened.column(field_)}")
+        fields[field_] = f"{alias}.text"
+    if "last_name" in opened.found:
+        keys["surname_key"] = "nl.key"
+    if "first_name" in opened.found:
+        keys["first_key"], keys["first_surname_key"] = "nf.key", "nf.skey"
+    if "patronymic" in opened.found:
+        keys["patronymic_key"] = "np.key"
+    a, b = keys["surname_key"], keys["first_surname_key"]
+    keys["pair_key"] = (
+        f"nullif(concat_ws(' ', least({a}, {b}), CASE WHEN {a} IS NOT NULL AND {b} IS NOT NULL "
+        f"THEN greatest({a}, {b}) END), '')"
+    )
+    del keys["first_surname_key"]
+    return joins, fields | keys
+
+
+def _code_lookup(con: duckdb.DuckDBPyConnection, opened: Opened, field_: str, expr: str) -> str:
+    """A table mapping each distinct raw cell ``v`` of ``field_`` to ``expr`` (SQL over ``v``); its name."""
+    name = f"n{opened.index}_{field_}_code"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT v, {expr} "
+        f"FROM {_distinct(opened, opened.column(field_))} WHERE v IS NOT NULL"
+    )
+    return name
+
+
+def _pivot(column: str, yy: int) -> str:
+    """A date staged with a two-digit year as 20yy, read against the as-of year's ``yy`` instead."""
+    return (
+        f"CASE WHEN year({column}) % 100 > {yy} "
+        f"THEN try(make_date(year({column}) - 100, month({column}), day({column}))) ELSE {column} END"
+    )
+
+
+def stage_source(
+    con: duckdb.DuckDBPyConnection, opened: Opened, *, as_of: dt.date, places_known: bool = True
+) -> Ingested:
+    """Append the file's rows to ``stage`` (usable) and ``rejects`` (not), in their final form.
+
+    ``places_known``: ``run_places`` (folded place name -> district) is loaded; without it districts
+    are kept as written only (the upload preview, which knows no region).
+    """
+    source, file, kind = opened.source, str(opened.source.path), opened.source.kind
+    raw = quote_ident(opened.table)
+    c = opened.column
+    joins, names_sql = _name_lookups(con, opened)
+    # Cells that repeat (a sex, a district, an agency's codes, dates: a region has some 36,000 birth
+    # dates for its millions of rows) are read once per distinct value: (field, SQL over v -> code[, yy]).
+    read_once = {
+        "sex": "cell_sex(v)",
+        "registry_status": _classify("v", REGISTRY_STATUSES, "'resident'"),
+        "payer_type": _classify("v", PAYER_TYPES, "'employee'"),
+        "childcare_reason": _classify("v", CHILDCARE_REASONS, "'nonworking'"),
+        "birth_date": "cell_date(v)",
+        "status_date": "cell_date(v)",
+        "last_payment_month": "cell_month(v)",
+        "months_paid_60": "TRY_CAST(cell_whole(v) AS INTEGER)",
+    }
+    types = {"birth_date": "DATE", "status_date": "DATE", "last_payment_month": "DATE", "months_paid_60": "INTEGER"}
+    code = {f: f"CAST(NULL AS {types.get(f, 'VARCHAR')})" for f in (*read_once, "district_raw", "district")}
+    code |= {"birth_date_yy": "false", "status_date_yy": "false"}
+    for field_, expr in read_once.items():
+        if field_ in opened.found:
+            # a date written with a two-digit year: its century is settled below, with the row's IIN
+            yy_flag = ", cell_date_yy(v) AS yy" if field_ in ("birth_date", "status_date") else ""
+            table = _code_lookup(con, opened, field_, f"{expr} AS code{yy_flag}")
+            joins.append(f"LEFT JOIN {table} c_{field_} ON c_{field_}.v = {c(field_)}")
+            code[field_] = f"c_{field_}.code"
+            if yy_flag:
+                code[f"{field_}_yy"] = f"coalesce(c_{field_}.yy, false)"
+    if "district" in opened.found:
+        # each distinct spelling trimmed and, when the region is known, recognised
+        table = f"n{opened.index}_district_code"
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {table} AS
+            SELECT d.v, d.text, {"p.district" if places_known else "CAST(NULL AS VARCHAR)"} AS district
+            FROM (SELECT v, cell_text(v) AS text FROM {_distinct(opened, c("district"))} WHERE v IS NOT NULL) d
+            {"LEFT JOIN run_places p ON p.key = place_key(d.text)" if places_known else ""}
+            """
+        )
+        joins.append(f"LEFT JOIN {table} c_district ON c_district.v = {c('district')}")
+        code["district_raw"], code["district"] = "c_district.text", "c_district.district"
+    address = f"cell_text({c('address')})" if "address" in opened.found else "CAST(NULL AS VARCHAR)"
+    registry = kind == "registry"
+    yy = as_of.year % 100
+    # registry: a row without a status is a resident; a birth date or sex it lacks comes from its IIN
+    status = f"coalesce({code['registry_status']}, 'resident')" if registry else "CAST(NULL AS VARCHAR)"
+    # One query, a projection per step (each column is computed once and read by the next step). Most
+    # IIN cells are twelve digits: one test settles them, and only the others go through iin_clean.
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE {quote_ident(table + "_canon")} AS
-        SELECT *, TRY_CAST(cleaned.iin AS BIGINT) AS iin_num FROM (
-        SELECT _row AS row_number,
-               {c("iin")} AS iin_raw, iin_clean({c("iin")}) AS cleaned, cell_text({c("address")}) AS address,
-               cell_text({last}) AS last_name, cell_text({first}) AS first_name,
-               cell_text({patronymic}) AS patronymic,
-               cell_date({c("birth_date")}) AS birth_date, cell_date_yy({c("birth_date")}) AS birth_date_yy,
-               cell_sex({c("sex")}) AS sex,
-               cell_text({c("district")}) AS district_raw,
-               {c("registry_status")} AS registry_status_raw, cell_date({c("status_date")}) AS status_date,
-               cell_date_yy({c("status_date")}) AS status_date_yy,
-               {c("payer_type")} AS payer_type_raw, cell_month({c("last_payment_month")}) AS last_payment_month,
-               TRY_CAST(cell_whole({c("months_paid_60")}) AS INTEGER) AS months_paid_60,
-               {c("childcare_reason")} AS childcare_reason_raw
-        FROM {quote_ident(table)})
+        INSERT INTO stage
+        SELECT {opened.base} + _row, {quote_literal(kind)}, {quote_literal(file)}, _row,
+               iin_raw, iin, iin_status, iin_valid,
+               -- the IINs a number in scientific notation can stand for (iin.scientific_range)
+               CASE WHEN iin_status = 'scientific_notation' AND iin IS NULL THEN iin_sci_range(iin_raw) END.lo,
+               CASE WHEN iin_status = 'scientific_notation' AND iin IS NULL THEN iin_sci_range(iin_raw) END.hi,
+               last_name, first_name, patronymic, address,
+               CASE WHEN NOT birth_date_yy THEN birth_date
+                    WHEN iin_valid AND strftime(birth_date, '%y%m%d') = left(iin, 6) THEN iin_birth_date_n(iin_num)
+                    ELSE coalesce({_pivot("birth_date", yy)}, {"iin_birth_date_n(iin_num)" if registry else "NULL"})
+               END,
+               {"coalesce(sex, iin_sex(iin))" if registry else "sex"},
+               district, district_raw, registry_status,
+               CASE WHEN status_date_yy THEN {_pivot("status_date", yy)} ELSE status_date END,
+               payer_type, last_payment_month, months_paid_60, childcare_reason,
+               surname_key, first_key, patronymic_key, pair_key
+        FROM (
+            SELECT *, coalesce(iin_is_valid_n(iin_num), false) AS iin_valid,
+                   {"coalesce(birth_date_read, iin_birth_date_n(iin_num))" if registry else "birth_date_read"}
+                       AS birth_date
+            FROM (
+                SELECT *, TRY_CAST(iin AS BIGINT) AS iin_num FROM (
+                    SELECT * EXCLUDE (plain),
+                           CASE WHEN plain THEN iin_raw ELSE iin_clean(iin_raw).iin END AS iin,
+                           CASE WHEN plain THEN 'ok' ELSE iin_clean(iin_raw).status END AS iin_status
+                    FROM (
+                        SELECT * FROM (
+                            SELECT r._row, {c("iin")} AS iin_raw,
+                                   coalesce(regexp_full_match({c("iin")}, '[0-9]{{12}}'), false) AS plain,
+                                   {names_sql["last_name"]} AS last_name, {names_sql["first_name"]} AS first_name,
+                                   {names_sql["patronymic"]} AS patronymic, {address} AS address,
+                                   {code["birth_date"]} AS birth_date_read, {code["birth_date_yy"]} AS birth_date_yy,
+                                   {code["sex"]} AS sex, {code["district_raw"]} AS district_raw,
+                                   {code["district"]} AS district, {status} AS registry_status,
+                                   {code["status_date"]} AS status_date, {code["status_date_yy"]} AS status_date_yy,
+                                   {code["payer_type"]} AS payer_type,
+                                   {code["last_payment_month"]} AS last_payment_month,
+                                   {code["months_paid_60"]} AS months_paid_60,
+                                   {code["childcare_reason"]} AS childcare_reason,
+                                   {names_sql["surname_key"]} AS surname_key, {names_sql["first_key"]} AS first_key,
+                                   {names_sql["patronymic_key"]} AS patronymic_key, {names_sql["pair_key"]} AS pair_key
+                            FROM {raw} r {" ".join(joins)})))))
         """
     )
-    readers.drop(con, table)
-    canon = quote_ident(table + "_canon")
+    # Rows with neither a usable IIN nor a name: few, moved to the rejects once staged.
+    mine = f"record_id BETWEEN {opened.base} AND {opened.base + RECORD_ID_BASE - 1}"
     unusable = (
-        "cleaned.iin IS NULL AND cleaned.status <> 'scientific_notation' AND last_name IS NULL AND first_name IS NULL"
+        f"{mine} AND iin IS NULL AND iin_status <> 'scientific_notation' AND last_name IS NULL AND first_name IS NULL"
     )
     con.execute(
         f"""
         INSERT INTO rejects
-        SELECT ?, ?, row_number,
+        SELECT source, file, row_number,
                CASE WHEN iin_raw IS NULL AND last_name IS NULL AND first_name IS NULL THEN 'empty row'
                     ELSE 'no usable IIN and no name' END
-        FROM {canon} WHERE {unusable}
-        """,
-        params,
-    )
-    con.execute(
-        f"""
-        INSERT INTO stage
-        SELECT {RECORD_ID_BASE * (index + 1)} + row_number, ?, ?, row_number, iin_raw, cleaned.iin, cleaned.status,
-               coalesce(iin_is_valid_n(iin_num), false),
-               -- the IINs a number in scientific notation can stand for (iin.scientific_range)
-               CASE WHEN cleaned.status = 'scientific_notation' AND cleaned.iin IS NULL
-                    THEN iin_sci_range(iin_raw) END.lo,
-               CASE WHEN cleaned.status = 'scientific_notation' AND cleaned.iin IS NULL
-                    THEN iin_sci_range(iin_raw) END.hi,
-               last_name, first_name, patronymic, address,
-               coalesce(birth_date, CASE WHEN ? = 'registry' THEN iin_birth_date_n(iin_num) END),
-               coalesce(sex, CASE WHEN ? = 'registry' THEN iin_sex(cleaned.iin) END),
-               NULL, district_raw,
-               CASE WHEN ? = 'registry' THEN {_classify("registry_status_raw", REGISTRY_STATUSES, "'resident'")} END,
-               status_date,
-               {_classify("payer_type_raw", PAYER_TYPES, "CASE WHEN payer_type_raw IS NOT NULL THEN 'employee' END")},
-               last_payment_month, months_paid_60,
-               CASE WHEN childcare_reason_raw IS NOT NULL THEN
-                   {_classify("childcare_reason_raw", CHILDCARE_REASONS, "'nonworking'")} END,
-               birth_date_yy, status_date_yy
-        FROM {canon} WHERE NOT ({unusable})
-        """,
-        [*params, source.kind, source.kind, source.kind],
+        FROM stage WHERE {unusable};
+        DELETE FROM stage WHERE {unusable};
+        """
     )
     counts = con.execute(
-        "SELECT (SELECT count(*) FROM stage WHERE source = ? AND file = ?), "
+        f"SELECT (SELECT count(*) FROM stage WHERE {mine}), "
         "(SELECT count(*) FROM rejects WHERE source = ? AND file = ?)",
-        [source.kind, file, source.kind, file],
+        [kind, file],
     ).fetchone()
     accepted, rejected = (int(counts[0]), int(counts[1])) if counts else (0, 0)
-    con.execute(f"DROP TABLE {canon}")
+    readers.drop(con, opened.table)
+    for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, ?)", [f"n{opened.index}_"]
+    ).fetchall():
+        con.execute(f"DROP TABLE {quote_ident(name)}")
+    result = opened.result
     if accepted + rejected != result.rows_in:  # the invariant every report relies on
         raise AssertionError(f"{file}: {result.rows_in} rows in, {accepted} accepted + {rejected} rejected")
     return Ingested(
-        source.kind,
+        kind,
         source.path,
         result.rows_in,
         accepted,
@@ -201,11 +412,20 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
         result.encoding,
         result.delimiter,
         tuple(result.headers),
-        found,
+        opened.found,
     )
 
 
-# ---- places and dates, once every file is staged -----------------------------------------------------
+def ingest_source(
+    con: duckdb.DuckDBPyConnection, source: Source, index: int, *, as_of: dt.date | None = None
+) -> Ingested:
+    """Read one file and append its rows to ``stage`` and ``rejects``, districts kept as written (no
+    region is known) and two-digit years read against ``as_of`` (today by default)."""
+    opened = open_source(con, source, index)
+    return stage_source(con, opened, as_of=as_of or dt.date.today(), places_known=False)
+
+
+# ---- places, before any row is staged -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -223,38 +443,61 @@ class Reading:
 WARNING_EXAMPLES = 3
 
 
-def _registry_places(con: duckdb.DuckDBPyConnection) -> tuple[list[places.PlaceCount], int, int]:
-    """The registry's folded place names with their rows; rows naming a place; rows in the registry."""
-    # The spellings are counted first, into a table of their own: given the two steps as one query,
+def _usable(opened: Opened) -> str:
+    """SQL over a raw row (``r``): it has a usable IIN or a name, as staging will judge it. Most rows
+    hold twelve digits, which settles it without the rest."""
+    iin = opened.column("iin")
+    if opened.split:
+        split = f"name_split_full({opened.column('full_name')})"
+        last, first = f"{split}.last_name", f"{split}.first_name"
+    else:
+        last, first = opened.column("last_name"), opened.column("first_name")
+    # (a CASE, so that the rest is evaluated only for the rows the first test leaves)
+    return (
+        f"CASE WHEN regexp_full_match({iin}, '[0-9]{{12}}') THEN true ELSE NOT (iin_clean({iin}).iin IS NULL "
+        f"AND iin_clean({iin}).status <> 'scientific_notation' AND cell_text({last}) IS NULL "
+        f"AND cell_text({first}) IS NULL) END"
+    )
+
+
+def _registry_places(
+    con: duckdb.DuckDBPyConnection, registries: list[Opened]
+) -> tuple[list[places.PlaceCount], int, int]:
+    """The registry's folded place names with their rows; rows naming a place; rows in the registry
+    (usable rows only, as they will be staged)."""
+    counts = " UNION ALL ".join(
+        f"SELECT {o.column('district')} AS v, count(*) FILTER ({_usable(o)}) AS n "
+        f"FROM {quote_ident(o.table)} r GROUP BY ALL"
+        for o in registries
+    )
+    # The spellings are counted first, into a table of their own: given the steps as one query,
     # DuckDB folds every registry row instead of every spelling.
     con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE registry_spellings AS
-        SELECT district_raw, count(*) AS n FROM stage
-        WHERE source = 'registry' AND district_raw IS NOT NULL GROUP BY district_raw
-        """
+        f"CREATE OR REPLACE TEMP TABLE registry_spellings AS SELECT cell_text(v) AS district_raw, sum(n) AS n "
+        f"FROM ({counts}) GROUP BY ALL"
     )
     found = con.execute(
         """
         SELECT place_key(district_raw) AS key, arg_max(district_raw, n) AS spelling, sum(n) AS rows
-        FROM registry_spellings GROUP BY key HAVING key IS NOT NULL ORDER BY rows DESC, key
+        FROM registry_spellings WHERE district_raw IS NOT NULL
+        GROUP BY key HAVING key IS NOT NULL ORDER BY rows DESC, key
         """
     ).fetchall()
+    total = con.execute("SELECT coalesce(sum(n), 0) FROM registry_spellings").fetchone()
     con.execute("DROP TABLE registry_spellings")
     counted = [places.PlaceCount(str(k), str(s), int(n)) for k, s, n in found]
-    total = con.execute("SELECT count(*) FROM stage WHERE source = 'registry'").fetchone()
     return counted, sum(p.rows for p in counted), int(total[0]) if total else 0
 
 
 def choose_region(
-    con: duckdb.DuckDBPyConnection, region: str | None, as_of: dt.date | None
+    con: duckdb.DuckDBPyConnection, region: str | None, as_of: dt.date | None, registries: list[Opened]
 ) -> tuple[Region, list[str]]:
-    """The run's region and the warnings about it; loads ``run_places(key, district)`` for ``finish``.
+    """The run's region and the warnings about it; loads ``run_places(key, district)`` for staging.
 
     ``region`` names a known region (``--region``); without it the registry's districts choose one,
     and when none covers enough of them the places are kept as written.
     """
-    counted, with_place, registry_rows = _registry_places(con)
+    counted, with_place, registry_rows = _registry_places(con, registries)
     warnings: list[str] = []
     known = regions()
     if region is not None and region not in known:
@@ -309,67 +552,12 @@ def choose_region(
     return chosen, warnings
 
 
-def settle_centuries(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
-    """Give dates written with a two-digit year their century (staged as 20yy).
-
-    A birth date takes the century of the row's IIN when the IIN is valid and begins with the date as
-    written (YYMMDD); otherwise, like every other date, a yy after the as-of year's is 19yy.
-    """
-    yy = as_of.year % 100
-
-    def pivot(column: str) -> str:
-        return (
-            f"CASE WHEN year({column}) % 100 > {yy} "
-            f"THEN try(make_date(year({column}) - 100, month({column}), day({column}))) ELSE {column} END"
-        )
-
-    con.execute(
-        f"""
-        UPDATE stage SET
-            birth_date = CASE WHEN NOT birth_date_yy THEN birth_date
-                              WHEN iin_valid AND strftime(birth_date, '%y%m%d') = left(iin, 6)
-                                  THEN iin_birth_date(iin)
-                              ELSE coalesce({pivot("birth_date")},
-                                            CASE WHEN source = 'registry' THEN iin_birth_date(iin) END) END,
-            status_date = CASE WHEN status_date_yy THEN {pivot("status_date")} ELSE status_date END
-        WHERE birth_date_yy OR status_date_yy
-        """
-    )
-
-
 def finish(con: duckdb.DuckDBPyConnection) -> None:
-    """Resolve districts (``run_places``) and fold names (once per distinct spelling) into ``records``."""
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE district_spellings AS
-        SELECT DISTINCT district_raw FROM stage WHERE district_raw IS NOT NULL;
-        CREATE OR REPLACE TEMP TABLE district_lookup AS
-        SELECT s.district_raw, p.district
-        FROM district_spellings s LEFT JOIN run_places p ON p.key = place_key(s.district_raw);
-        DROP TABLE district_spellings;
-
-        CREATE OR REPLACE TEMP TABLE surname_fold AS
-        SELECT v, name_fold_surname(v) AS k FROM (SELECT last_name AS v FROM stage UNION SELECT first_name FROM stage)
-        WHERE v IS NOT NULL;
-        CREATE OR REPLACE TEMP TABLE first_fold AS
-        SELECT v, name_fold(v) AS k FROM (SELECT DISTINCT first_name AS v FROM stage) WHERE v IS NOT NULL;
-        CREATE OR REPLACE TEMP TABLE patronymic_fold AS
-        SELECT v, name_fold_patronymic(v) AS k FROM (SELECT DISTINCT patronymic AS v FROM stage) WHERE v IS NOT NULL;
-
-        CREATE OR REPLACE TABLE records AS
-        SELECT s.* EXCLUDE (district, {", ".join(YY_COLUMNS)}), dl.district,
-               sl.k AS surname_key, f.k AS first_key, p.k AS patronymic_key,
-               nullif(concat_ws(' ', least(sl.k, sf.k), CASE WHEN sl.k IS NOT NULL AND sf.k IS NOT NULL
-                                                          THEN greatest(sl.k, sf.k) END), '') AS pair_key
-        FROM stage s
-        LEFT JOIN district_lookup dl USING (district_raw)
-        LEFT JOIN surname_fold sl ON sl.v = s.last_name
-        LEFT JOIN surname_fold sf ON sf.v = s.first_name
-        LEFT JOIN first_fold f ON f.v = s.first_name
-        LEFT JOIN patronymic_fold p ON p.v = s.patronymic;
-        DROP TABLE stage;
-        """
-    )
+    """The staged rows become ``records`` (already in their final form: no copy)."""
+    con.execute("DROP TABLE IF EXISTS records")
+    con.execute("ALTER TABLE stage RENAME TO records")
+    for role in FOLDS:
+        con.execute(f"DROP TABLE IF EXISTS fold_{role}")
 
 
 def read(
@@ -385,14 +573,17 @@ def read(
     create_tables(con)
     if not any(s.kind == "registry" for s in sources):
         raise SourceError("a population registry source is needed (--source registry=PATH)")
+    # The registries first: their districts choose the region, so that every file is staged once with
+    # its district codes and its two-digit years settled.
+    opened = {i: open_source(con, s, i) for i, s in enumerate(sources) if s.kind == "registry"}
+    chosen, warnings = choose_region(con, region, as_of, list(opened.values()))
+    as_of = as_of or chosen.default_as_of
     done = []
     for i, source in enumerate(sources):
-        done.append(ingest_source(con, source, i))
+        file = opened.pop(i) if i in opened else open_source(con, source, i)
+        done.append(stage_source(con, file, as_of=as_of))
         if progress:
             progress(f"read {source.kind}")
-    chosen, warnings = choose_region(con, region, as_of)
-    as_of = as_of or chosen.default_as_of
-    settle_centuries(con, as_of)
     finish(con)
     return Reading(chosen, as_of, done, warnings)
 

@@ -256,6 +256,49 @@ def rules_sql(rules: tuple[Rule, ...], arg: str) -> str:
     return expr
 
 
+def _guarded_sql(rule: Rule, expr: str) -> str:
+    """One rule over the column ``expr``, run only on the values it changes: a regular expression or a
+    literal that does not occur leaves a value as it is, and testing for it costs a fraction of the
+    replacement (which builds a new string even when nothing matches)."""
+    kind, a, _ = rule
+    if kind == "regex":
+        return f"CASE WHEN regexp_matches({expr}, {_sql_literal(a)}) THEN {rules_sql((rule,), expr)} ELSE {expr} END"
+    if kind == "replace":
+        return f"CASE WHEN contains({expr}, {_sql_literal(a)}) THEN {rules_sql((rule,), expr)} ELSE {expr} END"
+    return rules_sql((rule,), expr)
+
+
+def rules_select(rules: tuple[Rule, ...], values: str) -> str:
+    """A query of ``v`` (every row of the query ``values``, which has a column ``v``) and ``s``, the rules
+    applied to it: the set-based form of a rule table for many values at once, one projection per rule
+    (a nested expression would repeat each value's text at every guard), each rule guarded."""
+    query = f"SELECT v, v AS s0 FROM ({values})"
+    for i, rule in enumerate(rules):
+        query = f"SELECT v, {_guarded_sql(rule, f's{i}')} AS s{i + 1} FROM ({query})"
+    return f"SELECT v, s{len(rules)} AS s FROM ({query})"
+
+
+FOLD_RULES = {"surname": SURNAME, "first": FIRST_NAME, "patronymic": PATRONYMIC}
+
+
+def fold_select(role: str, values: str) -> str:
+    """``v`` and its matching key ``k`` for every row of ``values`` (a query with a column ``v``), as
+    ``name_fold_surname``, ``name_fold`` or ``name_fold_patronymic`` give it (``role``: surname, first,
+    patronymic), computed faster for many values."""
+    return f"SELECT v, nullif(s, '') AS k FROM ({rules_select(FOLD_RULES[role], values)})"
+
+
+def split_select(values: str) -> str:
+    """``v`` and its parts ``last_name``, ``first_name``, ``patronymic`` for every row of ``values`` (a
+    query with a column ``v`` of full names), as ``name_split_full`` gives them."""
+    return f"""
+        SELECT v, nullif(t[1], '') AS last_name, t[2] AS first_name,
+               nullif(array_to_string(t[3:], ' '), '') AS patronymic
+        FROM (SELECT v, list_filter(string_split(s, ' '), x -> x <> '') AS t
+              FROM ({rules_select(SPLIT_RULES, values)}))
+    """
+
+
 # An address compared as text: lower case, Cyrillic letters as their Latin key letters, every run of
 # other characters one space. Cheaper than the name fold (addresses are mostly distinct, millions of
 # them), and enough for a typo to stay close.

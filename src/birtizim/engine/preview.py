@@ -124,8 +124,7 @@ def compute(kind: str, path: Path, *, rows: int = 10, memory: str = limits.PREVI
         names.install_sql(con)
         ingest.install_sql(con)
         ingest.create_tables(con)
-        done = ingest.ingest_source(con, ingest.Source(kind, path), 0)
-        ingest.settle_centuries(con, dt.date.today())
+        done = ingest.ingest_source(con, ingest.Source(kind, path), 0, as_of=dt.date.today())
         invalid = con.execute("SELECT count(*) FROM stage WHERE NOT iin_valid").fetchone()
         columns = "row_number, iin_raw, last_name, first_name, patronymic, birth_date, district_raw"
         first = con.execute(f"SELECT {columns} FROM stage ORDER BY row_number LIMIT {int(rows)}")

@@ -281,6 +281,7 @@ CREATE OR REPLACE MACRO cell_date_ymd(x) AS {_bind("cell_date_text(x)", "t", f"C
 CREATE OR REPLACE MACRO cell_date_of(ymd, pivot_year) AS {_bind("ymd", "v", make)};
 -- pivot_year: the year two-digit years are read against (2099 reads every yy as 20yy).
 CREATE OR REPLACE MACRO cell_date(x, pivot_year := 2099) AS CASE
+    WHEN x IS NULL THEN NULL
     WHEN regexp_full_match(CAST(x AS VARCHAR), '{_PLAIN_DATE}')
         THEN CAST(try_strptime(CAST(x AS VARCHAR), '%d.%m.%Y') AS DATE)
     WHEN regexp_full_match(CAST(x AS VARCHAR), '{_ISO_DATE}') THEN TRY_CAST(CAST(x AS VARCHAR) AS DATE)
@@ -365,12 +366,24 @@ CREATE OR REPLACE MACRO cell_sex(x) AS CASE WHEN x IS NULL THEN NULL {quick}
 """
 
 
+def _space_sql(codepoint: str) -> str:
+    """SQL: the code point is one of ``SPACES``."""
+    points = sorted(map(ord, SPACES))
+    return f"({codepoint} IN ({', '.join(map(str, points))}))"
+
+
+def _text_sql() -> str:
+    # Most cells have nothing to trim: their first and last letters say so, at a fraction of the
+    # regular expression's cost (measured: a fifth on two million addresses).
+    x = "CAST(x AS VARCHAR)"
+    return f"""
+CREATE OR REPLACE MACRO cell_text(x) AS CASE
+    WHEN {x} = '' THEN NULL
+    WHEN NOT {_space_sql(f"unicode({x})")} AND NOT {_space_sql(f"unicode({x}[-1])")} THEN {x}
+    ELSE nullif({rules.to_sql(TRIM, x)}, '') END;
+"""
+
+
 def install_sql(con: duckdb.DuckDBPyConnection) -> None:
     """Macros cell_text, cell_date(x[, pivot]), cell_date_yy, cell_month, cell_number, cell_whole, cell_sex."""
-    con.execute(
-        f"CREATE OR REPLACE MACRO cell_text(x) AS nullif({rules.to_sql(TRIM, 'CAST(x AS VARCHAR)')}, '');\n"
-        + _date_sql()
-        + _month_sql()
-        + _number_sql()
-        + _sex_sql()
-    )
+    con.execute(_text_sql() + _date_sql() + _month_sql() + _number_sql() + _sex_sql())
