@@ -10,8 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from birtizim.tables import limits, readers
+from birtizim.tables import limits, readers, sniff
 from birtizim.tables.sniff import TableError
 
 
@@ -147,3 +149,22 @@ def test_what_is_not_a_table_is_refused_with_a_sentence(tmp_path: Path) -> None:
         path.write_bytes(data)
         with pytest.raises(TableError, match=f"{name}: .*{message}"):
             readers.read(duckdb.connect(), path, "t")
+
+
+def _lines_one_by_one(data: bytes, delimiter: str) -> tuple[int, bool, bool]:
+    """What ``sniff.scan_lines`` must find, line by line: the most delimiters on a line, a blank line
+    with a filled one after it, any blank line (the bytes read as if a line feed followed them)."""
+    lines = (data + b"\n").split(b"\n")[:-1]
+    blank = [line in (b"", b"\r") for line in lines]
+    filled = [i for i, b in enumerate(blank) if not b]
+    inside = any(b and filled and i < filled[-1] for i, b in enumerate(blank))
+    return max(line.count(delimiter.encode()) for line in lines), inside, any(blank)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.binary(max_size=60).map(lambda b: bytes(b"a,\n\r;"[x % 5] for x in b)), st.data())
+def test_the_vectorised_line_scan_reads_lines_as_one_by_one(data: bytes, draw: st.DataObject) -> None:
+    cuts = sorted(draw.draw(st.lists(st.integers(0, len(data)), max_size=4)))
+    chunks = [data[i:j] for i, j in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+    scan = sniff.scan_lines(iter(chunks), ",")
+    assert (scan.widest, scan.blank_inside, scan.blank_any) == _lines_one_by_one(data, ",")

@@ -31,6 +31,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import itertools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -116,6 +117,12 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRes
     return ReadResult(table, names, rows_in, encoding, header.delimiter)
 
 
+def _columns(types: dict[str, str]) -> str:
+    """read_csv's ``columns`` as a SQL literal: any Python parameter makes DuckDB import pandas (half a
+    second), and the readers run in processes that need nothing else of it (the preview, eval)."""
+    return "{" + ", ".join(f"{quote_literal(name)}: {quote_literal(t)}" for name, t in types.items()) + "}"
+
+
 def _reason_sql(n: int) -> str:
     found = "TRY_CAST(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)"
     return f"""CASE
@@ -134,18 +141,18 @@ def _duckdb_csv(
 ) -> bool:
     """DuckDB reads the file; False when it met so many parse errors that the careful way must read it."""
     raw, scan_table = table + "_rejects_raw", table + "_rejects_scan"
-    columns = {h: "VARCHAR" for h in names}
     try:
         # No row_number() window here: it would serialise the parallel CSV scan. A table created
         # from the scan keeps file order (insertion order is preserved), so rowid is the position.
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {quote_ident(table + "_read")} AS
-            SELECT * FROM read_csv(?, delim=?, header=true, columns=?, auto_detect=false, quote='"', escape='"',
+            SELECT * FROM read_csv({quote_literal(str(source))}, delim={quote_literal(delimiter)}, header=true,
+                                   columns={_columns({h: "VARCHAR" for h in names})},
+                                   auto_detect=false, quote='"', escape='"',
                                    ignore_errors=true, store_rejects=true, rejects_limit={limits.MAX_PARSE_ERRORS},
                                    rejects_table={quote_literal(raw)}, rejects_scan={quote_literal(scan_table)})
-            """,
-            [str(source), delimiter, columns],
+            """
         )
     except duckdb.OutOfMemoryException:
         raise  # not the file's fault: the caller's memory bound (the preview's) says what happened
@@ -230,17 +237,18 @@ def _careful_csv(
                 else:
                     word = "many" if len(fields) > n else "few"
                     bad.writerow([number, f"too {word} fields: {len(fields)} where the header has {n}"])
-        columns = {ROW: "BIGINT", **{h: "VARCHAR" for h in names}}
         # new_line given: DuckDB would otherwise guess it, and a quoted CR in a cell can mislead the guess.
         load = (
-            "SELECT * FROM read_csv(?, delim=',', header=false, columns=?, auto_detect=false, quote='\"', "
+            "SELECT * FROM read_csv({}, delim=',', header=false, columns={}, auto_detect=false, quote='\"', "
             "escape='\"', new_line='\\n')"
         )
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(table + '_read')} AS {load}", [rows_name, columns])
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {quote_ident(table + '_parse_rejects')} AS {load}",
-            [rejects_name, {ROW: "BIGINT", "reason": "VARCHAR"}],
+        loads = (
+            (table + "_read", rows_name, {ROW: "BIGINT", **{h: "VARCHAR" for h in names}}),
+            (table + "_parse_rejects", rejects_name, {ROW: "BIGINT", "reason": "VARCHAR"}),
         )
+        for target, name, types in loads:
+            query = load.format(quote_literal(name), _columns(types))
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(target)} AS {query}")
     except duckdb.OutOfMemoryException:
         raise
     except duckdb.Error as exc:
@@ -298,12 +306,17 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRe
     rows_in = 0
     arrow_name = table + "_arrow"
 
+    width = len(names)
+
     def flush() -> None:
-        # Spreadsheets are the small lists: a Python loop per cell, batch by batch, keeps memory flat.
-        columns = [pa.array([n for n, _ in batch], pa.int64())]
+        # Spreadsheets are the small lists: Python reads them batch by batch (memory stays flat), a
+        # column at a time, and text cells (most of them) are taken as they are.
+        numbers, rows_ = zip(*batch, strict=True)
+        padded = [c if len(c) >= width else [*c, *([None] * (width - len(c)))] for c in rows_]
+        columns = [pa.array(numbers, pa.int64())]
         columns += [
-            pa.array([cell_text(c[i]) if i < len(c) else None for _, c in batch], pa.string())
-            for i in range(len(names))
+            pa.array([(v or None) if type(v) is str else cell_text(v) for v in column], pa.string())
+            for column in itertools.islice(zip(*padded, strict=False), width)
         ]
         con.register(arrow_name, pa.Table.from_arrays(columns, schema=schema))
         try:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from birtizim.tables import limits
 
@@ -133,27 +133,57 @@ class LineScan:
 
 
 def scan_lines(chunks: Iterator[bytes], delimiter: str) -> LineScan:
-    """One pass over utf-8 bytes, at C speed per line (``bytes.split``/``count``, no Python per row)."""
-    sep = delimiter.encode()
+    """One pass over utf-8 bytes, vectorised (NumPy finds the line ends and the delimiters of a chunk
+    at once; no Python runs per line). The bytes are read as if a line feed followed the last one."""
+    import numpy as np
+
+    sep = ord(delimiter)
     widest = 0
-    blank_inside = blank_any = False
-    pending = False  # blank lines seen with nothing after them yet
-    carry = b""
-    for chunk in itertools.chain(chunks, [b"\n"]):
-        lines = (carry + chunk).split(b"\n")
-        carry = lines.pop()
-        if not lines:
-            continue
-        widest = max(widest, max(map(bytes.count, lines, itertools.repeat(sep))))
-        trailing = 0
-        while lines and lines[-1] in (b"", b"\r"):
-            lines.pop()
-            trailing += 1
-        if lines:
-            blank_inside = blank_inside or pending or b"" in lines or b"\r" in lines
+    blank_inside = blank_any = pending = False  # pending: a blank line with nothing after it yet
+    # the line the chunk so far ends in: its delimiters, its length, its first byte
+    carry_delims = carry_length = 0
+    carry_first = -1
+
+    def seen(delims: Any, blank: Any) -> None:
+        nonlocal widest, blank_inside, blank_any, pending
+        widest = max(widest, int(delims.max()))
+        if not blank.any():
+            blank_inside = blank_inside or pending
             pending = False
-        pending = pending or trailing > 0
-        blank_any = blank_any or pending or blank_inside
+            return
+        blank_any = True
+        filled = np.flatnonzero(~blank)
+        if len(filled):
+            blank_inside = blank_inside or pending or int(np.argmax(blank)) < int(filled[-1])
+            pending = bool(blank[filled[-1] + 1 :].any())
+        else:
+            pending = True
+
+    for chunk in chunks:
+        a = np.frombuffer(chunk, np.uint8)
+        if not len(a):
+            continue
+        ends = np.flatnonzero(a == 10)
+        seps = np.flatnonzero(a == sep)
+        if not len(ends):
+            carry_first = carry_first if carry_length else int(a[0])
+            carry_delims += len(seps)
+            carry_length += len(a)
+            continue
+        before = np.searchsorted(seps, ends)  # delimiters before each line end
+        delims = np.diff(before, prepend=0)
+        delims[0] += carry_delims
+        starts = np.concatenate(([0], ends[:-1] + 1))
+        lengths = ends - starts
+        lengths[0] += carry_length
+        first = a[starts].astype(np.int64)
+        if carry_length:
+            first[0] = carry_first
+        seen(delims, (lengths == 0) | ((lengths == 1) & (first == 13)))
+        carry_delims = len(seps) - int(before[-1])
+        carry_length = len(a) - int(ends[-1]) - 1
+        carry_first = int(a[ends[-1] + 1]) if carry_length else -1
+    seen(np.array([carry_delims]), np.array([carry_length == 0 or (carry_length == 1 and carry_first == 13)]))
     return LineScan(widest, blank_inside, blank_any)
 
 

@@ -27,10 +27,10 @@ from birtizim.tables.sniff import XLSX_MAGIC, TableError
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix (<x:row ...>)
-_ROW_TAG = re.compile(rb"<" + _P + rb"row[\s/>]")
-_ROW_REF = re.compile(rb"<" + _P + rb"row\s[^>]*?\br=\"(\d+)\"")
-_CELL_TAG = re.compile(rb"<" + _P + rb"c[\s/>]")
-_CELL_REF = re.compile(rb"<" + _P + rb"c\s[^>]*?\br=\"([A-Z]{1,3})(\d+)\"")
+# A row's or a cell's start tag with its reference, empty when it has none: one pass over the sheet
+# finds both the tags and their references (each pass costs a scan of the whole sheet).
+_ROW = re.compile(rb"<" + _P + rb"row(?=[\s/>])(?:\s[^>]*?\br=\"(\d+)\")?")
+_CELL = re.compile(rb"<" + _P + rb"c(?=[\s/>])(?:\s[^>]*?\br=\"([A-Z]{1,3})(\d+)\")?")
 _DIMENSION = re.compile(rb"<" + _P + rb"dimension\s[^>]*?\bref=\"([A-Z0-9:$]+)\"")
 CHUNK = 1 << 20
 
@@ -96,14 +96,16 @@ def _scan_sheet(z: zipfile.ZipFile, part: str, name: str) -> Extent:
                     int(digits.group()) if digits else 0,
                     column_number(letters.group()) if letters and letters.group() else 0,
                 )
-            rows = _ROW_REF.findall(body)
-            cells = _CELL_REF.findall(body)
-            row_tags += len(_ROW_TAG.findall(body))
-            cell_tags += len(_CELL_TAG.findall(body))
-            row_refs += len(rows)
-            cell_refs += len(cells)
+            row_found = _ROW.findall(body)
+            cell_found = _CELL.findall(body)
+            row_tags += len(row_found)
+            cell_tags += len(cell_found)
+            rows = set(row_found) - {b""}
+            cells = set(cell_found) - {(b"", b"")}
+            row_refs += len(row_found) - row_found.count(b"")
+            cell_refs += len(cell_found) - cell_found.count((b"", b""))
             if rows:
-                max_row = max(max_row, max(map(int, set(rows))))
+                max_row = max(max_row, max(map(int, rows)))
             if cells:
                 letters_seen = {c for c, _ in cells}
                 max_col = max(max_col, max(map(column_number, (c.decode() for c in letters_seen))))
