@@ -26,12 +26,17 @@ CATEGORY_AGE_LIMITS = {
 def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     con.execute(
         f"""
+        -- the agency rows with the fields the rules and the conflicts read (a few of the record's columns)
         CREATE OR REPLACE TEMP TABLE evidence AS
-        SELECT l.person_id, l.method, a.*,
+        SELECT l.person_id, l.method, r.record_id, r.source, r.row_number, r.iin, r.iin_valid, r.birth_date,
+               r.district, r.district_raw, r.payer_type, r.last_payment_month, r.months_paid_60, r.childcare_reason,
                (year(DATE '{as_of}') * 12 + month(DATE '{as_of}'))
-               - (year(a.last_payment_month) * 12 + month(a.last_payment_month)) AS months_since_payment
-        FROM links l JOIN agency a USING (record_id);
-
+               - (year(r.last_payment_month) * 12 + month(r.last_payment_month)) AS months_since_payment
+        FROM links l JOIN records r USING (record_id);
+        """
+    )
+    con.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE person_flags AS
         SELECT person_id,
                bool_or(source = 'pension') AS pensioner,
@@ -51,7 +56,10 @@ def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
                -- sorted after aggregating: an ORDER BY inside list() cost ten times more at 2M
                list_transform(list_sort(list({{'s': source, 'r': row_number}})), e -> e.s || ':' || e.r) AS evidence
         FROM evidence GROUP BY person_id;
-
+        """
+    )
+    con.execute(
+        f"""
         CREATE OR REPLACE TABLE statuses AS
         SELECT *,
             CASE WHEN departed THEN 'left'
