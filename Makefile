@@ -10,7 +10,7 @@ DEMO_RESIDENTS ?= 20000
 DEMO_SEED ?= 1
 DEMO_DIR ?= data/demo
 
-.PHONY: install install-bench browser demo test lint typecheck pytest bench bench-small bench-robust bench-web clean
+.PHONY: install install-bench browser demo test lint typecheck pytest bench bench-small bench-robust bench-national bench-web clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,16 @@ bench: install-bench
 
 bench-small: install-bench
 	$(BIN)/python -m bench --scales 20000 --repeats 3 --min-f1 0.99 --out bench/.data/benchmarks-small.md
+
+# The whole country (about 20 million residents, the kazakhstan-2025 region of every district), not in CI:
+# Birtizim, Splink alone and the floor on the same synthetic country, each with DuckDB's memory capped
+# (spilling to disk past it), rows added to docs/benchmarks.md beside the region's. Needs ~16 GiB free
+# and ~15 GB of disk under bench/.data; NATIONAL_RESIDENTS=200000 tries it small.
+NATIONAL_RESIDENTS ?= 20000000
+NATIONAL_MEMORY ?= 12GB
+bench-national: install-bench
+	$(BIN)/python -m bench --region kazakhstan-2025 --scales $(NATIONAL_RESIDENTS) --repeats 1 \
+	  --only birtizim,splink_alone,floor --memory-limit $(NATIONAL_MEMORY) --timeout 3600 --merge --out docs/benchmarks.md
 
 # Linking on lists the engine was not tuned to (docs/benchmarks-robust.md, about 10 minutes): adversarial
 # regions (birtizim synth --damage harsh) beside standard ones, and FEBRL 1-3 as a registry and an agency

@@ -16,10 +16,12 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from bench.machine import memory_config
+
 
 def read_all(region: Path) -> int:
     manifest = json.loads((region / "manifest.json").read_text(encoding="utf-8"))
-    con = duckdb.connect()
+    con = duckdb.connect(config=memory_config())
     con.execute("SET enable_progress_bar = false")
     rows = 0
     for i, s in enumerate(manifest["sources"]):

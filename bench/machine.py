@@ -47,6 +47,12 @@ def facts() -> dict[str, str]:
     }
 
 
+def memory_config() -> dict[str, str | bool | int | float | list[str]]:
+    """DuckDB's memory limit when the bench sets one (``--memory-limit``), for the alternatives and the floor."""
+    limit = os.environ.get("BENCH_MEMORY_LIMIT")
+    return {"memory_limit": limit} if limit else {}
+
+
 def input_size(region: Path) -> dict[str, int]:
     """Registry rows, agency rows, files and bytes of one synthetic region."""
     manifest = json.loads((region / "manifest.json").read_text(encoding="utf-8"))

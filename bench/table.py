@@ -128,6 +128,7 @@ def markdown(
     started: dt.datetime,
     contenders: Sequence[Contender],
     previous: Path | None = None,
+    plot: str | None = None,
 ) -> str:
     repeats = max((len(r.runs) for r in results), default=0)
     lines = [
@@ -152,6 +153,8 @@ def markdown(
     lines += ["", "## Results", "", *_results_table(results), "", "## Targets", "", *_targets(results)]
     lines += ["", "## How time grows with N", "", "Exponent k in time ∝ N^k between consecutive scales:", ""]
     lines += _growth_lines(results, contenders)
+    if plot:
+        lines += ["", f"![Wall time and peak memory against residents, log–log, with fitted exponents]({plot})"]
     lines += ["", "## Contenders", ""]
     lines += [
         f"- **{c.name}**: {c.what}" + (f" (up to {c.max_residents:,} residents)" if c.max_residents else "")

@@ -86,3 +86,46 @@ def test_the_web_page_timer_loads_a_region_and_times_every_page(tmp_path: Path) 
     assert len(result["pages"]) == 4
     for page in result["pages"].values():
         assert page["requests"] == 5 and 0 < page["p50_ms"] <= page["p95_ms"] <= page["max_ms"]
+
+
+def test_the_fitted_exponent_is_the_slope_through_every_scale() -> None:
+    from bench import plot
+
+    assert plot.fitted_exponent([(1e3, 2.0), (1e4, 20.0), (1e5, 200.0)]) == pytest.approx(1.0)
+    assert plot.fitted_exponent([(1e3, 1.0), (1e4, 100.0)]) == pytest.approx(2.0)
+    assert plot.fitted_exponent([(1e3, 1.0)]) is None
+
+
+def test_the_plot_is_svg_with_a_line_and_an_exponent_per_contender() -> None:
+    import xml.etree.ElementTree as ET
+
+    from bench import plot
+
+    results = [
+        Result("birtizim", 20_000, runs=[2.0], peak_rss_bytes=300 * 2**20),
+        Result("birtizim", 2_000_000, runs=[20.0], peak_rss_bytes=3000 * 2**20),
+        Result("floor", 20_000, runs=[0.5], peak_rss_bytes=200 * 2**20),
+        Result("floor", 2_000_000, runs=[5.0], peak_rss_bytes=900 * 2**20),
+        Result("splink_alone", 2_000_000, ok=False),  # failed: not drawn
+    ]
+    root = ET.fromstring(plot.svg(results))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert len(root.findall(f"{ns}path")) == 4  # two contenders, two panels
+    texts = [t.text or "" for t in root.iter(f"{ns}text")]
+    assert "birtizim: k = 0.50" in texts and "floor: k = 0.50" in texts
+    assert not any("splink_alone" in t for t in texts)
+
+
+def test_merge_keeps_the_scales_this_run_did_not_measure(tmp_path: Path) -> None:
+    from dataclasses import asdict
+
+    from bench.__main__ import merged
+
+    previous = tmp_path / "b.json"
+    old = [Result("birtizim", 20_000, runs=[3.0]), Result("birtizim", 2_059_200, runs=[30.0])]
+    inputs = {20_000: {"files": 8}, 2_059_200: {"files": 8}}
+    previous.write_text(json.dumps({"inputs": inputs, "results": [asdict(r) | {"seconds": r.seconds} for r in old]}))
+    new = [Result("birtizim", 20_000, runs=[2.0], region="kazakhstan-2025")]
+    results, merged_inputs = merged(previous, new, {20_000: {"files": 9}})
+    assert [(r.residents, r.seconds) for r in results] == [(20_000, 2.0), (2_059_200, 30.0)]
+    assert merged_inputs == {20_000: {"files": 9}, 2_059_200: {"files": 8}}

@@ -194,12 +194,11 @@ def _name_lookups(con: duckdb.DuckDBPyConnection, opened: Opened) -> tuple[list[
             """
         )
         con.execute(f"DROP TABLE {parts}")
-        joins = [f"LEFT JOIN {p}names nm ON nm.v = {opened.column('full_name')}"]
-        fields = {
+        split = {
             f: f"nm.{f}"
             for f in ("last_name", "first_name", "patronymic", "surname_key", "first_key", "patronymic_key", "pair_key")
         }
-        return joins, fields
+        return [f"LEFT JOIN {p}names nm ON nm.v = {opened.column('full_name')}"], split
     # separate columns: each trimmed once per distinct cell
     joins: list[str] = []
     fields = {f: "CAST(NULL AS VARCHAR)" for f in ("last_name", "first_name", "patronymic")}

@@ -48,12 +48,13 @@ class Region:
 
 def _rows(name: str) -> list[dict[str, str]]:
     with resources.files(__package__).joinpath(name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+        # lines starting with "#" say where the figures come from
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
 
 
 @cache
 def regions() -> dict[str, Region]:
-    districts: dict[str, list[District]] = {}
+    districts: dict[str, list[District]] = {COUNTRY: country_districts()}
     for r in _rows("districts.csv"):
         districts.setdefault(r["region"], []).append(
             District(
@@ -80,6 +81,35 @@ def regions() -> dict[str, Region]:
         )
         for r in _rows("regions.csv")
     }
+
+
+# The whole country as one region: every district of every region (country_regions.csv, country_districts.csv).
+COUNTRY = "kazakhstan-2025"
+
+
+def country_districts() -> list[District]:
+    """Every district of Kazakhstan, its names qualified by its region's (a Zhambyl district is in three
+    regions) and its code prefixed by the region's; district estimates scaled to add up to the region's total."""
+    by_region: dict[str, list[dict[str, str]]] = {}
+    for r in _rows("country_districts.csv"):
+        by_region.setdefault(r["region"], []).append(r)
+    out: list[District] = []
+    for reg in _rows("country_regions.csv"):
+        rows = by_region[reg["code"]]
+        scale = int(reg["population"]) / sum(int(r["population_k"]) for r in rows)
+        for r in rows:
+            out.append(
+                District(
+                    code=f"{reg['code']}-{r['code']}",
+                    name_ru=f"{r['name_ru']}, {reg['name_ru']}",
+                    name_kk=f"{reg['name_kk']}, {r['name_kk']}",
+                    name_en=f"{r['name_en']}, {reg['name_en']}",
+                    kind=r["kind"],
+                    population=round(int(r["population_k"]) * scale),
+                    population_is_estimate=True,
+                )
+            )
+    return out
 
 
 def region(code: str) -> Region:
