@@ -81,9 +81,10 @@ bench-small: install-bench
 # and ~15 GB of disk under bench/.data; NATIONAL_RESIDENTS=200000 tries it small.
 NATIONAL_RESIDENTS ?= 20000000
 NATIONAL_MEMORY ?= 12GB
+NATIONAL_OUT ?= docs/benchmarks.md
 bench-national: install-bench
 	$(BIN)/python -m bench --region kazakhstan-2025 --scales $(NATIONAL_RESIDENTS) --repeats 1 \
-	  --only birtizim,splink_alone,floor --memory-limit $(NATIONAL_MEMORY) --timeout 3600 --merge --out docs/benchmarks.md
+	  --only birtizim,splink_alone,floor --memory-limit $(NATIONAL_MEMORY) --timeout 3600 --merge --out $(NATIONAL_OUT)
 
 # Linking on lists the engine was not tuned to (docs/benchmarks-robust.md, about 10 minutes): adversarial
 # regions (birtizim synth --damage harsh) beside standard ones, and FEBRL 1-3 as a registry and an agency

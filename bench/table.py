@@ -15,12 +15,16 @@ if TYPE_CHECKING:
 # Everything below this line in the existing page is kept: the analysis is written by people.
 NOTES_MARKER = "<!-- Notes below this line are written by hand and kept when the page is regenerated. -->"
 
-# Issue 4's targets for Birtizim on the full region.
-TARGET_SECONDS = 60.0
-TARGET_RSS_BYTES = 4 * 2**30
+# The targets: one region (2,059,200 residents, the Almaty region of 2020) and the whole country.
+REGION_RESIDENTS = 2_059_200
+TARGET_RSS_BYTES = 3 * 2**30
 TARGET_FLOOR_RATIO = 5.0
 TARGET_F1 = 0.995
-TARGET_SPEEDUP_OVER_SPLINK = 10.0
+TARGET_F1_BEFORE = 0.9966  # the region's link F1 before the reading and status work: not to be lowered
+TARGET_SPEEDUP_OVER_SPLINK = 2.0
+NATIONAL_RESIDENTS = 10_000_000  # a run this large or larger is checked against the national targets
+TARGET_NATIONAL_SECONDS = 300.0
+TARGET_NATIONAL_RSS_BYTES = 16 * 2**30
 
 
 def _fmt(value: Any, digits: int = 4) -> str:
@@ -73,49 +77,78 @@ def _growth_lines(results: Sequence[Result], contenders: Sequence[Contender]) ->
 
 def _targets(results: Sequence[Result]) -> list[str]:
     ours = _by(results, "birtizim")
-    if not ours:
-        return ["Birtizim did not finish: no targets to check."]
-    n = max(ours)
-    r = ours[n]
-    floor = _by(results, "floor").get(n)
-    splink = _by(results, "splink_alone").get(n)
-    rows: list[tuple[str, str, bool | None]] = [
-        (f"wall time ≤ {TARGET_SECONDS:.0f} s", f"{r.seconds:.1f} s", r.seconds <= TARGET_SECONDS),
-        (
-            f"peak RSS ≤ {TARGET_RSS_BYTES / 2**30:.0f} GiB",
-            f"{r.peak_rss_bytes / 2**30:.2f} GiB",
-            r.peak_rss_bytes <= TARGET_RSS_BYTES,
-        ),
-        (
-            f"≤ {TARGET_FLOOR_RATIO:.0f}× the read floor",
-            f"{r.seconds / floor.seconds:.1f}×" if floor else "not measured",
-            r.seconds / floor.seconds <= TARGET_FLOOR_RATIO if floor else None,
-        ),
-        (f"link F1 ≥ {TARGET_F1}", _fmt(r.metrics["link_f1"]), r.metrics["link_f1"] >= TARGET_F1),
-    ]
-    if splink:
-        speedup = splink.seconds / r.seconds
-        equal_or_better = r.metrics["link_f1"] >= splink.metrics["link_f1"]
-        rows.append(
-            (
-                f"≥ {TARGET_SPEEDUP_OVER_SPLINK:.0f}× faster than Splink alone at equal or better F1",
-                f"{speedup:.1f}× (F1 {_fmt(r.metrics['link_f1'])} vs {_fmt(splink.metrics['link_f1'])})",
-                speedup >= TARGET_SPEEDUP_OVER_SPLINK and equal_or_better,
-            )
-        )
+    verdict = {True: "met", False: "**missed**", None: "not yet measured"}
+    rows: list[tuple[str, str, bool | None]] = []
+    regional = [n for n in ours if n < NATIONAL_RESIDENTS]
+    n = REGION_RESIDENTS if REGION_RESIDENTS in ours else max(regional, default=None)
+    where = f"{n:,} residents" if n else "one region"
+    if n is None:
+        rows.append((f"{where}: every target", "not measured", None))
     else:
-        rows.append(("≥ 10× faster than Splink alone", "Splink alone did not finish at this scale", None))
-    smaller = [s for s in ours if s < n]
-    if smaller:
-        k = _growth(ours[max(smaller)], r)
-        rows.append(("time grows no worse than linearly", f"k = {k:.2f} ({max(smaller):,} → {n:,})", k <= 1.0))
-    verdict = {True: "met", False: "**missed**", None: "–"}
-    lines = [
-        f"At the largest scale measured ({n:,} residents; the targets are set for 2,059,200):",
-        "",
-        "| target | measured | |",
-        "|---|---|---|",
-    ]
+        r = ours[n]
+        floor = _by(results, "floor").get(n)
+        splink = _by(results, "splink_alone").get(n)
+        f1 = r.metrics["link_f1"]
+        rows += [
+            (
+                f"{where}: ≤ {TARGET_FLOOR_RATIO:.0f}× the read floor",
+                f"{r.seconds / floor.seconds:.1f}× ({r.seconds:.1f} s against {floor.seconds:.1f} s)"
+                if floor
+                else "no floor in this run",
+                r.seconds / floor.seconds <= TARGET_FLOOR_RATIO if floor else None,
+            ),
+            (
+                f"{where}: peak RSS ≤ {TARGET_RSS_BYTES / 2**30:.0f} GiB",
+                f"{r.peak_rss_bytes / 2**30:.2f} GiB",
+                r.peak_rss_bytes <= TARGET_RSS_BYTES,
+            ),
+            (
+                f"{where}: link F1 ≥ {TARGET_F1} and not below {TARGET_F1_BEFORE}",
+                _fmt(f1),
+                f1 >= max(TARGET_F1, TARGET_F1_BEFORE) if n == REGION_RESIDENTS else f1 >= TARGET_F1,
+            ),
+        ]
+        if splink:
+            speedup = splink.seconds / r.seconds
+            rows.append(
+                (
+                    f"{where}: ≥ {TARGET_SPEEDUP_OVER_SPLINK:.0f}× faster than Splink alone at equal or better F1",
+                    f"{speedup:.2f}× (F1 {_fmt(f1)} vs {_fmt(splink.metrics['link_f1'])})",
+                    speedup >= TARGET_SPEEDUP_OVER_SPLINK and f1 >= splink.metrics["link_f1"],
+                )
+            )
+        else:
+            rows.append(
+                (f"{where}: ≥ {TARGET_SPEEDUP_OVER_SPLINK:.0f}× faster than Splink alone", "not measured", None)
+            )
+        smaller = [s for s in ours if s < n]
+        if smaller:
+            k = _growth(ours[max(smaller)], r)
+            rows.append(("time grows no worse than linearly", f"k = {k:.2f} ({max(smaller):,} → {n:,})", k <= 1.0))
+    national = max((s for s in ours if s >= NATIONAL_RESIDENTS), default=None)
+    if national is None:
+        rows += [
+            (f"the country: wall time ≤ {TARGET_NATIONAL_SECONDS:.0f} s", "not measured", None),
+            (f"the country: peak RSS ≤ {TARGET_NATIONAL_RSS_BYTES / 2**30:.0f} GiB", "not measured", None),
+            (f"the country: link F1 ≥ {TARGET_F1}", "not measured", None),
+        ]
+    else:
+        r = ours[national]
+        where = f"{national:,} residents"
+        rows += [
+            (
+                f"{where}: wall time ≤ {TARGET_NATIONAL_SECONDS:.0f} s",
+                f"{r.seconds:.0f} s",
+                r.seconds <= TARGET_NATIONAL_SECONDS,
+            ),
+            (
+                f"{where}: peak RSS ≤ {TARGET_NATIONAL_RSS_BYTES / 2**30:.0f} GiB",
+                f"{r.peak_rss_bytes / 2**30:.2f} GiB",
+                r.peak_rss_bytes <= TARGET_NATIONAL_RSS_BYTES,
+            ),
+            (f"{where}: link F1 ≥ {TARGET_F1}", _fmt(r.metrics["link_f1"]), r.metrics["link_f1"] >= TARGET_F1),
+        ]
+    lines = ["| target | measured | |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {verdict[ok]} |" for t, m, ok in rows]
     return lines
 
