@@ -116,3 +116,26 @@ def svg(results: Sequence[Result], *, title: str = "Growth with residents (logâ€
         f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">\n'
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>\n' + "\n".join(body) + "\n</svg>\n"
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.plot PAGE.json PLOT.svg``: the plot of a page's rows, without measuring again."""
+    import argparse
+    import json
+    from pathlib import Path
+
+    from bench.__main__ import Result
+
+    p = argparse.ArgumentParser(prog="python -m bench.plot", description=main.__doc__)
+    p.add_argument("results", type=Path)
+    p.add_argument("out", type=Path)
+    args = p.parse_args(argv)
+    raw = json.loads(args.results.read_text(encoding="utf-8"))
+    fields = set(Result.__dataclass_fields__)
+    results = [Result(**{k: v for k, v in r.items() if k in fields}) for r in raw["results"]]
+    args.out.write_text(svg(results), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
