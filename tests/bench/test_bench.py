@@ -129,3 +129,20 @@ def test_merge_keeps_the_scales_this_run_did_not_measure(tmp_path: Path) -> None
     results, merged_inputs = merged(previous, new, {20_000: {"files": 9}})
     assert [(r.residents, r.seconds) for r in results] == [(20_000, 2.0), (2_059_200, 30.0)]
     assert merged_inputs == {20_000: {"files": 9}, 2_059_200: {"files": 8}}
+
+
+def test_targets_say_not_yet_measured_for_the_country_until_a_run_measures_it() -> None:
+    region = [
+        Result("birtizim", 2_059_200, runs=[12.0], peak_rss_bytes=2 * 2**30, metrics={"link_f1": 0.997}),
+        Result("splink_alone", 2_059_200, runs=[30.0], metrics={"link_f1": 0.995}),
+        Result("floor", 2_059_200, runs=[3.0]),
+    ]
+    page = "\n".join(table._targets(region))
+    assert "| 2,059,200 residents: ≤ 5× the read floor | 4.0× (12.0 s against 3.0 s) | met |" in page
+    assert "2.50× (F1 0.9970 vs 0.9950) | met |" in page
+    assert page.count("not yet measured") == 3  # the country's three targets
+    country = Result("birtizim", 20_000_000, runs=[400.0], peak_rss_bytes=10 * 2**30, metrics={"link_f1": 0.996})
+    page = "\n".join(table._targets([*region, country]))
+    assert "| 20,000,000 residents: wall time ≤ 300 s | 400 s | **missed** |" in page
+    assert "| 20,000,000 residents: peak RSS ≤ 16 GiB | 10.00 GiB | met |" in page
+    assert "not yet measured" not in page
