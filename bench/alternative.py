@@ -29,7 +29,7 @@ def main(linker: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
     """``python -m bench.<contender> REGION OUT``."""
     region, out = Path(sys.argv[1]), Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(config=memory_config())
+    con = duckdb.connect(config=memory_config(out / ".spill"))
     con.execute("SET enable_progress_bar = false")
     iin.install_sql(con)
     names.install_sql(con)

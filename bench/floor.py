@@ -21,7 +21,7 @@ from bench.machine import memory_config
 
 def read_all(region: Path) -> int:
     manifest = json.loads((region / "manifest.json").read_text(encoding="utf-8"))
-    con = duckdb.connect(config=memory_config())
+    con = duckdb.connect(config=memory_config(Path(tempfile.gettempdir()) / "bench-floor-spill"))
     con.execute("SET enable_progress_bar = false")
     rows = 0
     for i, s in enumerate(manifest["sources"]):

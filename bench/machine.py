@@ -47,10 +47,11 @@ def facts() -> dict[str, str]:
     }
 
 
-def memory_config() -> dict[str, str | bool | int | float | list[str]]:
-    """DuckDB's memory limit when the bench sets one (``--memory-limit``), for the alternatives and the floor."""
+def memory_config(spill: Path) -> dict[str, str | bool | int | float | list[str]]:
+    """DuckDB's memory limit when the bench sets one (``--memory-limit``), for the alternatives and the floor,
+    spilling into ``spill`` past it (as Birtizim spills into its run folder)."""
     limit = os.environ.get("BENCH_MEMORY_LIMIT")
-    return {"memory_limit": limit} if limit else {}
+    return {"memory_limit": limit, "temp_directory": str(spill)} if limit else {}
 
 
 def input_size(region: Path) -> dict[str, int]:
