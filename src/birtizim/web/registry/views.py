@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import scope_for
 from birtizim.web.audit.models import Access
-from birtizim.web.audit.services import access_record
+from birtizim.web.audit.services import access_record, iin_hash
 from birtizim.web.common import charts, labels
 from birtizim.web.common.http import AuthedRequest, temporary_download
 from birtizim.web.registry import exports, selectors, services, worklist_table
@@ -174,11 +174,17 @@ def worklist_export(request: AuthedRequest, district: str) -> FileResponse:
     run = _current_run()
     query = request.GET.get("q", "")[:100]
     full_iin = request.GET.get("full_iin") == "1"
-    path, rows = exports.worklist_export(scope=scope, run=run, district=district, query=query, full_iin=full_iin)
+    exported = exports.worklist_export(scope=scope, run=run, district=district, query=query, full_iin=full_iin)
     access_record(
-        user=request.user, action=Access.Action.EXPORT, run_id=run.pk, district=district, query=query, records=rows
+        user=request.user,
+        action=Access.Action.EXPORT_FULL_IIN if exported.full_iin else Access.Action.EXPORT,
+        run_id=run.pk,
+        district=district,
+        query=query,
+        records=exported.rows,
+        iin_hashes=exported.iin_hashes,
     )
-    return temporary_download(path, f"worklist-{district}-run{run.pk}.xlsx")
+    return temporary_download(exported.path, f"worklist-{district}-run{run.pk}.xlsx")
 
 
 @login_required
@@ -194,6 +200,7 @@ def person_iin(request: AuthedRequest, person_id: int) -> HttpResponse:
         run_id=run.pk,
         district=person["district"],
         person_ids=[person_id],
+        iin_hashes=[iin_hash(person["iin"])],
     )
     return HttpResponse(f'<span class="iin">{person["iin"]}</span>')
 
