@@ -392,7 +392,7 @@ def flag(request: AuthedRequest, flag_id: int) -> HttpResponse:
                 return redirect("vouchers:flag", flag_id=found.pk)
         else:
             status = 400
-    subject = selectors.flag_subject(flag=found)
+    subject = selectors.flag_subject(scope=scope, flag=found)
     if subject["children"]:
         _audit(request, found.district, f"flag {found.pk}", len(subject["children"]))
     context = {
