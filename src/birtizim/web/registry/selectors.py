@@ -104,21 +104,32 @@ class Page:
 def worklist_page(*, scope: Scope, run: Run, district: str, query: str = "", page: int = 1) -> Page:
     district_check(scope=scope, run=run, district=district)
     where, params = search_sql(query)
-    total = int(
-        runstore.value(run.folder, f"SELECT count(*) FROM worklist WHERE district = ?{where}", [district, *params])
-    )
+
+    def read(number: int) -> list[dict[str, Any]]:
+        # One query gives the page and the count of the whole selection (a window over the filtered rows).
+        return runstore.rows(
+            run.folder,
+            f"""SELECT {", ".join(worklist_table.PAGE_FIELDS)}, count(*) OVER () AS total
+                FROM worklist WHERE district = ?{where}
+                ORDER BY {worklist_table.order_sql()}
+                LIMIT {PAGE_SIZE} OFFSET {(number - 1) * PAGE_SIZE}""",
+            [district, *params],
+        )
+
+    number = max(1, page)
+    rows = read(number)
+    if rows:
+        total = int(rows[0]["total"])
+    else:  # past the last page (or nothing found): count, and show the last page
+        total = int(
+            runstore.value(run.folder, f"SELECT count(*) FROM worklist WHERE district = ?{where}", [district, *params])
+        )
+        number = max(1, -(-total // PAGE_SIZE))
+        rows = read(number) if total else []
     pages = max(1, -(-total // PAGE_SIZE))
-    number = min(max(1, page), pages)
-    rows = runstore.rows(
-        run.folder,
-        f"""SELECT {", ".join(worklist_table.PAGE_FIELDS)}
-            FROM worklist WHERE district = ?{where}
-            ORDER BY {worklist_table.order_sql()}
-            LIMIT {PAGE_SIZE} OFFSET {(number - 1) * PAGE_SIZE}""",
-        [district, *params],
-    )
     latest = latest_outcomes(district, [r["iin"] for r in rows])
     for r in rows:
+        r.pop("total")
         iin = r.pop("iin")  # pages carry masked IINs only; revealing one is its own audited request
         r["iin_masked"] = mask(iin)
         r["outcome"] = latest.get(iin)

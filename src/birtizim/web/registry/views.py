@@ -159,7 +159,6 @@ def worklist(request: AuthedRequest, district: str) -> HttpResponse:
         "page": page,
         "query": query,
         "columns": worklist_table.page_columns(),
-        "outcome_form": OutcomeForm(),
     }
     if request.htmx and request.htmx.target == "worklist-table":
         return render(request, "registry/_worklist_table.html", context)
@@ -206,12 +205,16 @@ def person_iin(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def outcome(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """GET: the outcome form for one row, loaded when the officer asks for it (the work list renders a
+    button per row, not fifty forms); POST: record it."""
     scope = scope_for(request.user)
     require(scope, Action.OUTCOME_RECORD)
     run = _current_run()
     person = selectors.person_get(scope=scope, run=run, person_id=person_id)
+    if request.method == "GET":
+        return render(request, "registry/_outcome_form.html", {"form": OutcomeForm(), "person_id": person_id})
     form = OutcomeForm(request.POST)
     if not form.is_valid():
         return render(request, "registry/_outcome_form.html", {"form": form, "person_id": person_id}, status=400)
