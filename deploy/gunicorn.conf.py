@@ -29,7 +29,7 @@ limit_request_fields = 50
 limit_request_field_size = 8190
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # workers' heartbeat files in memory
 # The access log names the path without its query string: searches carry IINs and names.
-accesslog = os.environ.get("BIRTIZIM_ACCESS_LOG", "-")
+accesslog = os.environ.get("BIRTIZIM_ACCESS_LOG", "-") or None  # empty: no access log
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("BIRTIZIM_LOG_LEVEL", "info")

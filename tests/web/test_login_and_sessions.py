@@ -56,6 +56,7 @@ def test_it_makes_an_account_wait_longer_after_each_failure_instead_of_a_long_lo
         assert attempt(client, "analyst").status_code == 200  # the form again, "wrong password"
     refused = attempt(client, "analyst", PASSWORD)  # even the right password waits now...
     assert refused.status_code == 429 and "_auth_user_id" not in client.session
+    assert "Слишком много неудачных попыток: повторите через 1 минуту." in refused.content.decode()
     waits = [throttle.wait_seconds(RequestFactory().get("/", REMOTE_ADDR=PROXY), "analyst")]
     for _ in range(6):  # ...each further failure doubles the wait, up to the ceiling
         expire_blocks()

@@ -174,7 +174,8 @@ def run_recover_stale(*, now: datetime | None = None) -> tuple[int, int]:
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, claimed_at__lt=cutoff)
     )
     for run in stale:
-        line = f"{timezone.localtime(now):%H:%M:%S} {_('the worker stopped responding')}\n"
+        stopped = _("the worker stopped responding")
+        line = f"{timezone.localtime(now):%H:%M:%S} {stopped}\n"
         # Conditional on the heartbeat read: a worker that beat meanwhile keeps its run.
         still = Run.objects.filter(
             pk=run.pk, state=Run.State.RUNNING, attempts=run.attempts, heartbeat_at=run.heartbeat_at
