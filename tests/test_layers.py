@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "birtizim"
-CORES = ("engine", "projects", "vouchers", "outreach", "reference")
+CORES = ("engine", "projects", "vouchers", "outreach", "fares", "reference")
 
 
 def _imports(path: Path) -> Iterator[tuple[int, str]]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from birtizim.cli import outreach, projects, region, vouchers
+from birtizim.cli import fares, outreach, projects, region, vouchers
 from birtizim.cli.app import app
 
 app.add_typer(vouchers.app, name="vouchers")
 app.add_typer(outreach.app, name="outreach")
 app.add_typer(projects.app, name="projects")
+app.add_typer(fares.app, name="fares")
 
 __all__ = ["app", "region"]
