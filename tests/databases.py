@@ -19,13 +19,9 @@ def url_of(settings_dict: dict[str, Any]) -> str:
     if engine.endswith("sqlite3"):
         return f"sqlite:///{settings_dict['NAME']}"
     if engine.endswith("postgresql"):
-        user = quote(settings_dict.get("USER") or "")
-        password = f":{quote(settings_dict['PASSWORD'])}" if settings_dict.get("PASSWORD") else ""
-        auth = f"{user}{password}@" if user else ""
-        host, port = settings_dict.get("HOST") or "", settings_dict.get("PORT") or ""
-        if host.startswith("/"):  # a unix socket folder goes in the query
-            return f"postgres://{auth}/{settings_dict['NAME']}?host={quote(host)}"
-        return f"postgres://{auth}{host}{f':{port}' if port else ''}/{settings_dict['NAME']}"
+        # DATABASE_URL's server, user and options (a socket folder may sit in its query), this database's name.
+        parts = urlsplit(os.environ["DATABASE_URL"])
+        return urlunsplit(parts._replace(path=f"/{quote(settings_dict['NAME'])}"))
     raise ValueError(f"no URL for {engine}")
 
 

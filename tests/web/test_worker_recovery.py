@@ -104,7 +104,7 @@ def test_a_restarted_worker_recovers_a_stale_run_by_itself(region: Path, setting
     stale.mkdir(parents=True)
     Run.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - dt.timedelta(minutes=10))
     restarted = worker("--once")  # what systemd does after a crash: start the worker again
-    assert restarted.wait(180) == 0
+    assert restarted.wait(180) == 0, restarted.stderr.read() if restarted.stderr else ""
     run.refresh_from_db()
     assert run.state == Run.State.SUCCEEDED and run.attempts == 2
     assert not stale.exists()
