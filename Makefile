@@ -37,8 +37,8 @@ browser:
 
 # The web demo: a synthetic region reconciled through the web's own upload and run services, demo
 # users (passwords printed once), the modules' demo data (construction objects, a voucher programme
-# drawn from the region's children, outreach logs and surveys), the server on 127.0.0.1:8000 and the
-# worker beside it.
+# drawn from the region's children, outreach logs and surveys, three months of fare inspection), the
+# server on 127.0.0.1:8000 and the worker beside it.
 WEB_ENV := BIRTIZIM_DEBUG=1 BIRTIZIM_DATA_DIR=$(DEMO_DIR)/web DJANGO_SETTINGS_MODULE=birtizim.web.settings
 demo: install
 	$(BIN)/birtizim synth --region almaty-2019 --residents $(DEMO_RESIDENTS) --seed $(DEMO_SEED) --out $(DEMO_DIR)/region
@@ -49,6 +49,7 @@ demo: install
 	$(WEB_ENV) $(BIN)/python manage.py birtizim_projects_demo --officers
 	$(WEB_ENV) $(BIN)/python manage.py birtizim_vouchers_demo
 	$(WEB_ENV) $(BIN)/python manage.py birtizim_outreach_demo
+	$(WEB_ENV) $(BIN)/python manage.py birtizim_fares_demo
 	$(WEB_ENV) $(BIN)/python manage.py birtizim_worker & \
 	  trap 'kill $$!' EXIT INT TERM; \
 	  $(WEB_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload

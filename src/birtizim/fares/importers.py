@@ -11,7 +11,8 @@ month. Rejected: a route not in the network, an hour outside every band, a date 
 count that is not a whole number, and the same route, day and hour twice.
 
 Payments: protocol number, date paid, amount, optionally the payer's IIN. Rejected: a protocol that
-does not exist, an invalid IIN, an amount or date that is not one, and a payment listed twice.
+does not exist, an invalid IIN, an amount or date that is not one, a payment listed twice, and a
+payment already recorded from an earlier file.
 """
 
 from __future__ import annotations
@@ -270,9 +271,13 @@ def import_ridership(
     return Imported(records, tuple(rejects), accepted + len(rejects), accepted, blank, headers)
 
 
-def import_payments(path: Path, *, protocols: Collection[str]) -> Imported[Payment]:
-    """Payments of fines; ``protocols`` are the protocol numbers a payment may refer to."""
+def import_payments(
+    path: Path, *, protocols: Collection[str], held: Collection[tuple[str, dt.date, int]] = ()
+) -> Imported[Payment]:
+    """Payments of fines; ``protocols`` are the protocol numbers a payment may refer to, ``held`` the
+    payments (protocol, date, amount) already recorded from earlier files, which are rejected as such."""
     numbers = set(protocols)
+    already = set(held)
 
     def build(line: int, cells: list[object], found: dict[str, int], headers: dict[str, str]) -> Payment:
         number = _required(cells, found, "protocol", headers)
@@ -295,6 +300,9 @@ def import_payments(path: Path, *, protocols: Collection[str]) -> Imported[Payme
         first = seen.setdefault(payment, line)
         if first != line:
             rejects.append(Reject(line, "duplicate", {"first": str(first)}))
+            continue
+        if (payment.protocol, payment.paid_on, payment.amount) in already:
+            rejects.append(Reject(line, "already_held", {"value": payment.protocol}))
             continue
         records.append(payment)
     rejects.sort(key=lambda r: r.row)

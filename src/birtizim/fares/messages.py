@@ -2,7 +2,7 @@
 
 Reject reasons are codes with one template per language; the headline explains, in one sentence,
 why the count of protocols is not the evasion rate. Numbers are written the way each language
-writes them (``birtizim.outreach.messages.format_number``: 48 000 and 4,1% in Russian and Kazakh).
+writes them (``birtizim.wording.format_number``: 48 000 and 4,1% in Russian and Kazakh).
 The templates are constants of this module, never configuration, so ``str.format`` is safe here.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from birtizim.outreach.messages import LANGUAGES, Language, format_number, language_of
+from birtizim.wording import LANGUAGES, Language, format_number, language_of
 
 __all__ = ["LANGUAGES", "REJECT_TEXTS", "Language", "language_of", "month_phrase", "reject_text"]
 
@@ -64,6 +64,11 @@ REJECT_TEXTS: dict[str, dict[Language, str]] = {
         "ru": "ИИН «{value}» недействителен (не сходится контрольная цифра или дата рождения)",
         "kk": "«{value}» ЖСН жарамсыз (бақылау саны немесе туған күні сәйкес емес)",
         "en": "IIN “{value}” is not valid (its check digit or birth date does not hold)",
+    },
+    "already_held": {
+        "ru": "платёж по протоколу № {value} уже загружен из другого файла",
+        "kk": "№ {value} хаттама бойынша төлем басқа файлдан жүктелген",
+        "en": "the payment for protocol no. {value} was already imported from another file",
     },
     "no_mrp": {
         "ru": "для {value} года не задан МРП: штраф не может быть рассчитан",

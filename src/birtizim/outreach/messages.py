@@ -17,6 +17,10 @@ written and how ``count`` agrees a noun with its number:
   ``{n:count вопрос|вопроса|вопросов}`` gives "1 вопрос", "3 вопроса", "5 вопросов", "21 вопрос";
 - Kazakh nouns do not change after a number: ``{n:count сұрақ}`` gives "3 сұрақ".
 
+How numbers and counted nouns are written is ``birtizim.wording``'s (the fare module writes its
+sentences with the same rules); this module adds the templates and refuses an unknown format as a
+rule's error.
+
 Python's ``str.format`` is not used on purpose: a format string from configuration can reach
 attributes (``{x.__class__}``), which is exactly what the evaluator exists to refuse.
 """
@@ -24,51 +28,40 @@ attributes (``{x.__class__}``), which is exactly what the evaluator exists to re
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Literal, get_args
 
+from birtizim import wording
 from birtizim.outreach.expressions import Expression, ExpressionError, parse
+from birtizim.wording import (
+    FORMATS,
+    LANGUAGES,
+    MISSING,
+    MISSING_TEXT,
+    NBSP,
+    NOUN_FORMS,
+    Language,
+    language_of,
+    russian_form,
+)
 
-Language = Literal["ru", "kk", "en"]
-LANGUAGES: tuple[Language, ...] = get_args(Language)
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "FORMATS",
+    "LANGUAGES",
+    "MISSING",
+    "MISSING_TEXT",
+    "NBSP",
+    "Language",
+    "Template",
+    "format_number",
+    "language_of",
+    "parse_template",
+    "russian_form",
+]
+
 DEFAULT_LANGUAGE: Language = "en"  # the language of a rule's plain ``message`` field
-
-MISSING = "n/a"
-MISSING_TEXT: dict[Language, str] = {"en": MISSING, "ru": "н/д", "kk": "дерек жоқ"}
 TEXT_FIELDS = ("district", "period")
-NBSP = "\u00a0"
-
-
-def language_of(code: str | None) -> Language:
-    """``ru``, ``kk`` or ``en`` from a language code as Django or a browser writes it (``en-us``, ``kk``)."""
-    short = (code or "").strip().lower()[:2]
-    for language in LANGUAGES:
-        if short == language:
-            return language
-    return "ru"  # the region's working language, as the web's default
-
-
-def _group(text: str, language: Language) -> str:
-    """Re-punctuate a number Python wrote as ``48,000.5`` for ``language``."""
-    if language == "en":
-        return text
-    return text.replace(",", NBSP).replace(".", ",")
-
-
-def _whole(x: float, language: Language = "en") -> str:
-    return _group(f"{round(x):,}", language)
-
-
-FORMATS: dict[str, Callable[[float, Language], str]] = {
-    "int": _whole,  # 48,000 / 48 000
-    "num": lambda x, lang: _group(f"{x:,.1f}", lang),  # 0.6 / 0,6
-    "num2": lambda x, lang: _group(f"{x:,.2f}", lang),  # 0.63 / 0,63
-    "pct": lambda x, lang: f"{x * 100:.0f}%",  # 23%
-    "pct1": lambda x, lang: _group(f"{x * 100:.1f}", lang) + "%",  # 23.4% / 23,4%
-    "pctn": lambda x, lang: f"{x * 100:.0f}",  # 23, for the first bound of "19–27%"
-}
-_FORMS: dict[Language, tuple[int, ...]] = {"en": (1, 2), "ru": (1, 3), "kk": (1,)}
 
 
 def _check_format(fmt: str, language: Language = DEFAULT_LANGUAGE) -> None:
@@ -76,7 +69,7 @@ def _check_format(fmt: str, language: Language = DEFAULT_LANGUAGE) -> None:
         forms = [f.strip() for f in fmt[6:].split("|")]
         if not all(forms):
             raise ExpressionError(f"count needs a noun: {fmt!r}")
-        if len(forms) not in _FORMS[language]:
+        if len(forms) not in NOUN_FORMS[language]:
             wanted = {"en": "one form (3 questions) or two, one|other", "ru": "three forms, one|few|many"}
             raise ExpressionError(
                 f"{fmt!r}: a count in {language} takes {wanted.get(language, 'one form')}, not {len(forms)}"
@@ -86,46 +79,11 @@ def _check_format(fmt: str, language: Language = DEFAULT_LANGUAGE) -> None:
         raise ExpressionError(f"unknown number format {fmt!r}; known: {', '.join(FORMATS)}, count <noun>")
 
 
-def russian_form(n: int) -> int:
-    """Which of Russian's three noun forms follows ``n``: 0 one (1, 21), 1 few (2-4, 22), 2 many (5, 11, 12)."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return 0
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return 1
-    return 2
-
-
-def _count(value: float, noun: str, language: Language) -> str:
-    n = round(value)
-    forms = [f.strip() for f in noun.split("|")]
-    if language == "ru" and len(forms) == 3:
-        word = forms[russian_form(n)]
-    elif language == "en" and len(forms) == 2:
-        word = forms[0] if n == 1 else forms[1]
-    elif language == "en":
-        word = forms[0] + ("" if n == 1 else "s")
-    else:  # Kazakh (and a Russian noun given in one form): the noun does not change
-        word = forms[0]
-    return f"{_whole(value, language)}{NBSP if language != 'en' else ' '}{word}"
-
-
 def format_number(value: float | None, fmt: str | None = None, language: Language = DEFAULT_LANGUAGE) -> str:
-    """Write a number for a sentence; without a format, whole numbers as ``48,000`` and others as ``0.63``.
-
-    ``count <noun>`` writes the number with its noun agreeing with it (see the module notes).
-    """
-    if value is None:
-        return MISSING_TEXT[language]
-    if fmt is None:
-        fmt = "int" if float(value).is_integer() else "num2"
-    if fmt.startswith("count "):
-        return _count(value, fmt[6:].strip(), language)
-    try:
-        return FORMATS[fmt](value, language)
-    except KeyError:
+    """``birtizim.wording.format_number``, refusing an unknown format as a rule's error (``ExpressionError``)."""
+    if fmt is not None and not fmt.startswith("count ") and fmt not in FORMATS:
         _check_format(fmt, language)
-        raise
+    return wording.format_number(value, fmt, language)
 
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")

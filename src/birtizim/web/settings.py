@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "birtizim.web.projects",
     "birtizim.web.vouchers",
     "birtizim.web.outreach",
+    "birtizim.web.fares",
     "birtizim.web.demo",  # the demo loaders (manage.py birtizim_*_demo)
 ]
 
@@ -163,6 +164,7 @@ INTAKE = {
     },
     "progress_sheet": {"extensions": (".xlsx",), "max_bytes": 5 * 2**20, "types": ("xlsx",)},  # a few hundred rows
     "outreach_log": {"extensions": (".xlsx", ".csv", ".txt"), "max_bytes": 20 * 2**20, "types": ("text", "xlsx")},
+    "fares_table": {"extensions": (".xlsx", ".csv", ".txt"), "max_bytes": 50 * 2**20, "types": ("text", "xlsx")},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20

@@ -25,8 +25,9 @@ urlpatterns = [
     path("people/<int:person_id>/iin/", views.person_iin, name="person_iin"),
     path("people/<int:person_id>/outcome/", views.outcome, name="outcome"),
     path("audit/", audit_views.audit_log, name="audit_log"),
-    # The modules: capital repair deadlines, children's club vouchers, outreach and plausibility.
+    # The modules: capital repair deadlines, children's club vouchers, outreach and plausibility, fare inspection.
     path("projects/", include("birtizim.web.projects.urls")),
     path("vouchers/", include("birtizim.web.vouchers.urls")),
     path("outreach/", include("birtizim.web.outreach.urls")),
+    path("fares/", include("birtizim.web.fares.urls")),
 ]

@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("District officer")
     VIEWER = "viewer", _("Viewer")
     PROVIDER = "provider", _("Club provider")  # staff of a children's club (vouchers): their organisation only
+    INSPECTOR = "inspector", _("Fare inspector")  # their own team's shifts and their own protocols only
+    FARES_ANALYST = "fares_analyst", _("Transport department analyst")  # the city's fares; no other module
 
 
 class Profile(models.Model):

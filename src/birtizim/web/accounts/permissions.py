@@ -52,11 +52,19 @@ class Action(StrEnum):
     FOLLOWUP_ANSWER = "followup_answer"
     RULES_READ = "rules_read"
     RULES_EDIT = "rules_edit"
+    # Fare inspection
+    FARES_READ = "fares_read"  # the evasion rate, KPIs, strata, plans, imports: figures only
+    FARES_PLAN = "fares_plan"  # draw a month's inspection plan
+    FARES_IMPORT = "fares_import"  # ridership (validator exports) and payments
+    FARES_PEOPLE = "fares_people"  # protocols, repeat offenders, a person's history (IINs masked), exports
+    FARES_IIN_REVEAL = "fares_iin_reveal"  # one offender's full IIN, audited
+    FARES_INSPECT = "fares_inspect"  # the inspector's phone page: own team's shifts, own checks and protocols
 
 
 A = Action
 _STAFF_READS = {A.FIGURES_READ, A.PROJECTS_READ, A.VOUCHERS_FIGURES, A.OUTREACH_READ}
 _PEOPLE = {A.PEOPLE_READ, A.IIN_REVEAL, A.PROVIDER_READ, A.CASES_READ, A.CASES_WORK, A.CHILD_REGISTER}
+_FARES = {A.FARES_READ, A.FARES_PLAN, A.FARES_IMPORT, A.FARES_PEOPLE, A.FARES_IIN_REVEAL}
 
 GRANTS: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(
@@ -65,6 +73,7 @@ GRANTS: dict[str, frozenset[Action]] = {
         | {A.RUN, A.OUTCOME_RECORD, A.AUDIT_READ, A.PROJECT_EDIT, A.PROJECT_FACTS_EDIT, A.ENROL}
         | {A.TIMESHEET_VERIFY, A.TIMESHEET_APPROVE}
         | {A.OUTREACH_IMPORT, A.OUTREACH_REPORT, A.OUTREACH_SURVEY, A.FOLLOWUP_MANAGE, A.RULES_READ, A.RULES_EDIT}
+        | _FARES
     ),
     Role.ANALYST: frozenset(
         _STAFF_READS
@@ -80,6 +89,10 @@ GRANTS: dict[str, frozenset[Action]] = {
     ),
     Role.VIEWER: frozenset(_STAFF_READS),  # figures only: buildings and aggregates, never a resident
     Role.PROVIDER: frozenset({A.PROVIDER_READ, A.PROVIDER_WORK, A.ENROL}),  # their own organisation only
+    # The transport department: the whole city's fares and offenders, and nothing of the other modules.
+    Role.FARES_ANALYST: frozenset(_FARES),
+    # An inspector's page shows their own team's shifts and their own protocols (web/fares selectors).
+    Role.INSPECTOR: frozenset({A.FARES_INSPECT}),
 }
 
 

@@ -47,4 +47,7 @@ def scope_for(user: User | AnonymousUser) -> Scope:
     if profile.role == Role.PROVIDER:
         # A provider sees no district's residents; their organisation bounds everything they see.
         return Scope(Role.PROVIDER, frozenset(), profile.organisation_bin or None)
+    if profile.role in (Role.INSPECTOR, Role.FARES_ANALYST):
+        # Fares are the city's, not a district's: no district's residents are theirs.
+        return Scope(profile.role, frozenset())
     return Scope(profile.role, None)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from birtizim.web.accounts.permissions import Action, require
+from birtizim.web.accounts.permissions import Action, may, require
 from birtizim.web.accounts.scope import scope_for
 from birtizim.web.audit.models import Access
 from birtizim.web.audit.services import access_record, iin_hash
@@ -33,6 +33,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if scope.is_provider:  # a club's staff work in the voucher pages; OSMS figures are the akimat's
         return redirect("vouchers:home")
+    if not may(scope, Action.FIGURES_READ) and (may(scope, Action.FARES_READ) or may(scope, Action.FARES_INSPECT)):
+        return redirect("fares:home")  # the transport department and inspectors work in the fares pages
     require(scope, Action.FIGURES_READ)
     run = selectors.run_current()
     if run is None:

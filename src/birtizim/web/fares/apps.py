@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FaresConfig(AppConfig):
+    name = "birtizim.web.fares"
+    label = "fares"
