@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fares fixtures imported from fares_world are parameters below)
 """Every URL the resolver knows, for every role, with another scope's ids: nobody gets what is not theirs.
 
 The URL patterns come from ``get_resolver().url_patterns`` (walked recursively), not from a list kept by
@@ -27,16 +28,20 @@ from typing import Any
 
 import pytest
 from conftest import HOME, OTHER, World
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from fares_world import FaresWorld, fares, fares_loaded  # noqa: F401 -- fixtures
 from test_projects_photos import PNG
 from test_projects_world import ADMIN, Objects, build_objects
 from test_vouchers_access import Side as ClubSide
 from test_vouchers_access import side as club_side
 
+from birtizim.web.accounts.permissions import Action, may
+from birtizim.web.accounts.scope import scope_for
+from birtizim.web.fares.models import ImportBatch as FaresImport
 from birtizim.web.outreach.models import FollowUp, ImportBatch
 from birtizim.web.projects import services as project_services
 from birtizim.web.projects.models import Alert, Report
@@ -64,7 +69,7 @@ class Side:
 
     def resident_markers(self) -> list[str]:
         """What shows a resident of this side's work list."""
-        return [*(f'id="person-{pid}"' for pid in self.people), *(f"/people/{pid}/" for pid in self.people)]
+        return [*(f'id="person-{pid}"' for pid in self.people), *(f'"/people/{pid}/' for pid in self.people)]
 
     def personal_markers(self) -> list[str]:
         """What shows a person of this side: its residents, its club's child."""
@@ -155,6 +160,8 @@ class Sides:
     other: Side
     upload_id: int
     run_id: int
+    protocol_id: int  # fares: the city's, no district's or club's
+    fares_import_id: int
     users: dict[str, User | None] = field(default_factory=dict)
 
     def of(self, district: str) -> Side:
@@ -162,7 +169,7 @@ class Sides:
 
 
 @pytest.fixture
-def sides(world: World, db: None) -> Sides:
+def sides(world: World, fares: FaresWorld, db: None) -> Sides:
     objects = build_objects(world)
     home = build_side(world, HOME, "officer", objects)
     other = build_side(world, OTHER, "other_officer", objects)
@@ -170,7 +177,9 @@ def sides(world: World, db: None) -> Sides:
     cross(other, home)
     upload = world.run.uploads.first()
     assert upload is not None
-    found = Sides(home, other, upload.pk, world.run.pk)
+    fares_import = FaresImport.objects.order_by("pk").first()
+    assert fares_import is not None
+    found = Sides(home, other, upload.pk, world.run.pk, fares.protocol, fares_import.pk)
     found.users = {
         "anonymous": None,
         "outsider": world.users["outsider"],
@@ -181,6 +190,8 @@ def sides(world: World, db: None) -> Sides:
         "other_provider": other.club.user,
         "analyst": world.users["analyst"],
         "admin": world.users["admin"],
+        "fares_analyst": fares.users["analyst"],
+        "inspector": fares.users["inspector"],
     }
     return found
 
@@ -276,6 +287,31 @@ CASES: dict[str, Kwargs] = {
     "outreach:import_delete": one(batch_id=lambda s, ss: s.batch.pk),  # type: ignore[union-attr]
     "outreach:import_template": lambda s, ss: [{"kind": "events"}, {"kind": "questions"}],
     "outreach:rules": NONE,
+    # Fare inspection: the city's, not a district's; its ids are refused to every role without the action
+    "fares:home": NONE,
+    "fares:overview": NONE,
+    "fares:strata": NONE,
+    "fares:plans": NONE,
+    "fares:plan": lambda s, ss: [{"month": "2026-06"}],
+    "fares:protocols": NONE,
+    "fares:protocols_export": NONE,
+    "fares:protocol_iin": one(protocol_id=lambda s, ss: ss.protocol_id),
+    "fares:report_export": lambda s, ss: [{"month": "2026-06"}],
+    "fares:offenders": NONE,
+    "fares:person": one(protocol_id=lambda s, ss: ss.protocol_id),
+    "fares:imports": NONE,
+    "fares:import_detail": one(batch_id=lambda s, ss: ss.fares_import_id),
+    "fares:inspector": NONE,
+    "fares:inspector_worker": NONE,
+    "fares:inspector_state": NONE,
+    "fares:inspector_check": NONE,
+    "fares:inspector_protocol": NONE,
+}
+# Fares records belong to no district or club: who may reach them is the permission table's answer.
+FARES_ACTIONS = {
+    "fares:person": Action.FARES_PEOPLE,
+    "fares:protocol_iin": Action.FARES_IIN_REVEAL,
+    "fares:import_detail": Action.FARES_IMPORT,
 }
 # Not about anyone's records: the login, the language, the health check. Requested by every role too,
 # with a client of their own (logging out must not end the walk), for server errors and markers.
@@ -283,8 +319,8 @@ SESSION = {"login", "logout", "set_language", "health"}
 # The parent's page: the signed one-time token is the permission, whoever holds it (no login, no role);
 # it shows that child's month to whoever holds the link, so its markers are no leak.
 PUBLIC = {"vouchers:confirm"}
-# Arguments that name no one's records: the outreach templates' kind.
-UNSCOPED = {"outreach:import_template"}
+# Arguments that name no one's records: the outreach templates' kind, a month of the fares figures.
+UNSCOPED = {"outreach:import_template", "fares:plan", "fares:report_export"}
 
 POST = {
     "result": "reached", "comment": "x", "status": "dismissed", "note": "x", "target": "verified",
@@ -322,6 +358,8 @@ def test_every_url_pattern_has_a_case() -> None:
 
 BOUNDED = {"officer": OTHER, "other_officer": HOME, "provider": OTHER, "other_provider": HOME}  # -> the other side
 WHOLE_REGION = ("admin", "analyst")
+# The transport department's roles: no district's records at all, whichever side's ids they ask for.
+FARES_ROLES = ("fares_analyst", "inspector")
 
 
 def client(user: User | None) -> Client:
@@ -350,12 +388,17 @@ def serves_htmx(pattern: URLPattern) -> bool:
 def forbidden(role: str, sides: Sides) -> list[str]:
     """The markers a role must never be shown."""
     home, other = sides.home, sides.other
-    if role in WHOLE_REGION:
+    if role == "admin":
         return []
+    if role == "analyst":  # the whole region's OSMS work; fares are the transport department's
+        return [f"/fares/people/{sides.protocol_id}/"]
     if role == "viewer":  # figures and buildings, never a person
-        return [*home.personal_markers(), *other.personal_markers()]
+        return [*home.personal_markers(), *other.personal_markers(), f"/fares/people/{sides.protocol_id}/"]
     if role in ("officer", "other_officer"):
-        return sides.of(BOUNDED[role]).markers()
+        return [*sides.of(BOUNDED[role]).markers(), f"/fares/people/{sides.protocol_id}/"]
+    fares_people = f"/fares/people/{sides.protocol_id}/"
+    if role == "fares_analyst":  # offenders yes; nothing of the other modules
+        return [*home.markers(), *other.markers()]
     if role in ("provider", "other_provider"):  # their own club only: no resident, no other club, no case
         own = sides.of(OTHER if BOUNDED[role] == HOME else HOME)
         return [
@@ -367,16 +410,18 @@ def forbidden(role: str, sides: Sides) -> list[str]:
             f"/projects/{other.project.pk}/",
             f"/outreach/follow-up/{home.follow_up.pk}/",  # type: ignore[union-attr]
             f"/outreach/follow-up/{other.follow_up.pk}/",  # type: ignore[union-attr]
+            fares_people,
         ]
-    return [*home.markers(), *other.markers()]  # no role, or not signed in: nothing at all
+    return [*home.markers(), *other.markers(), fares_people]  # no role, an inspector, anonymous: nothing
 
 
 def requests_of(role: str, sides: Sides) -> Iterator[tuple[str, str, str, bool]]:
     """(name, method, url, foreign) of everything ``role`` asks; foreign: the ids are another scope's."""
+    scope = scope_for(sides.users[role] or AnonymousUser())
     if role in BOUNDED:
         tries = [(sides.of(BOUNDED[role]), True), (sides.of(OTHER if BOUNDED[role] == HOME else HOME), False)]
-    else:  # no scope to stay inside: whatever they may read, they may read of both sides
-        tries = [(sides.home, role in ("outsider", "anonymous"))]
+    else:  # no district to stay inside: whatever they may read, they may read of both sides
+        tries = [(sides.home, role in ("outsider", "anonymous", *FARES_ROLES))]
     for name, pattern in patterns():
         if name in SESSION:
             url = reverse(name)
@@ -384,6 +429,10 @@ def requests_of(role: str, sides: Sides) -> Iterator[tuple[str, str, str, bool]]
             yield name, "post", url, False
             continue
         for side, foreign in tries:
+            if name in FARES_ACTIONS:
+                foreign = not may(scope, FARES_ACTIONS[name])
+            elif name.startswith("fares:") and role in FARES_ROLES:
+                foreign = False  # their own module: its pages without ids are theirs to read
             for kwargs in CASES[name](side, sides):
                 url = reverse(name, kwargs=kwargs)
                 methods = ["get", *(["htmx"] if serves_htmx(pattern) else [])]
@@ -398,7 +447,7 @@ REFUSED = {403, 404, 405}
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<[a-z][^>]*\son[a-z]+\s*=|<[a-z][^>]*\sstyle\s*=", re.I)
 
 
-@pytest.mark.parametrize("role", [*BOUNDED, "outsider", "anonymous", "viewer", *WHOLE_REGION])
+@pytest.mark.parametrize("role", [*BOUNDED, "outsider", "anonymous", "viewer", *WHOLE_REGION, *FARES_ROLES])
 def test_no_role_gets_another_scopes_records_by_any_url(sides: Sides, role: str) -> None:
     user = sides.users[role]
     signed_in = client(user)
