@@ -205,18 +205,22 @@ def run_recover_stale(*, now: datetime | None = None) -> tuple[int, int]:
 
 def run_folders_sweep() -> int:
     """Remove run folders nothing refers to (left by a worker killed mid-run, or by a failed run):
-    every ``runs/<id>[.<attempt>]`` that is neither a succeeded run's folder nor a running attempt's."""
+    every ``runs/<id>[.<attempt>]`` that is not a succeeded run's folder, unless its run is queued or
+    running -- asked again for each folder, since another worker may claim a run meanwhile."""
     root = Path(settings.DATA_DIR) / "runs"
     if not root.is_dir():
         return 0
-    keep = {str(Path(f)) for f in Run.objects.filter(state=Run.State.SUCCEEDED).values_list("folder", flat=True)}
-    keep |= {str(run_folder(r)) for r in Run.objects.filter(state=Run.State.RUNNING).only("pk", "attempts")}
     removed = 0
-    for entry in root.iterdir():
+    for entry in sorted(root.iterdir()):
+        run_id = entry.name.split(".")[0]
+        if not entry.is_dir() or not run_id.isdigit():
+            continue
         relative = str(Path("runs") / entry.name)
-        if entry.is_dir() and entry.name.split(".")[0].isdigit() and relative not in keep:
-            _remove_folder(Path(relative))
-            removed += 1
+        busy = Run.objects.filter(pk=int(run_id), state__in=[Run.State.QUEUED, Run.State.RUNNING]).exists()
+        if busy or Run.objects.filter(state=Run.State.SUCCEEDED, folder=relative).exists():
+            continue
+        _remove_folder(Path(relative))
+        removed += 1
     return removed
 
 
