@@ -100,6 +100,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Each process's own memory: the dashboard's rendered figures, one copy per run, scope and language
+# (registry.views.dashboard). Nothing personal is cached, so nothing needs sharing or clearing.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}}
+DASHBOARD_CACHE_SECONDS = 600
+
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 # Failed logins (common.throttle): an account may fail 5 times, then waits 30 s, 1 min, 2 min... at most
 # 15 min per further failure; a client address (a whole office may share one) 50 times. Forgotten after a

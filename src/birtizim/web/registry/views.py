@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -39,14 +43,26 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     run = selectors.run_current()
     if run is None:
         return render(request, "registry/dashboard_empty.html", {"runs": Run.objects.all()[:5]})
-    data = selectors.dashboard_get(scope=scope, run=run)
-    context = {
-        "run": run,
-        **data,
-        "ranking_chart": charts.bars(data["ranking"], label="name", value="actualisation"),
-        "trend_chart": charts.line([(f"#{t['run']}", t["actualisation"]) for t in data["trend"]]),
-    }
-    return render(request, "registry/dashboard.html", context)
+    # The figures change only with the runs: each gunicorn worker renders them once per current run (and
+    # number of runs, for the trend), scope and language -- the body has no form and nothing of the
+    # request -- and serves that copy.
+    runs = Run.objects.filter(state=Run.State.SUCCEEDED).count()
+    districts = "*" if scope.districts is None else ",".join(sorted(scope.districts))
+    finished = run.finished_at.timestamp() if run.finished_at else 0
+    key = f"dashboard:{run.pk}:{finished}:{runs}:{districts}:{get_language()}"
+    body = cache.get(key)
+    if body is None:
+        data = selectors.dashboard_get(scope=scope, run=run)
+        context = {
+            "run": run,
+            "scope": scope,
+            **data,
+            "ranking_chart": charts.bars(data["ranking"], label="name", value="actualisation"),
+            "trend_chart": charts.line([(f"#{t['run']}", t["actualisation"]) for t in data["trend"]]),
+        }
+        body = render_to_string("registry/_dashboard_body.html", context)
+        cache.set(key, body, settings.DASHBOARD_CACHE_SECONDS)
+    return render(request, "registry/dashboard.html", {"body": body})
 
 
 @login_required
