@@ -97,14 +97,15 @@ bench-web: install
 	rm -rf bench/.data/web
 	$(BIN)/python -m bench.web_pages --region $(WEB_REGION) --requests 100 --out bench/.data/web-pages.json
 
-# The same pages under load: gunicorn (4 sync workers, production settings) on a throwaway PostgreSQL,
+# The same pages under load: gunicorn (4 sync workers, production settings) on a throwaway PostgreSQL
+# that commits durably (fsync on),
 # 50 simulated users (25 on the dashboard, 25 on work lists) for 60 s. LOAD_RESIDENTS=20000 for a
 # quick look; the figures in docs/web.md are at 2,059,200 on a quiet machine.
 LOAD_RESIDENTS ?= 2059200
 LOAD_REGION := bench/.data/almaty-$(LOAD_RESIDENTS)-s1
 bench-load: install
 	test -f $(LOAD_REGION)/manifest.json || $(BIN)/birtizim synth --residents $(LOAD_RESIDENTS) --seed 1 --out $(LOAD_REGION)
-	deploy/postgres.sh run -- $(BIN)/python -m bench.web_pages --region $(LOAD_REGION) --load --users 50 \
+	deploy/postgres.sh run --durable -- $(BIN)/python -m bench.web_pages --region $(LOAD_REGION) --load --users 50 \
 	  --seconds 60 --out bench/.data/web-load-$(LOAD_RESIDENTS).json
 
 clean:

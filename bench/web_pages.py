@@ -141,6 +141,45 @@ def _get(port: int, url: str, cookie: str) -> tuple[int, float, int]:
         conn.close()
 
 
+def _tree_cpu(root: int) -> float:
+    """CPU seconds used by a process and all its descendants, the finished ones included (Linux /proc).
+
+    On a machine shared with other work, seconds of CPU per request are the figure that does not
+    depend on what else runs: the latencies do.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state ppid ... utime(12) stime(13) cutime(14) cstime(15), 0-based from state.
+        parent[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = sum(int(f) for f in fields[11:15]) / tick
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += used.get(pid, 0.0)
+        todo += [child for child, p in parent.items() if p == pid]
+    return total
+
+
+def _postgres_pid() -> int | None:
+    """The PostgreSQL server deploy/postgres.sh started for DATABASE_URL (its socket folder holds its data)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if "host=" not in url:
+        return None
+    pidfile = Path(url.split("host=", 1)[1].split("&", 1)[0]) / "data" / "postmaster.pid"
+    try:
+        return int(pidfile.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _session(user: Any) -> str:
     from django.test import Client
 
@@ -231,6 +270,9 @@ def _load(args: argparse.Namespace, run: Any, district: str, listed: int) -> dic
                     time.sleep(rng.uniform(0, 2 * args.think))
 
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        postgres = _postgres_pid()
+        server_before = _tree_cpu(server.pid)
+        database_before = _tree_cpu(postgres) if postgres else 0.0
         threads = [
             threading.Thread(target=user_loop, args=(kind, cookie, seed)) for seed, (kind, cookie) in enumerate(users)
         ]
@@ -241,10 +283,13 @@ def _load(args: argparse.Namespace, run: Any, district: str, listed: int) -> dic
             t.join()
         elapsed = time.monotonic() - began
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        server_cpu = _tree_cpu(server.pid) - server_before
+        database_cpu = (_tree_cpu(postgres) - database_before) if postgres else None
     finally:
         server.terminate()
         server.wait(30)
     client_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    answered = sum(len(found) for found in results.values())
     return {
         "server": f"gunicorn, {args.workers} sync workers, deploy/gunicorn.conf.py, production settings",
         "database": connection.vendor,
@@ -253,6 +298,12 @@ def _load(args: argparse.Namespace, run: Any, district: str, listed: int) -> dic
         "seconds": round(elapsed, 1),
         "think_seconds": args.think,
         "client_cpu_seconds": round(client_cpu, 1),
+        "server_cpu_seconds": round(server_cpu, 1),
+        "server_cpu_ms_per_request": round(1000 * server_cpu / max(answered, 1), 2),
+        "database_cpu_ms_per_request": None
+        if database_cpu is None
+        else round(1000 * database_cpu / max(answered, 1), 2),
+        "machine_load_average": os.getloadavg()[0],
         "pages": {
             kind: {
                 "requests": len(found),
@@ -302,6 +353,10 @@ def main() -> None:
         result = {"residents": residents, "run": run.pk, "district": district, "work_list_rows": listed, **figures}
         print(f"run #{run.pk}: {residents:,} residents; {district}: {listed:,} residents in the work list")
         print(f"{figures['server']}; {figures['database']}; client CPU {figures['client_cpu_seconds']} s")
+        print(
+            f"CPU per request: gunicorn {figures['server_cpu_ms_per_request']} ms, PostgreSQL "
+            f"{figures['database_cpu_ms_per_request']} ms; load average at the end {figures['machine_load_average']}"
+        )
         alone = figures["work_list_alone"]
         print(
             f"work list alone over HTTP: p50 {alone['p50_ms']} ms, p95 {alone['p95_ms']} ms, max {alone['max_ms']} ms"

@@ -5,6 +5,8 @@
 #   deploy/postgres.sh run -- CMD...   start a throwaway server in a temporary folder, run CMD with
 #                                      DATABASE_URL pointing at it, then stop it and remove the folder
 #                                      (make test runs the suite this way; fsync is off: nothing to keep)
+#   deploy/postgres.sh run --durable -- CMD...   the same with fsync on, as a production server
+#                                      commits (make bench-load: writes cost what they cost)
 #   deploy/postgres.sh start DIR       start (creating it the first time) a lasting server in DIR and
 #                                      print its DATABASE_URL (make serve)
 #   deploy/postgres.sh stop DIR        stop it
@@ -92,12 +94,17 @@ cmd=${1:-}; shift || true
 find_bin
 case "$cmd" in
   run)
+    durable=""
+    [ "${1:-}" = "--durable" ] && { durable=1; shift; }
     [ "${1:-}" = "--" ] && shift
-    [ $# -gt 0 ] || die "usage: postgres.sh run -- CMD..."
+    [ $# -gt 0 ] || die "usage: postgres.sh run [--durable] -- CMD..."
     dir=$(mktemp -d /tmp/birtizim-pg.XXXXXX)
     trap 'stop "$dir"; rm -rf "$dir"' EXIT INT TERM
-    # A throwaway server: durability is not wanted, speed is.
-    init "$dir" "fsync = off" "synchronous_commit = off" "full_page_writes = off"
+    if [ -n "$durable" ]; then
+      init "$dir"
+    else  # a throwaway server for tests: durability is not wanted, speed is
+      init "$dir" "fsync = off" "synchronous_commit = off" "full_page_writes = off"
+    fi
     start "$dir"
     createdb_if_missing "$dir" birtizim
     DATABASE_URL=$(url "$dir" birtizim) "$@"
