@@ -34,3 +34,6 @@ access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("BIRTIZIM_LOG_LEVEL", "info")
 proc_name = "birtizim"
+# gunicorn's runtime control socket (gunicornc) lives in $HOME by default, shared by every gunicorn of the
+# user; systemd restarts and reloads the service instead.
+control_socket_disable = True

@@ -34,6 +34,7 @@ unset BIRTIZIM_DEBUG
 
 if [ "${1:-}" = "manage" ]; then
   shift
+  "$BIN/python" manage.py migrate -v0
   exec "$BIN/python" manage.py "$@"
 fi
 
