@@ -6,9 +6,10 @@ import duckdb
 import pytest
 import xlsxwriter
 
-from birtizim.engine import iin, ingest, names, readers
+from birtizim.engine import iin, ingest, names
 from birtizim.engine.ingest import Source
 from birtizim.engine.sources import Mapping, SourceError
+from birtizim.tables import sniff
 
 REGISTRY = (
     "ИИН,Фамилия,Имя,Отчество,Дата рождения,Пол,Район,Статус\n"
@@ -56,15 +57,15 @@ def test_it_names_the_file_when_the_encoding_is_unknown(con: duckdb.DuckDBPyConn
 def test_a_bad_byte_past_the_sniffed_head_rejects_only_its_row(
     con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "SNIFF_BYTES", 1000)  # the head is utf-8; the damage comes later
+    monkeypatch.setattr(sniff, "SNIFF_BYTES", 1000)  # the head is utf-8; the damage comes later
     rows = "".join(f"{i:012d},Иванов,Иван\n" for i in range(1, 200))
     cp1251_row = b"000000000200,\xcf\xe5\xf2\xf0,x\n"
     data = ("ИИН,Фамилия,Имя\n" + rows).encode() + cp1251_row + "000000000201,Пётр,П\n".encode()
     done = ingest.ingest_source(con, Source("pension", write(tmp_path, "late.csv", data)), 0)
     assert (done.encoding, done.rows_in, done.accepted, done.rejected) == ("utf-8", 201, 200, 1)
     reject = con.execute("SELECT row_number, reason FROM rejects").fetchone()
-    assert reject is not None and reject[0] == 200 and "utf-8" in reject[1]
-    assert con.execute("SELECT max(row_number) FROM stage").fetchone() == (201,)
+    assert reject is not None and reject[0] == 201 and "utf-8" in reject[1]  # the header is row 1
+    assert con.execute("SELECT max(row_number) FROM stage").fetchone() == (202,)
 
 
 def test_it_refuses_a_file_without_an_iin_column(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -108,11 +109,13 @@ def test_rows_that_do_not_parse_are_rejected_with_their_row_number(
     done = ingest.ingest_source(con, Source("students", write(tmp_path, "x.csv", text)), 0)
     assert (done.rows_in, done.accepted, done.rejected) == (5, 2, 3)
     numbers = con.execute("SELECT row_number FROM stage ORDER BY row_number").fetchall()
-    assert numbers == [(1,), (5,)]  # row numbers survive the rejected rows between them
+    assert numbers == [(2,), (6,)]  # the rows Excel shows (header row 1), surviving the rejects between them
     rejects = con.execute("SELECT row_number, reason FROM rejects ORDER BY row_number").fetchall()
-    assert [r[0] for r in rejects] == [2, 3, 4]
-    assert "TOO MANY COLUMNS" in rejects[0][1] and "MISSING COLUMNS" in rejects[1][1]
-    assert rejects[2][1] == "empty row"
+    assert rejects == [
+        (3, "too many fields: 4 where the header has 3"),
+        (4, "too few fields: 2 where the header has 3"),
+        (5, "empty row"),
+    ]
 
 
 def test_it_reads_xlsx_with_numeric_iins(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from birtizim.engine.bin_number import make_bin
 from birtizim.projects.model import (
     Activity,
     Baseline,
@@ -15,6 +14,7 @@ from birtizim.projects.model import (
     ProjectObject,
     WorkType,
 )
+from birtizim.tables.bin_number import make_bin
 
 D = dt.date
 BUDGET = 100_000_000.0

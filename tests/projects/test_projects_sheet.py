@@ -15,8 +15,6 @@ from birtizim.projects.sheet import (
     RejectCode,
     SheetError,
     TemplateLine,
-    parse_date,
-    parse_number,
     progress_template,
     read_progress_sheet,
 )
@@ -143,12 +141,27 @@ def test_it_refuses_a_sheet_without_the_required_columns_or_not_a_workbook() -> 
     assert empty.value.code == "empty"
 
 
-def test_it_parses_dates_and_numbers_as_clerks_type_them() -> None:
-    assert parse_date("20.06.2025") == parse_date("2025-06-20") == parse_date(45828) == D(2025, 6, 20)
-    assert parse_date(dt.datetime(2025, 6, 20, 9, 30)) == D(2025, 6, 20)
-    assert parse_date("20.13.2025") is None and parse_date(3.5) is None and parse_date(True) is None
-    assert parse_number("1 234 567,5") == 1234567.5 and parse_number("75%") == 75.0
-    assert parse_number("nan") is None and parse_number("1,2,3") is None
+def test_it_reads_dates_and_numbers_as_clerks_type_them() -> None:
+    # The shared cell rules (birtizim.tables.cells): a serial day, a two-digit year read against the
+    # as-of date, "48,000" as forty-eight thousand, "1 500 000,5" with spaces and a decimal comma.
+    content = workbook(
+        [
+            RU,
+            [45809, "ROOF", "Кровля", "40", "48,000", None, None],
+            ["15.06.25", "ROOF", "Кровля", "60%", "1 500 000,5", None, None],
+            ["20.13.2025", "NET", "Сети", 10, None, None, None],
+            [D(2025, 6, 15), "NET", "Сети", "1,2,3", None, None, None],
+        ]
+    )
+    result = read_progress_sheet(content, activities=CODES, as_of=AS_OF)
+    assert [(r.date, r.accepted_money, dict(r.percent_complete)) for r in result.reports] == [
+        (D(2025, 6, 1), 48_000.0, {"ROOF": 40.0})
+    ]
+    assert [(r.row, r.code) for r in result.rejects] == [
+        (3, RejectCode.DATE_INCOMPLETE),
+        (4, RejectCode.DATE_INVALID),
+        (5, RejectCode.PERCENT_INVALID),
+    ]
 
 
 def test_the_template_reads_back_as_the_latest_percents_and_holds_no_formula() -> None:

@@ -188,7 +188,7 @@ def _rows_with_truth(demo: Path, kind: str, truth_rows: dict[str, list[Any]]) ->
     out = []
     for row, i in zip(data, idx, strict=True):
         out.append((row, {k: v[i] for k, v in truth_rows.items()}))
-    assert [t["row_number"] for _, t in out] == list(range(1, len(out) + 1))
+    assert [t["row_number"] for _, t in out] == list(range(2, len(out) + 2))  # the header is row 1
     return out
 
 

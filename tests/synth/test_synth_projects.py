@@ -6,13 +6,13 @@ import datetime as dt
 from functools import cache
 
 from birtizim.cli.projects import forecast_table
-from birtizim.engine.bin_number import is_valid_bin
 from birtizim.projects.flags import FlagCode
 from birtizim.projects.forecast import Forecast
 from birtizim.projects.model import ObjectKind
 from birtizim.projects.risk import Rag
 from birtizim.reference import region
 from birtizim.synth.projects import DemoPortfolio, demo_forecasts, demo_portfolio
+from birtizim.tables.bin_number import is_valid_bin
 
 SCHOOL_NAMES = ("Ракишева", "Крупской", "Карабулак", "Казахско-турецкий лицей")
 

@@ -12,7 +12,7 @@ from conftest import HOME, OTHER, PASSWORD, World
 from django.core.management import call_command
 from django.test import Client
 
-from birtizim.engine.bin_number import make_bin
+from birtizim.tables.bin_number import make_bin
 from birtizim.web.accounts.services import user_create
 from birtizim.web.outreach.models import FollowUp, ImportBatch
 

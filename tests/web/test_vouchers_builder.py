@@ -16,8 +16,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from birtizim.engine.bin_number import make_bin
 from birtizim.engine.iin import make
+from birtizim.tables.bin_number import make_bin
 from birtizim.web.accounts.services import user_create
 from birtizim.web.vouchers import models as m
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from birtizim.cli.app import app, console, fail, progress_bar
@@ -96,6 +97,10 @@ def reconcile(
     synthetic: Annotated[Path | None, typer.Option(help="Take the sources of a `birtizim synth` folder.")] = None,
     mapping: Annotated[Path | None, typer.Option(help="TOML mapping of columns for unknown layouts.")] = None,
     as_of: Annotated[str | None, typer.Option(help="Status date YYYY-MM-DD (default: the region's).")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(help="A known region's code (almaty-2019, shymkent); default: the registry's districts decide."),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Run folder to write.")] = Path("data/run"),
     full_iin: Annotated[bool, typer.Option(help="Show full IINs in XLSX exports (masked by default).")] = False,
     memory_limit: Annotated[
@@ -119,6 +124,7 @@ def reconcile(
                 sources,
                 out,
                 as_of=as_of_date,
+                region=region,
                 full_iin=full_iin,
                 memory_limit=memory_limit,
                 progress=lambda step: bar.update(task, advance=1, description=step),
@@ -130,24 +136,24 @@ def reconcile(
 
 def _print_districts(run: Run) -> None:
     table = Table(
-        title=f"{run.region}: status as of {run.as_of}, ranked by actualisation",
+        title=f"{run.region or 'districts as written'}: status as of {run.as_of}, ranked by actualisation",
         box=box.SIMPLE_HEAD,
         padding=(0, 1),
         collapse_padding=True,
         pad_edge=False,
     )
-    from birtizim.reference import region
-
-    names = {d.code: d.name_en for d in region(run.region).districts}
+    # Place names may come from the registry as written: shown as text, never as rich markup.
+    names = {code: escape(name) for code, name in run.district_names.items()}
+    shown = [names.get(d.district, escape(d.district)) for d in run.districts]
     for col in ("#", "district", "residents", "state", "contrib", "lapsed", "undeterm", "actual"):
         if col == "district":  # names must stay whole; the numbers can wrap their headers instead
-            table.add_column(col, no_wrap=True, min_width=max(map(len, names.values())))
+            table.add_column(col, no_wrap=True, min_width=min(40, max(map(len, shown), default=8)))
         else:
             table.add_column(col, justify="right")
     for d in run.districts:
         table.add_row(
             str(d.rank),
-            names.get(d.district, d.district),
+            names.get(d.district, escape(d.district)),
             f"{d.residents:,}",
             f"{d.state:,}",
             f"{d.contributor:,}",
@@ -159,8 +165,8 @@ def _print_districts(run: Run) -> None:
     if run.districts:
         best, worst = run.districts[0], run.districts[-1]
         console.print(
-            f"Best: {names.get(best.district)} {best.actualisation:.1%}; "
-            f"worst: {names.get(worst.district)} {worst.actualisation:.1%}"
+            f"Best: {names.get(best.district, escape(best.district))} {best.actualisation:.1%}; "
+            f"worst: {names.get(worst.district, escape(worst.district))} {worst.actualisation:.1%}"
         )
     rows = sum(i.rows_in for i in run.ingested)
     rejected = sum(i.rejected for i in run.ingested)
@@ -168,6 +174,8 @@ def _print_districts(run: Run) -> None:
         f"{rows:,} rows read from {len(run.ingested)} files, {rejected:,} rejected; "
         f"run written to {run.folder} in {run.seconds:.1f} s"
     )
+    for warning in run.warnings:
+        console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
 
 
 @app.command("eval")

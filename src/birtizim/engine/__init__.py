@@ -4,7 +4,8 @@ Everything above the engine (the web, the modules, the command line) imports the
 ``birtizim.engine`` and nothing from its modules, so the engine can move its insides freely:
 
 * reconciling: ``reconcile`` (agency files -> a run folder), ``Run``, ``STEPS``, ``Source``, ``KINDS``,
-  ``Mapping``, ``SourceError``; ``preview`` (``Preview``) of one file before it is used;
+  ``Mapping``, ``SourceError``; ``preview`` (``Preview``, within ``PreviewBounds``) of one file before it is
+  used;
 * reading a finished run: ``run_cursor``, ``run_rows``, ``run_value``, ``close_runs``; the one
   ``actualisation`` figure; ``iin_sql`` (an IIN column, masked unless asked);
 * rules: ``iin`` (parse, validate, clean, make), ``names`` (folding spellings), the BIN
@@ -21,16 +22,19 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from birtizim.engine import iin, names, xlsx
-    from birtizim.engine.bin_number import InvalidBIN, is_valid_bin, make_bin, validate_bin
+    from birtizim.engine import iin, names
     from birtizim.engine.export import iin_sql
     from birtizim.engine.ingest import Source
     from birtizim.engine.pipeline import STEPS, Run, reconcile
+    from birtizim.engine.preview import Bounds as PreviewBounds
     from birtizim.engine.preview import Preview, preview
     from birtizim.engine.runs import actualisation, close_runs, run_cursor, run_rows, run_value
     from birtizim.engine.sources import KINDS, Mapping, SourceError
+    from birtizim.tables import xlsx
+    from birtizim.tables.bin_number import InvalidBIN, is_valid_bin, make_bin, validate_bin
 
-# name -> (module, attribute; None for the module itself)
+# name -> (module, attribute; None for the module itself); a module without a dot is the engine's own,
+# the writer and the BIN live with the readers (birtizim.tables) and are passed on from there.
 _PUBLIC: dict[str, tuple[str, str | None]] = {
     "reconcile": ("pipeline", "reconcile"),
     "Run": ("pipeline", "Run"),
@@ -41,6 +45,7 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "SourceError": ("sources", "SourceError"),
     "preview": ("preview", "preview"),
     "Preview": ("preview", "Preview"),
+    "PreviewBounds": ("preview", "Bounds"),
     "run_cursor": ("runs", "run_cursor"),
     "run_rows": ("runs", "run_rows"),
     "run_value": ("runs", "run_value"),
@@ -49,11 +54,11 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "iin_sql": ("export", "iin_sql"),
     "iin": ("iin", None),
     "names": ("names", None),
-    "xlsx": ("xlsx", None),
-    "InvalidBIN": ("bin_number", "InvalidBIN"),
-    "validate_bin": ("bin_number", "validate_bin"),
-    "is_valid_bin": ("bin_number", "is_valid_bin"),
-    "make_bin": ("bin_number", "make_bin"),
+    "xlsx": ("birtizim.tables.xlsx", None),
+    "InvalidBIN": ("birtizim.tables.bin_number", "InvalidBIN"),
+    "validate_bin": ("birtizim.tables.bin_number", "validate_bin"),
+    "is_valid_bin": ("birtizim.tables.bin_number", "is_valid_bin"),
+    "make_bin": ("birtizim.tables.bin_number", "make_bin"),
 }
 
 __all__ = [  # the public names; each is a key of _PUBLIC (tests/test_layers.py checks)
@@ -62,6 +67,7 @@ __all__ = [  # the public names; each is a key of _PUBLIC (tests/test_layers.py 
     "InvalidBIN",
     "Mapping",
     "Preview",
+    "PreviewBounds",
     "Run",
     "Source",
     "SourceError",
@@ -86,9 +92,14 @@ def __getattr__(name: str) -> Any:
     if name not in _PUBLIC:
         raise AttributeError(f"module 'birtizim.engine' has no attribute {name!r}")
     module, attribute = _PUBLIC[name]
-    found = importlib.import_module(f"birtizim.engine.{module}")
+    found = importlib.import_module(module if "." in module else f"birtizim.engine.{module}")
     value = found if attribute is None else getattr(found, attribute)
     globals()[name] = value  # once loaded, a plain attribute
+    # Loading a submodule binds its name on this package: ``preview`` (the function) would become the
+    # module ``preview`` whenever ``Preview`` or ``PreviewBounds`` is asked for first. The public name wins.
+    own = found.__name__.rpartition(".")[2]
+    if own in _PUBLIC and _PUBLIC[own][0] == module and _PUBLIC[own][1] is not None:
+        globals()[own] = getattr(found, str(_PUBLIC[own][1]))
     return value
 
 

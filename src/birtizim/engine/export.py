@@ -11,7 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from birtizim.engine import xlsx
+from birtizim.tables import places, xlsx
+from birtizim.tables.sql import quote_literal
 
 PERSON_COLUMNS = """person_id, iin, last_name, first_name, patronymic, birth_date, sex, district, registry_status,
     status, category, contributor_type, evidence"""
@@ -67,10 +68,10 @@ def write_worklists(con: duckdb.DuckDBPyConnection, folder: Path, *, full_iin: b
     # Kept in run.duckdb (full IINs, person ids) for the web's work lists; sorted by district so a
     # district's page reads only its own blocks.
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TABLE worklist AS
-        SELECT s.person_id, s.district, s.iin, s.last_name, s.first_name, s.patronymic,
-               s.birth_date, s.age, s.status, s.category,
+        SELECT s.person_id, coalesce(s.district, {quote_literal(places.UNPLACED.code)}) AS district,
+               s.iin, s.last_name, s.first_name, s.patronymic, s.birth_date, s.age, s.status, s.category,
                string_agg(DISTINCT c.type, ', ') AS conflicts, string_agg(DISTINCT c.detail, '; ') AS details
         FROM statuses s LEFT JOIN conflicts c USING (person_id)
         WHERE s.registry_status = 'resident' AND (s.status = 'undetermined' OR c.type IS NOT NULL)
@@ -83,7 +84,8 @@ def write_worklists(con: duckdb.DuckDBPyConnection, folder: Path, *, full_iin: b
         path = folder / f"{re.sub(r'[^a-z0-9-]+', '_', str(district))}.xlsx"
         query = (
             f"SELECT {iin_sql('iin', full_iin)} AS iin, * EXCLUDE (person_id, district, iin) FROM worklist "
-            f"WHERE district = '{district}' ORDER BY status, last_name, first_name, patronymic, birth_date, iin"
+            f"WHERE district = {quote_literal(str(district))} "
+            "ORDER BY status, last_name, first_name, patronymic, birth_date, iin"
         )
         xlsx.write(con, path, [xlsx.Sheet("Work list", query)])
         paths.append(path)

@@ -4,20 +4,31 @@ rows in = records + rejects, and every reject carries its file, row number and r
 A record has the cleaned IIN (and how it was cleaned), names as written plus their folded keys,
 a parsed birth date, sex, a recognised district code, and the fields its kind needs for the
 status decision. All of it is set-based SQL over the whole table; names are folded once per
-distinct spelling and joined back.
+distinct spelling and joined back. Files are read, and cells parsed, by ``birtizim.tables`` (one set
+of rules for every importer, docs/tables.md).
+
+Places: the registry's district names choose the region (``--region`` may name it instead). When no
+known region covers them (another region, a city, no district column), the districts are kept as
+the registry writes them, grouped by their folded names, and the run carries a warning. Residents
+whose district is missing or not recognised are reported under ``places.UNPLACED``.
+
+Two-digit years ("28.10.79") are read against the run's as-of year (a yy after its yy is 19yy),
+except where the row's valid IIN begins with the same YYMMDD: the IIN's century wins.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from birtizim.engine import readers
 from birtizim.engine.sources import KINDS, Mapping, SourceError, recognise
 from birtizim.reference import Region, regions
+from birtizim.tables import cells, places, readers
+from birtizim.tables.sql import quote_ident, quote_literal
 
 Progress = Callable[[str], None]
 
@@ -52,24 +63,14 @@ RECORD_COLUMNS = """
     last_name VARCHAR, first_name VARCHAR, patronymic VARCHAR,
     birth_date DATE, sex VARCHAR, district VARCHAR, district_raw VARCHAR,
     registry_status VARCHAR, status_date DATE,
-    payer_type VARCHAR, last_payment_month DATE, months_paid_60 INTEGER, childcare_reason VARCHAR
+    payer_type VARCHAR, last_payment_month DATE, months_paid_60 INTEGER, childcare_reason VARCHAR,
+    birth_date_yy BOOLEAN, status_date_yy BOOLEAN
 """
+# Stage-only columns: whether a date was written with a two-digit year (its century is settled once
+# the as-of date is known, then the flags go).
+YY_COLUMNS = ("birth_date_yy", "status_date_yy")
 
 SQL_HELPERS = r"""
-CREATE OR REPLACE MACRO parse_date(x) AS (
-    coalesce(try_strptime(trim(x), '%d.%m.%Y'), try_strptime(trim(x), '%Y-%m-%d'),
-             try_strptime(trim(x), '%d/%m/%Y'), try_strptime(trim(x), '%Y-%m-%d %H:%M:%S'),
-             try_strptime(trim(x), '%d.%m.%y'))::DATE
-);
-CREATE OR REPLACE MACRO parse_month(x) AS (
-    date_trunc('month', coalesce(try_strptime('01.' || trim(x), '%d.%m.%Y'),
-                                 try_strptime(trim(x) || '-01', '%Y-%m-%d'),
-                                 parse_date(x)))::DATE
-);
-CREATE OR REPLACE MACRO parse_sex(x) AS (
-    CASE WHEN lower(trim(x)) IN ('м', 'm', 'муж', 'мужской', 'male', 'е', 'ер', 'еркек', '1') THEN 'M'
-         WHEN lower(trim(x)) IN ('ж', 'f', 'жен', 'женский', 'female', 'ә', 'әйел', '2') THEN 'F' END
-);
 -- Known leading digits of an IIN shown in scientific notation. The last digit of the mantissa is
 -- rounded, so it is not kept; zeros Excel dropped in front are restored from the exponent.
 CREATE OR REPLACE MACRO iin_sci_prefix(raw) AS (
@@ -80,9 +81,6 @@ CREATE OR REPLACE MACRO iin_sci_prefix(raw) AS (
     END
 );
 """
-
-_GENERIC_PLACE_WORDS = r"\b(район|р-н|ауданы|аудан|город|г\.|қаласы|қ\.|district|city|region|область|облысы)(\s|$)"
-
 
 # Free text an agency writes -> code: the first pattern that matches the lower-cased text wins.
 REGISTRY_STATUSES = (("deceased", "умер|скончал|қайтыс|deceas|death"), ("emigrated", "выбыл|эмигр|көшіп|emigr|left"))
@@ -96,15 +94,19 @@ CHILDCARE_REASONS = (("leave", "отпуск|демалыс|leave"),)
 
 
 def _classify(expr: str, patterns: tuple[tuple[str, str], ...], default: str) -> str:
-    whens = " ".join(f"WHEN regexp_matches(lower({expr}), '{p}') THEN '{code}'" for code, p in patterns)
+    whens = " ".join(
+        f"WHEN regexp_matches(lower({expr}), {quote_literal(p)}) THEN {quote_literal(code)}" for code, p in patterns
+    )
     return f"CASE {whens} ELSE {default} END"
 
 
 def _col(found: dict[str, str], field: str) -> str:
-    return f'"{found[field]}"' if field in found else "CAST(NULL AS VARCHAR)"
+    return quote_ident(found[field]) if field in found else "CAST(NULL AS VARCHAR)"
 
 
 def install_sql(con: duckdb.DuckDBPyConnection) -> None:
+    cells.install_sql(con)
+    places.install_sql(con)
     con.execute(SQL_HELPERS)
 
 
@@ -131,28 +133,30 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
     else:
         last, first, patronymic = c("last_name"), c("first_name"), c("patronymic")
     params = [source.kind, file]
-    con.execute(f'INSERT INTO rejects SELECT ?, ?, _row, reason FROM "{table}_parse_rejects"', params)
+    con.execute(f"INSERT INTO rejects SELECT ?, ?, _row, reason FROM {quote_ident(table + '_parse_rejects')}", params)
     # The file's columns in the shape of ``stage``, materialised once: read through a subquery, DuckDB
     # would inline each expression wherever its column is named, recomputing name splits several times.
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE "{table}_canon" AS
+        CREATE OR REPLACE TEMP TABLE {quote_ident(table + "_canon")} AS
         SELECT *, TRY_CAST(cleaned.iin AS BIGINT) AS iin_num FROM (
         SELECT _row AS row_number,
                {c("iin")} AS iin_raw, iin_clean({c("iin")}) AS cleaned,
-               nullif(trim({last}), '') AS last_name, nullif(trim({first}), '') AS first_name,
-               nullif(trim({patronymic}), '') AS patronymic,
-               parse_date({c("birth_date")}) AS birth_date, parse_sex({c("sex")}) AS sex,
-               nullif(trim({c("district")}), '') AS district_raw,
-               {c("registry_status")} AS registry_status_raw, parse_date({c("status_date")}) AS status_date,
-               {c("payer_type")} AS payer_type_raw, parse_month({c("last_payment_month")}) AS last_payment_month,
-               TRY_CAST({c("months_paid_60")} AS INTEGER) AS months_paid_60,
+               cell_text({last}) AS last_name, cell_text({first}) AS first_name,
+               cell_text({patronymic}) AS patronymic,
+               cell_date({c("birth_date")}) AS birth_date, cell_date_yy({c("birth_date")}) AS birth_date_yy,
+               cell_sex({c("sex")}) AS sex,
+               cell_text({c("district")}) AS district_raw,
+               {c("registry_status")} AS registry_status_raw, cell_date({c("status_date")}) AS status_date,
+               cell_date_yy({c("status_date")}) AS status_date_yy,
+               {c("payer_type")} AS payer_type_raw, cell_month({c("last_payment_month")}) AS last_payment_month,
+               TRY_CAST(cell_whole({c("months_paid_60")}) AS INTEGER) AS months_paid_60,
                {c("childcare_reason")} AS childcare_reason_raw
-        FROM "{table}")
+        FROM {quote_ident(table)})
         """
     )
     readers.drop(con, table)
-    canon = f'"{table}_canon"'
+    canon = quote_ident(table + "_canon")
     unusable = (
         "cleaned.iin IS NULL AND cleaned.status <> 'scientific_notation' AND last_name IS NULL AND first_name IS NULL"
     )
@@ -181,7 +185,8 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
                {_classify("payer_type_raw", PAYER_TYPES, "CASE WHEN payer_type_raw IS NOT NULL THEN 'employee' END")},
                last_payment_month, months_paid_60,
                CASE WHEN childcare_reason_raw IS NOT NULL THEN
-                   {_classify("childcare_reason_raw", CHILDCARE_REASONS, "'nonworking'")} END
+                   {_classify("childcare_reason_raw", CHILDCARE_REASONS, "'nonworking'")} END,
+               birth_date_yy, status_date_yy
         FROM {canon} WHERE NOT ({unusable})
         """,
         [*params, source.kind, source.kind, source.kind],
@@ -208,51 +213,148 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
     )
 
 
-def _place_key_sql(expr: str) -> str:
-    return f"name_fold(regexp_replace(lower({expr}), '{_GENERIC_PLACE_WORDS}', ' ', 'g'))"
+# ---- places and dates, once every file is staged -----------------------------------------------------
 
 
-def detect_region(con: duckdb.DuckDBPyConnection) -> Region:
-    """The region whose district names the registry's district column matches best."""
-    _load_district_aliases(con)
-    row = con.execute(
-        f"""
-        SELECT a.region, count(*) AS n FROM (SELECT DISTINCT district_raw FROM stage WHERE source = 'registry') s
-        JOIN district_alias a ON a.key = {_place_key_sql("s.district_raw")}
-        GROUP BY a.region ORDER BY n DESC LIMIT 1
+@dataclass(frozen=True)
+class Reading:
+    """Every source read: the region (a known one, or the registry's places as written), the status
+    date, what each file gave, and warnings worth a person's attention."""
+
+    region: Region
+    as_of: dt.date
+    ingested: list[Ingested]
+    warnings: list[str] = field(default_factory=list)
+
+
+# Spellings named in a warning about unrecognised districts (place names, never personal data).
+WARNING_EXAMPLES = 3
+
+
+def _registry_places(con: duckdb.DuckDBPyConnection) -> tuple[list[places.PlaceCount], int, int]:
+    """The registry's folded place names with their rows; rows naming a place; rows in the registry."""
+    # The spellings are counted first, into a table of their own: given the two steps as one query,
+    # DuckDB folds every registry row instead of every spelling.
+    con.execute(
         """
-    ).fetchone()
-    if row is None:
-        raise SourceError(f"the registry's district names match no known region ({', '.join(sorted(regions()))})")
-    return regions()[row[0]]
+        CREATE OR REPLACE TEMP TABLE registry_spellings AS
+        SELECT district_raw, count(*) AS n FROM stage
+        WHERE source = 'registry' AND district_raw IS NOT NULL GROUP BY district_raw
+        """
+    )
+    found = con.execute(
+        """
+        SELECT place_key(district_raw) AS key, arg_max(district_raw, n) AS spelling, sum(n) AS rows
+        FROM registry_spellings GROUP BY key HAVING key IS NOT NULL ORDER BY rows DESC, key
+        """
+    ).fetchall()
+    con.execute("DROP TABLE registry_spellings")
+    counted = [places.PlaceCount(str(k), str(s), int(n)) for k, s, n in found]
+    total = con.execute("SELECT count(*) FROM stage WHERE source = 'registry'").fetchone()
+    return counted, sum(p.rows for p in counted), int(total[0]) if total else 0
 
 
-def _load_district_aliases(con: duckdb.DuckDBPyConnection) -> None:
-    rows = [
-        (r.code, d.code, name)
-        for r in regions().values()
-        for d in r.districts
-        for name in (d.name_ru, d.name_kk, d.name_en, d.code)
-    ]
-    con.execute("CREATE OR REPLACE TEMP TABLE district_alias_src (region VARCHAR, district VARCHAR, name VARCHAR)")
-    con.executemany("INSERT INTO district_alias_src VALUES (?, ?, ?)", rows)
+def choose_region(
+    con: duckdb.DuckDBPyConnection, region: str | None, as_of: dt.date | None
+) -> tuple[Region, list[str]]:
+    """The run's region and the warnings about it; loads ``run_places(key, district)`` for ``finish``.
+
+    ``region`` names a known region (``--region``); without it the registry's districts choose one,
+    and when none covers enough of them the places are kept as written.
+    """
+    counted, with_place, registry_rows = _registry_places(con)
+    warnings: list[str] = []
+    known = regions()
+    if region is not None and region not in known:
+        raise SourceError(f"unknown region {region!r}; known regions: {', '.join(sorted(known))}")
+    found = places.detect(counted, with_place)
+    code = region or found.region
+    con.execute("CREATE OR REPLACE TEMP TABLE run_places (key VARCHAR, district VARCHAR)")
+    if code is not None:
+        chosen = known[code]
+        con.execute("INSERT INTO run_places SELECT key, district FROM place_alias WHERE region = ?", [code])
+        covered = sum(p.rows for p in counted if p.key in places.aliases(code))
+        if region is not None and with_place and covered < with_place * places.DETECT_SHARE:
+            warnings.append(
+                f"only {covered / with_place:.0%} of the registry's rows that name a district name one of "
+                f"{chosen.name_en}'s"
+            )
+        missing = [p for p in counted if p.key not in places.aliases(code)]
+        if missing:
+            examples = ", ".join(repr(p.spelling[:40]) for p in missing[:WARNING_EXAMPLES])
+            warnings.append(
+                f"{sum(p.rows for p in missing):,} registry rows name a district {chosen.name_en} does not have "
+                f"({examples}{', ...' if len(missing) > WARNING_EXAMPLES else ''}); "
+                f"they are counted under '{places.UNPLACED.name_en}'"
+            )
+    else:
+        chosen, lookup = places.as_written(counted, as_of=as_of or dt.date.today())
+        if lookup:  # at most places.MAX_PLACES rows, as literals (no pandas import, no round trip per row)
+            values = ", ".join(f"({quote_literal(k)}, {quote_literal(v)})" for k, v in lookup.items())
+            con.execute(f"INSERT INTO run_places VALUES {values}")
+        if not with_place:
+            warnings.append(
+                "the registry names no district (no district column, or it is empty): every resident is counted "
+                f"under '{places.UNPLACED.name_en}'"
+            )
+        else:
+            best = f" (the closest, {known[found.best].name_en}, covers {found.share:.0%})" if found.best else ""
+            warnings.append(
+                f"the registry's district names match no known region{best}; the {len(chosen.districts):,} places "
+                "are kept as written, grouped by their folded names; give --region CODE to choose a region"
+            )
+            if len(counted) > len(chosen.districts):
+                warnings.append(
+                    f"only the {places.MAX_PLACES} most frequent place names are kept; "
+                    f"{len(counted) - len(chosen.districts):,} rarer ones are counted under "
+                    f"'{places.UNPLACED.name_en}'"
+                )
+    unnamed = registry_rows - with_place
+    if with_place and unnamed:
+        warnings.append(
+            f"{unnamed:,} registry rows name no district; they are counted under '{places.UNPLACED.name_en}'"
+        )
+    return chosen, warnings
+
+
+def settle_centuries(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    """Give dates written with a two-digit year their century (staged as 20yy).
+
+    A birth date takes the century of the row's IIN when the IIN is valid and begins with the date as
+    written (YYMMDD); otherwise, like every other date, a yy after the as-of year's is 19yy.
+    """
+    yy = as_of.year % 100
+
+    def pivot(column: str) -> str:
+        return (
+            f"CASE WHEN year({column}) % 100 > {yy} "
+            f"THEN try(make_date(year({column}) - 100, month({column}), day({column}))) ELSE {column} END"
+        )
+
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE district_alias AS
-        SELECT DISTINCT region, district, {_place_key_sql("name")} AS key FROM district_alias_src
+        UPDATE stage SET
+            birth_date = CASE WHEN NOT birth_date_yy THEN birth_date
+                              WHEN iin_valid AND strftime(birth_date, '%y%m%d') = left(iin, 6)
+                                  THEN iin_birth_date(iin)
+                              ELSE coalesce({pivot("birth_date")},
+                                            CASE WHEN source = 'registry' THEN iin_birth_date(iin) END) END,
+            status_date = CASE WHEN status_date_yy THEN {pivot("status_date")} ELSE status_date END
+        WHERE birth_date_yy OR status_date_yy
         """
     )
 
 
-def finish(con: duckdb.DuckDBPyConnection, region: Region) -> None:
-    """Resolve districts and fold names (once per distinct spelling) into ``records``."""
+def finish(con: duckdb.DuckDBPyConnection) -> None:
+    """Resolve districts (``run_places``) and fold names (once per distinct spelling) into ``records``."""
     con.execute(
         f"""
+        CREATE OR REPLACE TEMP TABLE district_spellings AS
+        SELECT DISTINCT district_raw FROM stage WHERE district_raw IS NOT NULL;
         CREATE OR REPLACE TEMP TABLE district_lookup AS
-        SELECT s.district_raw, a.district
-        FROM (SELECT DISTINCT district_raw FROM stage WHERE district_raw IS NOT NULL) s
-        LEFT JOIN (SELECT * FROM district_alias WHERE region = '{region.code}') a
-            ON a.key = {_place_key_sql("s.district_raw")};
+        SELECT s.district_raw, p.district
+        FROM district_spellings s LEFT JOIN run_places p ON p.key = place_key(s.district_raw);
+        DROP TABLE district_spellings;
 
         CREATE OR REPLACE TEMP TABLE surname_fold AS
         SELECT v, name_fold_surname(v) AS k FROM (SELECT last_name AS v FROM stage UNION SELECT first_name FROM stage)
@@ -263,7 +365,7 @@ def finish(con: duckdb.DuckDBPyConnection, region: Region) -> None:
         SELECT v, name_fold_patronymic(v) AS k FROM (SELECT DISTINCT patronymic AS v FROM stage) WHERE v IS NOT NULL;
 
         CREATE OR REPLACE TABLE records AS
-        SELECT s.* EXCLUDE (district), dl.district,
+        SELECT s.* EXCLUDE (district, {", ".join(YY_COLUMNS)}), dl.district,
                sl.k AS surname_key, f.k AS first_key, p.k AS patronymic_key,
                nullif(concat_ws(' ', least(sl.k, sf.k), CASE WHEN sl.k IS NOT NULL AND sf.k IS NOT NULL
                                                           THEN greatest(sl.k, sf.k) END), '') AS pair_key
@@ -278,9 +380,15 @@ def finish(con: duckdb.DuckDBPyConnection, region: Region) -> None:
     )
 
 
-def ingest(
-    con: duckdb.DuckDBPyConnection, sources: list[Source], progress: Progress | None = None
-) -> tuple[Region, list[Ingested]]:
+def read(
+    con: duckdb.DuckDBPyConnection,
+    sources: list[Source],
+    *,
+    region: str | None = None,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+) -> Reading:
+    """Read every source into ``records`` and ``rejects``; choose the region and the status date."""
     install_sql(con)
     create_tables(con)
     if not any(s.kind == "registry" for s in sources):
@@ -290,6 +398,16 @@ def ingest(
         done.append(ingest_source(con, source, i))
         if progress:
             progress(f"read {source.kind}")
-    region = detect_region(con)
-    finish(con, region)
-    return region, done
+    chosen, warnings = choose_region(con, region, as_of)
+    as_of = as_of or chosen.default_as_of
+    settle_centuries(con, as_of)
+    finish(con)
+    return Reading(chosen, as_of, done, warnings)
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection, sources: list[Source], progress: Progress | None = None
+) -> tuple[Region, list[Ingested]]:
+    """``read`` with the region detected: the region and what each file gave."""
+    reading = read(con, sources, progress=progress)
+    return reading.region, reading.ingested

@@ -14,6 +14,7 @@ import duckdb
 
 from birtizim.engine import export, iin, ingest, link, names, report, status
 from birtizim.engine.ingest import Ingested, Source
+from birtizim.tables import places
 
 Progress = Callable[[str], None]
 STEPS = ("read", "link", "status", "report", "export")
@@ -26,12 +27,14 @@ DEFAULT_MEMORY_LIMIT = "2GB"
 @dataclass
 class Run:
     folder: Path
-    region: str
+    region: str  # a code of birtizim.reference, or "" when the districts are the registry's own
     as_of: dt.date
     seconds: float
     ingested: list[Ingested]
     districts: list[report.DistrictRow]
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # worth a person's attention; the run still stands
+    district_names: dict[str, str] = field(default_factory=dict)  # code -> English name (or as written)
 
 
 def reconcile(
@@ -39,6 +42,7 @@ def reconcile(
     out: Path,
     *,
     as_of: dt.date | None = None,
+    region: str | None = None,
     full_iin: bool = False,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     progress: Progress | None = None,
@@ -64,14 +68,14 @@ def reconcile(
         iin.install_sql(con)
         names.install_sql(con)
         t = time.perf_counter()
-        region, ingested = ingest.ingest(con, sources, progress=say)
-        as_of = as_of or region.default_as_of
+        reading = ingest.read(con, sources, region=region, as_of=as_of, progress=say)
+        chosen, as_of, ingested = reading.region, reading.as_of, reading.ingested
         t = timed("read", t)
         link.link_all(con)
         t = timed("link", t)
         status.decide(con, as_of)
         t = timed("status", t)
-        report.build(con, region, ingested)
+        report.build(con, chosen, ingested)
         t = timed("report", t)
         export.write_parquet(con, out)
         export.write_report(con, out / "report.xlsx", full_iin=full_iin)
@@ -79,18 +83,22 @@ def reconcile(
         timed("export", t)
         run = Run(
             folder=out,
-            region=region.code,
+            region=chosen.code,
             as_of=as_of,
             seconds=round(time.perf_counter() - started, 2),
             ingested=ingested,
             districts=report.districts(con),
             timings=timings,
+            warnings=reading.warnings,
+            district_names={d.code: d.name_en for d in (*chosen.districts, places.UNPLACED)},
         )
         meta = {
             "region": run.region,
+            "region_name": chosen.name_en,
             "as_of": as_of.isoformat(),
             "seconds": run.seconds,
             "timings": timings,
+            "warnings": run.warnings,
             "sources": [{**asdict(i), "path": str(i.path)} for i in ingested],
         }
         con.execute("CREATE OR REPLACE TABLE run_meta AS SELECT ? AS meta", [json.dumps(meta, ensure_ascii=False)])

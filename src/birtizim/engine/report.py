@@ -9,6 +9,7 @@ import duckdb
 
 from birtizim.engine.ingest import Ingested
 from birtizim.reference import Region
+from birtizim.tables import places
 
 CATEGORY_COLUMNS = (
     "children",
@@ -37,14 +38,16 @@ class DistrictRow:
 
 def build(con: duckdb.DuckDBPyConnection, region: Region, ingested: list[Ingested]) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE district_names (district VARCHAR, name VARCHAR)")
-    con.executemany("INSERT INTO district_names VALUES (?, ?)", [(d.code, d.name_ru) for d in region.districts])
+    con.executemany(
+        "INSERT INTO district_names VALUES (?, ?)", [(d.code, d.name_ru) for d in (*region.districts, places.UNPLACED)]
+    )
     categories = ", ".join(f"count(*) FILTER (category = '{c}') AS cat_{c}" for c in CATEGORY_COLUMNS)
     con.execute(
         f"""
         CREATE OR REPLACE TABLE district_report AS
         SELECT rank() OVER (ORDER BY actualisation DESC, district) AS rank, *
         FROM (
-            SELECT s.district, n.name,
+            SELECT district, n.name,
                    count(*) AS residents,
                    count(*) FILTER (status = 'state') AS state,
                    count(*) FILTER (status = 'contributor') AS contributor,
@@ -52,9 +55,11 @@ def build(con: duckdb.DuckDBPyConnection, region: Region, ingested: list[Ingeste
                    count(*) FILTER (status = 'undetermined') AS undetermined,
                    {categories},
                    round(1 - count(*) FILTER (status = 'undetermined') / count(*), 4) AS actualisation
-            FROM statuses s LEFT JOIN district_names n USING (district)
+            -- residents without a recognised district have a row of their own, not a NULL one
+            FROM (SELECT * REPLACE (coalesce(district, '{places.UNPLACED.code}') AS district) FROM statuses) s
+            LEFT JOIN district_names n USING (district)
             WHERE status <> 'left'
-            GROUP BY s.district, n.name
+            GROUP BY district, n.name
         );
         """
     )

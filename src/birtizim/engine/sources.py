@@ -1,17 +1,19 @@
 """Source kinds, and how their columns are recognised.
 
 Agencies name the same column in Russian, Kazakh or English and spell it loosely ("ИИН", "ЖСН",
-"ИИН/ЖСН", "Ф.И.О."). Headers are normalised (lower case, ё → е, punctuation and spaces squeezed)
-and looked up in ``SYNONYMS``; a file with a layout nobody foresaw is read with a TOML mapping
-``{column in file -> canonical field}``.
+"ИИН/ЖСН", "Ф.И.О."). Headers are folded and looked up in ``SYNONYMS`` by ``birtizim.tables.headers``
+(whole, without a unit in brackets, then part by part); a file with a layout nobody foresaw is read
+with a TOML mapping ``{column in file -> canonical field}``.
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from birtizim.tables import headers as header_rules
+from birtizim.tables.sniff import TableError
 
 KINDS = ("registry", "contributions", "unemployed", "pension", "disability", "students", "childcare", "asp")
 
@@ -93,17 +95,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
-class SourceError(ValueError):
-    """A source file cannot be used as it is; the message names the file and what is wrong."""
-
-
-def normalise_header(text: str) -> str:
-    text = text.replace("\ufeff", "").strip().lower().replace("ё", "е")
-    text = re.sub(r"[\s._,;:/\\()\[\]\-–—№#\"']+", " ", text)
-    return text.strip()
-
-
-_LOOKUP = {normalise_header(s): canon for canon, synonyms in SYNONYMS.items() for s in synonyms}
+# A source file that cannot be used as it is: the message names the file and what is wrong. The one
+# error of every reader (``birtizim.tables``); the engine's name for it.
+SourceError = TableError
 
 
 @dataclass(frozen=True)
@@ -148,13 +142,8 @@ class Mapping:
 
 def recognise(headers: list[str], kind: str, path: Path, mapping: Mapping | None = None) -> dict[str, str]:
     """Map canonical field -> header in the file; raise ``SourceError`` when a required one is missing."""
-    found: dict[str, str] = {}
-    explicit = {normalise_header(k): v for k, v in (mapping.columns if mapping else {}).items()}
-    for header in headers:
-        key = normalise_header(header)
-        canon = explicit.get(key) or _LOOKUP.get(key)
-        if canon and canon not in found:
-            found[canon] = header
+    positions, _ = header_rules.match(headers, SYNONYMS, explicit=mapping.columns if mapping else None)
+    found = {canon: headers[i] for canon, i in positions.items()}
     if "iin" not in found:
         raise SourceError(
             f"{path}: no IIN column (looked for {', '.join(SYNONYMS['iin'][:3])}; "

@@ -41,8 +41,9 @@ from birtizim.fares.model import (
     month_of,
 )
 from birtizim.fares.reading import FaresImportError, find_header, read_rows, text
-from birtizim.outreach.importer import fold
 from birtizim.reference.mrp import UnknownMRP
+from birtizim.tables import cells as cell_rules
+from birtizim.tables.headers import fold
 
 __all__ = [
     "FaresImportError",
@@ -146,45 +147,28 @@ def _required(cells: list[object], found: dict[str, int], name: str, headers: di
     return value
 
 
-_DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+# Dates, months and counts by the shared cell rules (birtizim.tables.cells, docs/tables.md).
 
 
 def _date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    raw = text(value)
-    try:
-        return dt.date.fromisoformat(raw[:10])
-    except ValueError:
-        pass
-    m = _DMY.match(raw)
-    if m:
-        try:
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        except ValueError:
-            pass
-    raise _RowError("bad_date", value=raw)
+    found = cell_rules.parse_date(value)
+    if found is None:
+        raise _RowError("bad_date", value=text(value))
+    return found
 
 
 def _month(value: object) -> str:
-    if isinstance(value, dt.date):
-        return month_of(value)
-    raw = text(value)
-    m = re.match(r"^(\d{4})-(\d{1,2})$", raw) or re.match(r"^(\d{1,2})[./](\d{4})$", raw)
-    if m:
-        year, mon = (int(m.group(1)), int(m.group(2))) if len(m.group(1)) == 4 else (int(m.group(2)), int(m.group(1)))
-        if 1 <= mon <= 12:
-            return f"{year:04d}-{mon:02d}"
-    raise _RowError("bad_month", value=raw)
+    found = cell_rules.parse_month(value if not isinstance(value, dt.date) else value.isoformat())
+    if found is None:
+        raise _RowError("bad_month", value=text(value))
+    return month_of(found)
 
 
 def _whole(value: object, column: str) -> int:
-    raw = text(value).replace("\u00a0", "").replace(" ", "")
-    if not re.fullmatch(r"\d+", raw):
+    number = cell_rules.parse_whole(value)
+    if number is None or number < 0:
         raise _RowError("bad_number", value=text(value), column=column)
-    return int(raw)
+    return number
 
 
 def _band(cells: list[object], found: dict[str, int], bands: Sequence[TimeBand], headers: dict[str, str]) -> str:

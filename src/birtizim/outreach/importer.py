@@ -1,15 +1,16 @@
 """Import of district outreach logs (and citizens' questions) from XLSX and CSV.
 
 District officers keep these logs in Excel, with headers in Russian, Kazakh or English, often all
-three in one cell ("Район/Аудан/District"), sometimes under a title row. Headers are folded
-(lower case, ё → е, Kazakh letters to their Russian neighbours, punctuation squeezed) and looked up
-among synonyms; a combined header is tried part by part, and a unit in brackets ("Охват (чел.)")
-is ignored. The header row is searched for among the first rows of the sheet.
+three in one cell ("Район/Аудан/District"), sometimes under a title row. The file is read, headers
+matched (folded, whole, without a unit in brackets such as "Охват (чел.)", then part by part), cells
+parsed and districts recognised by ``birtizim.tables``, the rules every importer shares
+(docs/tables.md). The header row is searched for among the first rows of the sheet.
 
 Every data row ends up either as a record or as a reject with its row number and the reason:
 nothing is dropped silently. Completely empty rows are not rejects but are listed too
 (``blank_rows``). Row numbers are those the officer sees: the spreadsheet's row number, or the
-line number in a CSV file, so a reject list can be worked through with the file open.
+record's number in a CSV file (as Excel shows it: a quoted cell spanning lines stays one row), so a
+reject list can be worked through with the file open.
 
 ``write_events_template`` (and ``write_questions_template``) write the XLSX to hand out, optionally
 filled with demo rows, with drop-down lists for the district and the kind of event.
@@ -17,10 +18,7 @@ filled with demo rows, with drop-down lists for the district and the kind of eve
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,25 +27,17 @@ from typing import Generic, TypeVar
 from birtizim.outreach.model import AppealKind, CitizenQuestion, EventKind, OutreachEvent
 from birtizim.reference import DEFAULT_REGION
 from birtizim.reference import region as reference_region
+from birtizim.tables import cells, headers, places, readers
+from birtizim.tables.headers import fold
+from birtizim.tables.sniff import TableError
 
 HEADER_SEARCH_ROWS = 10  # a title, a date line, a blank line... the header is near the top
 
 T = TypeVar("T")
 
 
-class OutreachImportError(ValueError):
+class OutreachImportError(TableError):
     """The file cannot be imported at all (unreadable, no recognisable header); names the file."""
-
-
-_KAZAKH = str.maketrans("әөұүқңғіһ", "аоуукнгих")
-_SOFT = str.maketrans("", "", "ьъ")  # Russian adds soft signs Kazakh spelling lacks (Алаколь / Алакөл)
-
-
-def fold(text: str) -> str:
-    """Lower case, ё → е, Kazakh letters → Russian ones, no soft signs, punctuation and spaces squeezed."""
-    text = text.replace("\ufeff", "").strip().lower().replace("ё", "е").translate(_KAZAKH).translate(_SOFT)
-    text = re.sub(r"[\s._,;:/\\()\[\]\-–—№#\"'«»]+", " ", text)
-    return text.strip()
 
 
 EVENT_HEADERS: dict[str, tuple[str, ...]] = {
@@ -147,8 +137,6 @@ APPEAL_SYNONYMS: dict[AppealKind, tuple[str, ...]] = {
 
 _KIND_LOOKUP = {fold(s): k for k, synonyms in KIND_SYNONYMS.items() for s in synonyms}
 _APPEAL_LOOKUP = {fold(s): k for k, synonyms in APPEAL_SYNONYMS.items() for s in synonyms}
-# Words around a district's name that carry no identity ("Талгарский р-н", "Талдықорған қ.").
-_PLACE_WORDS = {"район", "р", "н", "ауданы", "аудан", "г", "к", "город", "каласы", "city", "district", "town"}
 
 
 @dataclass(frozen=True)
@@ -180,135 +168,41 @@ class _RowError(ValueError):
 # ---- reading the file ------------------------------------------------------------------------
 
 
-def _decode(path: Path, data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise OutreachImportError(f"{path}: the text is neither utf-8 nor cp1251")
-
-
-def _read_csv(path: Path) -> list[tuple[int, list[object]]]:
-    text = _decode(path, path.read_bytes())
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[object]]] = []
-    start = 1
-    for record in reader:
-        rows.append((start, list(record)))
-        start = reader.line_num + 1  # a quoted cell may span lines; the row starts where the last one ended
-    return rows
-
-
-def _read_xlsx(path: Path) -> list[tuple[int, list[object]]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        # skip_empty_area=False keeps row 1 as row 1, so reject numbers match Excel's.
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own error types for damaged workbooks
-        raise OutreachImportError(f"{path}: cannot be read as a spreadsheet: {exc}") from None
-    return [(i, list(r)) for i, r in enumerate(sheet, start=1)]
-
-
 def _read(path: Path) -> list[tuple[int, list[object]]]:
-    if not path.is_file():
-        raise OutreachImportError(f"{path}: no such file")
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return _read_xlsx(path)
-    return _read_csv(path)
+    try:
+        return list(readers.rows(path, name=str(path)).rows)
+    except TableError as exc:
+        raise OutreachImportError(str(exc)) from None
 
 
 def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
+    return cells.clean_text(readers.cell_text(value)) or ""
 
 
 # ---- recognising headers -------------------------------------------------------------------
 
 
-def _header_candidates(header: str) -> list[str]:
-    without_units = re.sub(r"\([^)]*\)", " ", header)
-    parts = re.split(r"[/|\n]", header) + re.split(r"[/|\n]", without_units)
-    return [fold(c) for c in (header, without_units, *parts) if fold(c)]
-
-
-def _recognise(headers: Sequence[str], synonyms: dict[str, tuple[str, ...]]) -> tuple[dict[str, int], list[str]]:
-    lookup = {fold(s): canon for canon, names in synonyms.items() for s in names}
-    found: dict[str, int] = {}
-    ignored = []
-    for i, header in enumerate(headers):
-        canon = next((lookup[c] for c in _header_candidates(header) if c in lookup), None)
-        if canon is None or canon in found:
-            if header.strip():
-                ignored.append(header)
-            continue
-        found[canon] = i
-    return found, ignored
+def _recognise(names: Sequence[str], synonyms: dict[str, tuple[str, ...]]) -> tuple[dict[str, int], list[str]]:
+    return headers.match(names, synonyms)
 
 
 # ---- parsing cells ----------------------------------------------------------------------------
 
 
-def district_lookup(region_code: str = DEFAULT_REGION) -> dict[str, str]:
-    """Folded spelling -> district code, for every way a district's name is commonly written."""
-    out: dict[str, str] = {}
-    for d in reference_region(region_code).districts:
-        for name in (d.code, d.name_en, d.name_ru, d.name_kk):
-            key = " ".join(w for w in fold(name).split() if w not in _PLACE_WORDS)
-            out[key] = d.code
-            # Russian adjective forms: "Талгарский" -> "Талгар", "Алакольский" -> "Алакол".
-            for suffix in ("ский", "ской", "ская"):
-                if key.endswith(suffix):
-                    out[key[: -len(suffix)]] = d.code
-    return out
-
-
-def _district(value: object, lookup: dict[str, str], region_name: str) -> str:
+def _district(value: object, region_code: str, region_name: str) -> str:
     text = _text(value)
     if not text:
         raise _RowError("the district is empty")
-    words = fold(text).split()
-    key = " ".join(w for w in words if w not in _PLACE_WORDS)
-    for candidate in (key, key.removesuffix("ский"), key.removesuffix("ской")):
-        if candidate in lookup:
-            return lookup[candidate]
-    raise _RowError(f"unknown district {text!r} (not a district of {region_name})")
-
-
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug keeps later serials right)
+    code = places.recognise(text, region_code)
+    if code is None:
+        raise _RowError(f"unknown district {text!r} (not a district of {region_name})")
+    return code
 
 
 def _date(value: object, not_after: dt.date | None) -> dt.date:
-    date: dt.date | None = None
-    if isinstance(value, dt.datetime):
-        date = value.date()
-    elif isinstance(value, dt.date):
-        date = value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        # A date cell formatted as a number arrives as Excel's day serial; 20000..80000 is 1954..2119.
-        if 20000 <= value <= 80000:
-            date = _EXCEL_EPOCH + dt.timedelta(days=int(value))
-    else:
-        text = _text(value)
-        if not text:
-            raise _RowError("the date is empty")
-        for fmt in _DATE_FORMATS:
-            try:
-                date = dt.datetime.strptime(text, fmt).date()
-                break
-            except ValueError:
-                continue
+    if _text(value) == "":
+        raise _RowError("the date is empty")
+    date = cells.parse_date(value, pivot_year=(not_after or dt.date.today()).year)
     if date is None:
         raise _RowError(f"cannot read the date {_text(value)!r} (write it as dd.mm.yyyy)")
     if not_after is not None and date > not_after:
@@ -319,18 +213,11 @@ def _date(value: object, not_after: dt.date | None) -> dt.date:
 def _whole_number(value: object, what: str) -> int:
     if isinstance(value, bool):
         raise _RowError(f"{what} must be a number, not {value!r}")
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = re.sub(r"[\s\u00a0\u202f']", "", _text(value))
-        if not text:
-            raise _RowError(f"{what} is empty")
-        if re.fullmatch(r"\d{1,3}(,\d{3})+", text):  # 48,000 written with thousands commas
-            text = text.replace(",", "")
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
-            raise _RowError(f"{what} {_text(value)!r} is not a number") from None
+    if _text(value) == "":
+        raise _RowError(f"{what} is empty")
+    number = cells.parse_number(value)
+    if number is None:
+        raise _RowError(f"{what} {_text(value)!r} is not a number")
     if not number.is_integer():
         raise _RowError(f"{what} {_text(value)!r} is not a whole number of people")
     if number < 0:
@@ -381,13 +268,13 @@ def _import(
     if not table:
         raise OutreachImportError(f"{path}: the file is empty")
     best: tuple[int, list[str]] | None = None
-    for index, (_, cells) in enumerate(table[:HEADER_SEARCH_ROWS]):
-        headers = [_text(c) for c in cells]
-        found, ignored = _recognise(headers, synonyms)
+    for index, (_, row_cells) in enumerate(table[:HEADER_SEARCH_ROWS]):
+        names = [_text(c) for c in row_cells]
+        found, ignored = _recognise(names, synonyms)
         absent = [f for f in required if f not in found]
         if not absent:
             break
-        if any(headers) and (best is None or len(absent) < len(best[1])):
+        if any(names) and (best is None or len(absent) < len(best[1])):
             best = (table[index][0], absent)
     else:
         where = f"row {best[0]} lacks {', '.join(best[1])}" if best else "no header row"
@@ -398,18 +285,18 @@ def _import(
     numbers: list[int] = []
     rejects: list[Reject] = []
     blank: list[int] = []
-    for number, cells in table[index + 1 :]:
-        if all(_text(c) == "" for c in cells):
+    for number, row_cells in table[index + 1 :]:
+        if all(_text(c) == "" for c in row_cells):
             blank.append(number)
             continue
-        as_read = {headers[i] or f"column {i + 1}": _text(c) for i, c in enumerate(cells) if i < len(headers)}
-        values = {f: cells[i] if i < len(cells) else None for f, i in found.items()}
+        as_read = {names[i] or f"column {i + 1}": _text(c) for i, c in enumerate(row_cells) if i < len(names)}
+        values = {f: row_cells[i] if i < len(row_cells) else None for f, i in found.items()}
         try:
             rows.append(build(values))
             numbers.append(number)
         except (_RowError, ValueError) as exc:
             rejects.append(Reject(number, str(exc), as_read))
-    columns = {f: headers[i] for f, i in found.items()}
+    columns = {f: names[i] for f, i in found.items()}
     return ImportResult(tuple(rows), tuple(rejects), columns, tuple(ignored), tuple(blank), header_row, tuple(numbers))
 
 
@@ -420,11 +307,11 @@ def import_events(
 
     ``not_after`` rejects rows dated after it (a log cannot hold tomorrow's meeting).
     """
-    lookup, region_name = district_lookup(region), reference_region(region).name_en
+    region_name = reference_region(region).name_en
 
     def build(v: dict[str, object]) -> OutreachEvent:
         reasons: list[str] = []
-        district = _collect(reasons, lambda: _district(v.get("district"), lookup, region_name), "")
+        district = _collect(reasons, lambda: _district(v.get("district"), region, region_name), "")
         date = _collect(reasons, lambda: _date(v.get("date"), not_after), dt.date.min)
         kind: EventKind = _collect(reasons, lambda: _kind(v.get("kind")), "meeting")
         reach = _collect(reasons, lambda: _whole_number(v.get("reach"), "the reach"), 0)
@@ -440,11 +327,11 @@ def import_questions(
 ) -> ImportResult[CitizenQuestion]:
     """A log of citizens' questions and complaints: district, date (required); channel, topic,
     count (1 when there is no such column) and question/complaint (question when empty)."""
-    lookup, region_name = district_lookup(region), reference_region(region).name_en
+    region_name = reference_region(region).name_en
 
     def build(v: dict[str, object]) -> CitizenQuestion:
         reasons: list[str] = []
-        district = _collect(reasons, lambda: _district(v.get("district"), lookup, region_name), "")
+        district = _collect(reasons, lambda: _district(v.get("district"), region, region_name), "")
         date = _collect(reasons, lambda: _date(v.get("date"), not_after), dt.date.min)
         count = _collect(reasons, lambda: _whole_number(v["count"], "the count") if "count" in v else 1, 1)
         kind: AppealKind = _collect(reasons, lambda: _appeal(v.get("kind")), "question")

@@ -17,7 +17,6 @@ Pure Python and numpy, no Django: the web app persists the dataclasses of ``mode
 The demo portfolio (four schools, 26 apartment buildings) is synthetic data: ``birtizim.synth.projects``.
 """
 
-from birtizim.engine.bin_number import InvalidBIN, is_valid_bin, make_bin, validate_bin
 from birtizim.projects.compare import BaselineComparison, compare_baselines
 from birtizim.projects.earned import CurvePoint, EarnedValue, earned_value
 from birtizim.projects.flags import Flag, FlagCode, FlagSettings, Severity, red_flags
@@ -35,6 +34,7 @@ from birtizim.projects.model import (
 from birtizim.projects.montecarlo import BandPoint, HistogramBin, Simulation, SimulationParams, simulate
 from birtizim.projects.oc4ids import oc4ids_package, oc4ids_project
 from birtizim.projects.risk import Cause, Rag, RiskRating, RiskThresholds, chance, chance_parts, rank_portfolio
+from birtizim.tables.bin_number import InvalidBIN, is_valid_bin, make_bin, validate_bin
 
 __all__ = [
     "Activity",

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from birtizim.engine.bin_number import InvalidBIN, validate_bin
 from birtizim.projects.earned import EarnedValue, earned_value
 from birtizim.projects.model import Baseline, ProgressReport, ProjectObject, progress_at, reports_until
+from birtizim.tables.bin_number import InvalidBIN, validate_bin
 
 
 class Severity(StrEnum):

@@ -17,9 +17,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from birtizim.engine.bin_number import is_valid_bin
 from birtizim.projects.forecast import Forecast
 from birtizim.projects.model import ObjectKind, ProjectObject, WorkType
+from birtizim.tables.bin_number import is_valid_bin
 
 OC4IDS_VERSION = "0.9"
 CURRENCY = "KZT"

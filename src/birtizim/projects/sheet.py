@@ -10,22 +10,26 @@ Nothing is dropped silently: every row that does not become part of a report com
 code with its numbers, which the web writes in the reader's language. A report is a whole: when
 one row of a date is rejected the date's other rows are rejected too (a report missing its roof
 line would otherwise carry the roof's previous percent as if it had been re-reported).
+
+The workbook is read, its headers matched and its cells parsed by ``birtizim.tables`` (the rules
+every importer shares, docs/tables.md): a two-digit year is read against the as-of date, and
+"48,000" is 48000 (a comma followed by three digits groups thousands).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from birtizim.engine import xlsx
+from birtizim.tables import cells, headers, readers, xlsx
+from birtizim.tables.sniff import TableError
 
-# Canonical field -> headers accepted (compared case-insensitively, spaces collapsed, ё as е). The
-# first header of each language is the one the template writes.
+# Canonical field -> headers accepted (compared as ``birtizim.tables.headers`` folds them). The first
+# header of each language is the one the template writes.
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "date": {
         "ru": ("Дата отчёта", "Дата"),
@@ -67,12 +71,8 @@ REQUIRED = ("date", "activity", "percent")
 TEMPLATE_ORDER = ("date", "activity", "name", "percent", "accepted_money", "workforce", "issues")
 
 
-def _key(header: str) -> str:
-    return re.sub(r"\s+", " ", header.strip().lower().replace("ё", "е"))
-
-
-_HEADER_FIELD: dict[str, str] = {
-    _key(h): name for name, by_language in COLUMNS.items() for headers in by_language.values() for h in headers
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    name: tuple(h for spellings in by_language.values() for h in spellings) for name, by_language in COLUMNS.items()
 }
 
 
@@ -149,29 +149,20 @@ def _blank(value: Any) -> bool:
 def read_rows(content: bytes) -> tuple[list[SheetRow], dict[str, str]]:
     """The first sheet's data rows keyed by canonical field, and the headers found.
 
-    The header is the first non-blank row. Raises ``SheetError`` for a file calamine cannot open, a
-    sheet without data or a header lacking a required column.
+    The header is the first non-blank row. Raises ``SheetError`` for a file that cannot be read (or
+    is over the readers' limits), a sheet without data or a header lacking a required column.
     """
-    from python_calamine import CalamineWorkbook
-
     try:
-        # The whole area from A1: row numbers must be the ones Excel shows, even below blank rows.
-        table = (
-            CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python(skip_empty_area=False)
-        )
-    except Exception as exc:  # calamine raises its own error types for damaged or foreign files
+        table = readers.rows(content, name="progress sheet").rows
+    except TableError as exc:
         raise SheetError("unreadable", {"detail": str(exc)[:200]}) from None
-    numbered = [(n, row) for n, row in enumerate(table, start=1) if not all(_blank(c) for c in row)]
+    numbered = [(n, row) for n, row in table if not all(_blank(c) for c in row)]
     if not numbered:
         raise SheetError("empty")
     _, header = numbered[0]
-    positions: dict[str, int] = {}
-    found: dict[str, str] = {}
-    for i, cell in enumerate(header):
-        name = _HEADER_FIELD.get(_key(str(cell))) if not _blank(cell) else None
-        if name is not None and name not in positions:
-            positions[name] = i
-            found[name] = str(cell).strip()
+    names = ["" if _blank(c) else str(c) for c in header]
+    positions, _ = headers.match(names, SYNONYMS)
+    found = {name: names[i].strip() for name, i in positions.items()}
     missing = [c for c in REQUIRED if c not in positions]
     if missing:
         raise SheetError("missing_columns", {"columns": ", ".join(missing)})
@@ -180,44 +171,6 @@ def read_rows(content: bytes) -> tuple[list[SheetRow], dict[str, str]]:
         for n, row in numbered[1:]
     ]
     return rows, found
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A date cell: a date, an Excel serial number, or text as 20.06.2025, 2025-06-20 or 20/06/2025."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        # A date typed into a cell formatted as a number: Excel's serial, day 0 being 1899-12-30.
-        if 20000 < value < 80000 and float(value).is_integer():
-            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
-        return None
-    text = str(value).strip()
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
-def parse_number(value: Any) -> float | None:
-    """A number cell, or text such as "1 234 567,5" or "75%" (spaces, a decimal comma, a percent sign)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    text = re.sub(r"[\s\u00a0\u202f]", "", str(value)).rstrip("%")
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if number == number and abs(number) != float("inf") else None  # no NaN, no infinity
 
 
 def _text(value: Any) -> str:
@@ -262,7 +215,7 @@ def _check_row(
         return RejectCode.ACTIVITY_UNKNOWN, {"activity": code[:40]}
     if _blank(c["percent"]):
         return RejectCode.PERCENT_MISSING, {}
-    pct = parse_number(c["percent"])
+    pct = cells.parse_number(c["percent"])
     if pct is None:
         return RejectCode.PERCENT_INVALID, {"value": _text(c["percent"])[:40]}
     if not 0 <= pct <= 100:
@@ -272,13 +225,13 @@ def _check_row(
     extras: dict[str, Any] = {}
     money_cell = c.get("accepted_money", "")
     if not _blank(money_cell):
-        money = parse_number(money_cell)
+        money = cells.parse_number(money_cell)
         if money is None or money < 0:
             return RejectCode.MONEY_INVALID, {"value": _text(money_cell)[:40]}
         extras["accepted_money"] = money
     workforce_cell = c.get("workforce", "")
     if not _blank(workforce_cell):
-        people = parse_number(workforce_cell)
+        people = cells.parse_number(workforce_cell)
         if people is None or people < 0 or not people.is_integer():
             return RejectCode.WORKFORCE_INVALID, {"value": _text(workforce_cell)[:40]}
         extras["workforce"] = int(people)
@@ -308,7 +261,7 @@ def check_rows(
         if _blank(cell):
             rejects.append(Reject(r.row, RejectCode.DATE_MISSING))
             continue
-        day = parse_date(cell)
+        day = cells.parse_date(cell, pivot_year=as_of.year)
         if day is None:
             rejects.append(Reject(r.row, RejectCode.DATE_INVALID, {"value": _text(cell)[:40]}))
             continue

@@ -423,7 +423,8 @@ def build_rows(
     truth = pa.table(
         {
             "source": pa.array([spec.kind] * n, pa.string()),
-            "row_number": pa.array(np.arange(1, n + 1, dtype=np.int64)),
+            # The row as Excel shows it: the header is row 1 in every file the writers produce.
+            "row_number": pa.array(np.arange(2, n + 2, dtype=np.int64)),
             "person_id": pa.array(person_id, mask=outsider),
             **{f"noise_{k}": pa.array(v) for k, v in flags.items()},
         }

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from birtizim.engine.bin_number import make_bin
 from birtizim.projects.forecast import Forecast, forecast_portfolio
 from birtizim.projects.model import (
     Activity,
@@ -43,6 +42,7 @@ from birtizim.projects.model import (
     current_baseline,
     topological_order,
 )
+from birtizim.tables.bin_number import make_bin
 
 DEMO_SEED = 2025
 DEMO_YEAR = 2025

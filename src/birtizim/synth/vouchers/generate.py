@@ -43,7 +43,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from birtizim.engine.bin_number import make_bin
 from birtizim.synth.population import age_years
 from birtizim.synth.vouchers import ghosts as ghost_patterns
 from birtizim.synth.vouchers.world import (
@@ -64,6 +63,7 @@ from birtizim.synth.vouchers.world import (
     size,
     to_arrow,
 )
+from birtizim.tables.bin_number import make_bin
 from birtizim.vouchers import allocation, days_off, payment, schema
 from birtizim.vouchers.model import AGE_LIMIT, AGE_MIN, PRIORITY_ORDER, Priority
 

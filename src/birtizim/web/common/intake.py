@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from birtizim.tables.sniff import XLSX_MAGIC, is_binary
+
 HEAD = 16  # bytes enough for every signature below
 XLSX = "xlsx"
 TEXT = "text"
@@ -70,7 +72,7 @@ class Checked:
 
 def content_type(head: bytes) -> str | None:
     """What the first bytes say a file is: a workbook, a photo, text; None for anything else binary."""
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(XLSX_MAGIC):
         return XLSX
     if head.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
@@ -78,7 +80,7 @@ def content_type(head: bytes) -> str | None:
         return "image/png"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
-    return None if b"\x00" in head else TEXT
+    return None if is_binary(head) else TEXT  # utf-16 text (Excel's "Unicode text") has NUL bytes, and a BOM
 
 
 def rules(kind: str) -> dict[str, Any]:

@@ -56,6 +56,9 @@ def upload_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[byt
     except engine.SourceError as exc:
         checked.discard()
         raise UploadError(str(exc).replace(str(checked.temporary), checked.name)) from exc
+    except BaseException:
+        checked.discard()  # nothing unpreviewed stays on disk
+        raise
     received = checked.keep()  # byte for byte; the same file sent twice is kept once
     name = received.name
     summary = {
@@ -276,6 +279,8 @@ def run_execute(run: Run) -> Run:
         _remove_folder(relative)
         outcome = {"state": Run.State.FAILED, "error": error}
     else:
+        for warning in result.warnings:  # the run stands, but a person should read these
+            _append_log(run, f"warning: {warning}")
         _append_log(run, f"done in {result.seconds:.1f} s")
         outcome = {
             "state": Run.State.SUCCEEDED,

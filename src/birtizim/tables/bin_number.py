@@ -3,18 +3,30 @@
 Layout of the 12 digits: d1-d4 year and month of registration (YYMM); d5 type (4 resident legal
 entity, 5 non-resident legal entity, 6 individual entrepreneur in a joint venture); d6 unit
 (0 head office, 1 branch, 2 representative office, 3 peasant farm); d7-d11 serial; d12 the same
-two-pass check digit as an IIN, so the IIN module computes it. An IIN's fifth digit is the first
-digit of a day of the month (0-3), so the fifth digit also tells a BIN from an IIN typed in its place.
+two-pass check digit as an IIN (``check_digit``). An IIN's fifth digit is the first digit of a day of
+the month (0-3), so the fifth digit also tells a BIN from an IIN typed in its place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from birtizim.engine.iin import check_digit
+# The check digit of IINs and BINs: c = sum(d_i * w_i) mod 11 with the first weights; when that is 10,
+# again with the second; when still 10 the number is never issued.
+WEIGHTS_1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+WEIGHTS_2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 
 ENTITY_TYPES = {4: "resident legal entity", 5: "non-resident legal entity", 6: "individual entrepreneur (joint)"}
 UNIT_KINDS = {0: "head office", 1: "branch", 2: "representative office", 3: "peasant farm"}
+
+
+def check_digit(first11: str) -> int | None:
+    """Check digit for the first 11 digits, or None when both passes give 10 (never issued)."""
+    digits = [int(c) for c in first11]
+    c = sum(d * w for d, w in zip(digits, WEIGHTS_1, strict=True)) % 11
+    if c == 10:
+        c = sum(d * w for d, w in zip(digits, WEIGHTS_2, strict=True)) % 11
+    return None if c == 10 else c
 
 
 class InvalidBIN(ValueError):

@@ -22,6 +22,8 @@ from xml.sax.saxutils import escape
 
 import duckdb
 
+from birtizim.tables.sql import quote_ident
+
 MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
 BATCH_ROWS = 50_000
 
@@ -58,7 +60,7 @@ def headed(columns: Iterable[tuple[str, str]]) -> str:
 
     Headers are words in the reader's language (any text): the writer takes them from column names.
     """
-    return ", ".join(f'{sql} AS "{header.replace(chr(34), chr(34) * 2)}"' for sql, header in columns)
+    return ", ".join(f"{sql} AS {quote_ident(header)}" for sql, header in columns)
 
 
 def _col_letter(index: int) -> str:
@@ -79,7 +81,7 @@ def _text(expr: str) -> str:
 
 
 def _cell_sql(name: str, type_: str, percent: bool) -> str:
-    col = f'"{name}"'
+    col = quote_ident(name)
     base = type_.split("(")[0]
     if base == "DATE" or base.startswith("TIMESTAMP"):
         # Excel's day 0 is 1899-12-30 (its 1900 leap-year bug keeps later serials right).
@@ -96,7 +98,7 @@ def _cell_sql(name: str, type_: str, percent: bool) -> str:
 
 
 def _width_sql(name: str, type_: str) -> str:
-    col = f'"{name}"'
+    col = quote_ident(name)
     if type_.endswith("[]"):
         return f"max(length(array_to_string({col}, ', ')))"
     return f"max(length(CAST({col} AS VARCHAR)))"

@@ -1,0 +1,149 @@
+"""The readers: row numbers as Excel shows them, every row accounted for, every encoding agencies use."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+from pathlib import Path
+
+import duckdb
+import pytest
+import xlsxwriter
+
+from birtizim.tables import limits, readers
+from birtizim.tables.sniff import TableError
+
+
+def read(path: Path) -> tuple[readers.ReadResult, list[tuple[object, ...]], list[tuple[object, ...]]]:
+    con = duckdb.connect()
+    result = readers.read(con, path, "t")
+    rows = con.execute("SELECT * FROM t ORDER BY _row").fetchall()
+    rejects = con.execute("SELECT * FROM t_parse_rejects ORDER BY _row").fetchall()
+    assert result.rows_in == len(rows) + len(rejects)  # the invariant every report relies on
+    return result, rows, rejects
+
+
+def test_a_csv_row_is_numbered_as_excel_shows_it(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text('ИИН,Адрес\n1,"ул. Абая,\n5"\n2,ok\n3,a,b\n4,c\n', encoding="utf-8")
+    result, rows, rejects = read(path)
+    assert rows == [(2, "1", "ул. Абая,\n5"), (3, "2", "ok"), (5, "4", "c")]  # a quoted line break stays in its row
+    assert rejects == [(4, "too many fields: 3 where the header has 2")]
+    assert (result.encoding, result.delimiter, result.headers) == ("utf-8", ",", ["ИИН", "Адрес"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n\nИИН;ФИО\n1;a\n\n2;b\n\n\n",  # blank lines above the header, between rows and at the end
+        "\n\nИИН;ФИО\r\n1;a\r\n\r\n2;b\n",  # and line endings that change within the file
+    ],
+)
+def test_blank_lines_keep_their_numbers_but_are_not_rows(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(text.encode("utf-8"))
+    result, rows, rejects = read(path)
+    assert rows == [(4, "1", "a"), (6, "2", "b")] and rejects == [] and result.rows_in == 2
+
+
+def test_a_file_with_too_many_parse_errors_is_read_the_careful_way_to_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a,b,c\n1,2,3\n1,2\n1,2,3,4,5\n7,8,9\n1\n", encoding="utf-8")
+    fast = read(path)
+    monkeypatch.setattr(limits, "MAX_PARSE_ERRORS", 2)  # DuckDB's errors now overflow: the careful way
+    careful = read(path)
+    assert (
+        fast[1:]
+        == careful[1:]
+        == (
+            [(2, "1", "2", "3"), (5, "7", "8", "9")],
+            [
+                (3, "too few fields: 2 where the header has 3"),
+                (4, "too many fields: 5 where the header has 3"),
+                (6, "too few fields: 1 where the header has 3"),
+            ],
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("encoding", "data"),
+    [
+        ("cp1251", "ИИН;Фамилия\n791028302728;Ахметов\n".encode("cp1251")),
+        ("utf-8-sig", "\ufeffИИН;Фамилия\n791028302728;Ахметов\n".encode()),
+        ("utf-16", codecs.BOM_UTF16_LE + "ИИН\tФамилия\r\n791028302728\tАхметов\r\n".encode("utf-16-le")),
+    ],
+)
+def test_every_encoding_agencies_send(tmp_path: Path, encoding: str, data: bytes) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(data)
+    result, rows, _ = read(path)
+    assert result.encoding == encoding and result.headers == ["ИИН", "Фамилия"]
+    assert rows == [(2, "791028302728", "Ахметов")]
+
+
+def workbook(rows: dict[int, list[object]]) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    day = book.add_format({"num_format": "dd.mm.yyyy"})
+    for r, cells in rows.items():
+        for c, value in enumerate(cells):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), day)
+            elif value is not None:
+                sheet.write(r, c, value)
+    book.close()
+    return out.getvalue()
+
+
+def test_a_spreadsheet_row_is_the_sheet_row(tmp_path: Path) -> None:
+    content = workbook(
+        {
+            0: ["Список получателей"],  # a title; row 2 left empty
+            2: ["ЖСН", "Тегі", "Туған күні"],
+            3: [61211600012, "Оспанова", dt.date(2006, 12, 11)],  # an IIN that lost its leading zero
+            5: ["791028302728", "Ахметов", "28.10.79"],  # row 5 blank
+        }
+    )
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(content)
+    con = duckdb.connect()
+    result = readers.read(con, path, "t")  # the title row has the most text: the header is its first row
+    assert result.headers[0] == "Список получателей" and result.rows_in == 3
+    numbers = con.execute("SELECT _row FROM t ORDER BY _row").fetchall()
+    assert numbers == [(3,), (4,), (6,)]
+    table = readers.rows(content, name="x.xlsx").rows
+    assert [n for n, _ in table] == [1, 2, 3, 4, 5, 6] and table[3][1][0] == 61211600012.0
+    assert (
+        readers.cell_text(61211600012.0) == "61211600012" and readers.cell_text(dt.date(2006, 12, 11)) == "2006-12-11"
+    )
+
+
+def test_python_rows_of_a_csv_file_are_numbered_like_the_duckdb_ones(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text('a;b\n\n"1\n2";x\n\u0085;\u2028\fz\nж;ы\n', encoding="utf-8")  # U+0085, U+2028: no breaks
+    got = readers.rows(path, name="x.csv")
+    assert got.encoding == "utf-8" and got.delimiter == ";"
+    assert got.rows == [(1, ["a", "b"]), (2, []), (3, ["1\n2", "x"]), (4, ["\u0085", "\u2028\fz"]), (5, ["ж", "ы"])]
+    _, rows, _ = read(path)
+    assert [r[0] for r in rows] == [3, 4, 5]
+
+
+def test_what_is_not_a_table_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    cases = {
+        "empty.csv": b"",
+        "blank.csv": b"\n \n",
+        "nul.csv": b"a,b\n\x00\x01\x02",
+        "old.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
+        "fake.xlsx": b"PK\x03\x04 not a zip",
+    }
+    messages = ["the file is empty", "the file is empty", "not a text file", "an old Excel workbook", "cannot be read"]
+    for (name, data), message in zip(cases.items(), messages, strict=True):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(TableError, match=f"{name}: .*{message}"):
+            readers.read(duckdb.connect(), path, "t")
