@@ -29,7 +29,7 @@ from birtizim.web.registry import services
 from birtizim.web.registry.models import Upload
 
 SEED = 20_240_611
-CASES = 150
+CASES = 100  # each goes through the bounded preview: a forked child, 0.1-0.3 s
 NASTY = [
     b"\x00",
     b'"',
@@ -163,4 +163,4 @@ def test_any_bytes_are_kept_and_previewed_or_refused_in_words(world: World, db: 
     kept_now = {p for p in store.rglob("*") if p.is_file()}
     assert len(kept_now - kept_before) <= outcomes["kept"] == Upload.objects.count() - world.run.uploads.count()
     # The generator is not trivial: both outcomes happen, many times.
-    assert outcomes["kept"] > 20 and outcomes["refused"] > 20, outcomes
+    assert outcomes["kept"] > 15 and outcomes["refused"] > 15, outcomes
