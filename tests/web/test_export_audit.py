@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fares fixtures imported from fares_world are parameters below)
 """Exports say in the audit log what they contained: masked or full IINs, and whose rows (keyed hashes
 of their IINs, never the IINs), so "who took this person's record away" has an answer."""
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from conftest import HOME, OTHER, World, person_in
 from django.core import serializers
+from fares_world import fares, fares_loaded  # noqa: F401 -- fixtures
 from test_vouchers_access import side
 
 from birtizim.web.audit.models import Access
@@ -82,3 +84,13 @@ def test_a_timesheet_export_records_whose_children_it_holds(world: World, db: No
     entry = Access.objects.get(action=Access.Action.EXPORT)
     assert entry.iin_hashes == [iin_hash(talgar.child.iin)] and entry.records == 1
     assert talgar.child.iin not in json.dumps(entry.iin_hashes)
+
+
+def test_a_fares_register_export_records_full_iins_and_whose(fares: Any) -> None:
+    from birtizim.web.fares.models import Protocol
+
+    analyst = fares.client("analyst")
+    b"".join(analyst.get("/fares/protocols.xlsx", {"month": "2026-06", "full": "1"}).streaming_content)
+    entry = Access.objects.get(action=Access.Action.EXPORT_FULL_IIN)
+    june = Protocol.objects.filter(offence_at__year=2026, offence_at__month=6).exclude(iin="")
+    assert entry.iin_hashes == sorted({iin_hash(p.iin) for p in june}) and entry.iin_hashes
