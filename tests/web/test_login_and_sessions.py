@@ -68,6 +68,16 @@ def test_it_makes_an_account_wait_longer_after_each_failure_instead_of_a_long_lo
     assert throttle.wait_seconds(RequestFactory().get("/"), "analyst") == 0
 
 
+def test_a_form_without_a_password_does_not_clear_the_count(world: World, db: None) -> None:
+    client = behind_proxy("203.0.113.5")
+    for _ in range(throttle._rules("account").free):
+        attempt(client, "analyst")
+    expire_blocks()
+    client.post("/login/", {"username": "analyst", "password": ""})  # checks nothing, so clears nothing
+    assert attempt(client, "analyst").status_code == 200  # one more failure...
+    assert throttle.wait_seconds(RequestFactory().get("/"), "analyst") == 60  # ...and the wait doubled
+
+
 def test_it_tells_users_behind_the_same_proxy_apart(world: World, db: None, settings: Any) -> None:
     settings.LOGIN_THROTTLE = {**settings.LOGIN_THROTTLE, "address_free": 3}
     guesser = behind_proxy("203.0.113.5")

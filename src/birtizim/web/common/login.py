@@ -42,7 +42,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             if self.request is not None and username:
                 throttle.failure_record(self.request, username)
             raise
-        if self.request is not None and username:
+        # Only a login that really succeeded clears the count (a form sent without a password checks nothing).
+        if self.request is not None and username and self.get_user() is not None:
             throttle.success_record(self.request, username)
         return cleaned
 
