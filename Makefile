@@ -10,7 +10,7 @@ DEMO_RESIDENTS ?= 20000
 DEMO_SEED ?= 1
 DEMO_DIR ?= data/demo
 
-.PHONY: install install-bench browser demo serve test lint typecheck pytest pytest-sqlite pytest-postgres bench bench-small bench-web bench-load clean
+.PHONY: install install-bench browser demo serve test lint typecheck pytest pytest-sqlite pytest-postgres bench bench-small bench-robust bench-web bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,13 @@ bench: install-bench
 
 bench-small: install-bench
 	$(BIN)/python -m bench --scales 20000 --repeats 3 --min-f1 0.99 --out bench/.data/benchmarks-small.md
+
+# Linking on lists the engine was not tuned to (docs/benchmarks-robust.md, about 10 minutes): adversarial
+# regions (birtizim synth --damage harsh) beside standard ones, and FEBRL 1-3 as a registry and an agency
+# list for Birtizim, Splink alone and recordlinkage. Fails if a target (F1, precision) is missed.
+ROBUST_SCALES ?= 20000,200000
+bench-robust: install-bench
+	$(BIN)/python -m bench.robust --scales $(ROBUST_SCALES) --out docs/benchmarks-robust.md
 
 # Dashboard and work-list response times with the 2,059,200-resident region loaded (docs/web.md);
 # the region is synthesised into bench/.data once.

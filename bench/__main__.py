@@ -66,13 +66,13 @@ class Result:
         return statistics.median(self.runs) if self.runs else math.nan
 
 
-def region_for(residents: int, seed: int, work: Path) -> Path:
-    region = work / f"almaty-{residents}-s{seed}"
+def region_for(residents: int, seed: int, work: Path, damage: str = "standard") -> Path:
+    region = work / (f"almaty-{residents}-s{seed}" + ("" if damage == "standard" else f"-{damage}"))
     if not (region / "manifest.json").exists():
         shutil.rmtree(region, ignore_errors=True)
         cli = Path(sys.executable).with_name("birtizim")
-        print(f"synthesising {residents:,} residents -> {region}", flush=True)
-        settings = ["--region", "almaty-2019", "--residents", str(residents), "--seed", str(seed)]
+        print(f"synthesising {residents:,} residents ({damage}) -> {region}", flush=True)
+        settings = ["--region", "almaty-2019", "--residents", str(residents), "--seed", str(seed), "--damage", damage]
         subprocess.run(
             [str(cli), "synth", *settings, "--out", str(region)],
             check=True,

@@ -1,8 +1,10 @@
 """recordlinkage (the Python Record Linkage Toolkit), the classic pandas pipeline, small scale only.
 
-Candidate pairs by blocking on the IIN and on surname and first-name keys; features compared with
-the toolkit's exact and Jaro-Winkler comparers (thresholded to agree/disagree); pairs classified by
-its unsupervised ECM classifier. Each row goes to its best-scoring matched candidate. Everything is
+Candidate pairs by blocking on the IIN, on surname and first-name keys, on swapped names with the
+patronymic, on birth date and on the address (each where both sides carry it); features compared
+with the toolkit's exact and Jaro-Winkler comparers (thresholded to agree/disagree) for the fields
+both sides carry (``probabilistic.shape_of``, as Birtizim's model); pairs classified by its
+unsupervised ECM classifier. Each row goes to its best-scoring matched candidate. Everything is
 pandas in memory, which is why it is run at the smallest scale only.
 """
 
@@ -13,27 +15,51 @@ import duckdb
 from bench import alternative
 from birtizim.engine import probabilistic
 
+# (column, comparer, Jaro-Winkler threshold or None for exact)
+FEATURES = (
+    ("iin", None),
+    ("surname_key", 0.88),
+    ("first_key", 0.88),
+    ("patronymic_key", 0.92),
+    ("birth_date", None),
+    ("sex", None),
+    ("district", None),
+    ("address_key", 0.85),
+)
+
 
 def link_with_recordlinkage(con: duckdb.DuckDBPyConnection) -> None:
     import pyarrow as pa
     import recordlinkage
 
-    left = con.execute(f"SELECT person_id AS id, {probabilistic.COLUMNS} FROM persons").df().set_index("id")
-    right = con.execute(f"SELECT record_id AS id, {probabilistic.COLUMNS} FROM agency").df().set_index("id")
+    columns = probabilistic.COLUMNS
+    left = con.execute(f"SELECT person_id AS id, {columns} FROM persons").df().set_index("id")
+    right = con.execute(f"SELECT record_id AS id, {columns} FROM agency").df().set_index("id")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE rl_left AS SELECT {columns} FROM persons")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE rl_right AS SELECT {columns} FROM agency")
+    shape = probabilistic.shape_of(con, "rl_left", "rl_right")
+    present = {"surname_key", "first_key", *shape.fields}
+
     indexer = recordlinkage.Index()
-    indexer.block("iin")
+    if "iin" in present:
+        indexer.block("iin")
     indexer.block(["surname_key", "first_key"])
-    indexer.block(["pair_key", "patronymic_key"])
+    if "patronymic_key" in present:
+        indexer.block(["pair_key", "patronymic_key"])
+    if "birth_date" in present:
+        indexer.block("birth_date")
+    if "address_key" in present:
+        indexer.block("address_key")
     pairs = indexer.index(left, right)
 
     compare = recordlinkage.Compare()
-    compare.exact("iin", "iin", label="iin")
-    compare.string("surname_key", "surname_key", method="jarowinkler", threshold=0.88, label="surname")
-    compare.string("first_key", "first_key", method="jarowinkler", threshold=0.88, label="first")
-    compare.string("patronymic_key", "patronymic_key", method="jarowinkler", threshold=0.92, label="patronymic")
-    compare.exact("birth_date", "birth_date", label="birth_date")
-    compare.exact("sex", "sex", label="sex")
-    compare.exact("district", "district", label="district")
+    for column, threshold in FEATURES:
+        if column not in present:
+            continue
+        if threshold is None:
+            compare.exact(column, column, label=column)
+        else:
+            compare.string(column, column, method="jarowinkler", threshold=threshold, label=column)
     features = compare.compute(pairs, left, right)
 
     classifier = recordlinkage.ECMClassifier(binarize=0.5)

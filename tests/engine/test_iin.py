@@ -99,6 +99,30 @@ def test_it_reads_century_and_sex_from_digit_seven() -> None:
         ("нет", None, iin.CleanStatus.MALFORMED),
         ("12345", None, iin.CleanStatus.MALFORMED),
         ("7910283027281234", None, iin.CleanStatus.MALFORMED),
+        # every dash and space a keyboard or a word processor puts between digit groups
+        ("791028-302728", "791028302728", iin.CleanStatus.REFORMATTED),
+        ("791028\u2013302728", "791028302728", iin.CleanStatus.REFORMATTED),  # en dash
+        ("7910\u201428\u20143027\u201428", "791028302728", iin.CleanStatus.REFORMATTED),  # em dash
+        ("\u2212791028302728", "791028302728", iin.CleanStatus.REFORMATTED),  # minus sign
+        ("791028\u2011302728", "791028302728", iin.CleanStatus.REFORMATTED),  # non-breaking hyphen
+        ("7910\u20092830\u20092728", "791028302728", iin.CleanStatus.REFORMATTED),  # thin space
+        ("7910\u202f2830\u00a02728", "791028302728", iin.CleanStatus.REFORMATTED),  # narrow and plain NBSP
+        ("\u02bc791028302728", "791028302728", iin.CleanStatus.REFORMATTED),
+        ("«791028302728»", "791028302728", iin.CleanStatus.REFORMATTED),
+        # letters typed for digits: Latin and Cyrillic O, l and I
+        ("791O28302728", "791028302728", iin.CleanStatus.LOOKALIKE),
+        ("791О28302728", "791028302728", iin.CleanStatus.LOOKALIKE),  # Cyrillic О
+        ("79l028302728", "791028302728", iin.CleanStatus.LOOKALIKE),
+        ("79IO28302728", "791028302728", iin.CleanStatus.LOOKALIKE),
+        ("O61211600012", "061211600012", iin.CleanStatus.LOOKALIKE),
+        ("61211б00012", None, iin.CleanStatus.MALFORMED),  # other letters are not digits
+        ("OOOO", None, iin.CleanStatus.MALFORMED),
+        # scientific notation that kept every digit is the number itself
+        ("7.91028302728E+11", "791028302728", iin.CleanStatus.SCIENTIFIC),
+        ("6.1211600012E+10", "061211600012", iin.CleanStatus.SCIENTIFIC),
+        ("7.9102830272800E+11", "791028302728", iin.CleanStatus.SCIENTIFIC),
+        ("7.910283027281E+11", None, iin.CleanStatus.SCIENTIFIC),  # not a whole number
+        ("7.91E+11", None, iin.CleanStatus.SCIENTIFIC),
     ],
 )
 def test_it_cleans_what_agencies_send(raw: object, expected: str | None, status: iin.CleanStatus) -> None:
@@ -132,12 +156,60 @@ def test_sql_clean_agrees_with_python(con: duckdb.DuckDBPyConnection) -> None:
         "79-10-28-302728",
         "\u2019791028302728",
         '"791028302728"',
+        "791028\u2013302728",
+        "7910\u20092830\u20092728",
+        "\u2212791028302728",
+        "791O28302728",
+        "79lО28302728",
+        "O61211600012",
+        "61211б00012",
+        "OOOO",
+        "7.91028302728E+11",
+        "6.1211600012E+10",
+        "7.910283027281E+11",
+        "7.91E+11",
+        "1.2E+5",
     ]
     rows = con.execute("SELECT s, iin_clean(s) FROM unnest(?) AS t(s)", [samples]).fetchall()
     for raw, got in rows:
         py = iin.clean(raw)
         assert (got["iin"], got["status"]) == (py.iin, py.status.value), raw
     assert con.execute("SELECT iin_clean(NULL)").fetchone() == ({"iin": None, "status": "empty"},)
+
+
+@pytest.mark.parametrize(
+    ("raw", "span"),
+    [
+        ("7.91E+11", (790_500_000_000, 791_500_000_000)),  # three digits: 791028302728 is inside
+        ("7,91E+11", (790_500_000_000, 791_500_000_000)),
+        ("7.91028E+11", (791_027_500_000, 791_028_500_000)),
+        ("8E+11", (750_000_000_000, 850_000_000_000)),
+        ("6.12116E+10", (61_211_550_000, 61_211_650_000)),  # a leading zero lost as well
+        ("7.91028302728E+11", (791_028_302_728, 791_028_302_728)),
+        ("1.2E+5", None),  # too short to be an IIN
+        ("7.91E+13", None),  # too long
+        ("791028302728", None),
+    ],
+)
+def test_scientific_notation_gives_the_range_of_iins_it_can_stand_for(
+    con: duckdb.DuckDBPyConnection, raw: str, span: tuple[int, int] | None
+) -> None:
+    assert iin.scientific_range(raw) == span
+    got = con.execute("SELECT iin_sci_range(?)", [raw]).fetchone()
+    assert got == ({"lo": span[0], "hi": span[1]} if span else None,)
+
+
+@settings(max_examples=300)
+@given(st.integers(1, 12), st.booleans(), st.data())
+def test_the_true_iin_is_always_inside_its_scientific_range(digits: int, comma: bool, data: st.DataObject) -> None:
+    value = data.draw(valid_iins)
+    shown = f"{int(value):.{digits - 1}E}"  # how Excel rounds the number to the digits it shows
+    if comma:
+        shown = shown.replace(".", ",")
+    span = iin.scientific_range(shown)
+    assert span is not None and span[0] <= int(value) <= span[1]
+    # one unit of the last digit shown, at most
+    assert span[1] - span[0] <= 10 ** (int(shown.split("E")[1]) - digits + 1)
 
 
 # --- repair candidates --------------------------------------------------------------------------

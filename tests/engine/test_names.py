@@ -86,6 +86,43 @@ MEET = [
     ("first", "Чингиз", "Çingiz"),
     ("first", "Артём", "Artiom"),
     ("first", "Илья", "İlia"),
+    # the 2018 Latin alphabet (acute accents): Ý is У, Á Ә, Ó Ө, Ú Ү, Ǵ Ғ, Ń Ң, dotless ı for И
+    ("surname", "Сүлейменов", "Súleımenov"),
+    ("surname", "Сулейменов", "Sýleımenov"),
+    ("first", "Нұрлан", "Nurlan"),
+    ("first", "Әсел", "Ásel"),
+    ("first", "Мөлдір", "Móldir"),
+    ("first", "Ғалым", "Ǵalym"),
+    ("first", "Шыңғыс", "Shyńǵys"),
+    ("first", "Күнсұлу", "Kúnsulu"),
+    ("first", "Ұлжан", "Uljan"),
+    ("first", "Дәулет", "Dáýlet"),
+    # the 2017 apostrophe alphabet writes Ш and Ч as S' and C'
+    ("first", "Шынар", "S'ynar"),
+    ("first", "Шыңғыс", "S'yn'g'ys"),
+    # Russian passports: ICAO 9303 and older GOST/MVD spellings
+    ("first", "Сергей", "SERGEI"),
+    ("first", "Сергей", "Sergey"),
+    ("first", "Сергей", "Sergej"),
+    ("first", "Андрей", "Andrej"),
+    ("first", "Николай", "Nikolaj"),
+    ("first", "Юрий", "YURIY"),
+    ("first", "Юрий", "IURII"),
+    ("first", "Евгений", "Yevgeniy"),
+    ("first", "Евгений", "EVGENII"),
+    ("first", "Наталья", "Natalya"),
+    ("first", "Дарья", "DARIA"),
+    ("first", "Ксения", "Kseniya"),
+    ("surname", "Щукин", "Shchukin"),
+    ("surname", "Щукин", "Schukin"),
+    ("surname", "Щукин", "Shhukin"),
+    ("surname", "Чайковский", "Tchaikovsky"),
+    ("surname", "Семёнов", "Semyonov"),
+    # Latin letters that look Cyrillic, typed into a Cyrillic name
+    ("surname", "Иванов", "Иванoв"),  # Latin o
+    ("first", "Сергей", "Cергей"),  # Latin C
+    ("first", "Марат", "MAPAT".translate(str.maketrans("MAPAT", "MАPАT"))),  # Latin M, P, T among Cyrillic А
+    ("surname", "Нұрпейісов", "HұрпейісOB"),  # Latin H, O, B
     # case, spaces, hyphens, apostrophes of the 2017 alphabet
     ("first", "  ерлан ", "ЕРЛАН"),
     ("first", "Мухаммед-Али", "Мухаммед Али"),
@@ -248,3 +285,94 @@ def test_sql_and_python_agree_on_any_text(con: duckdb.DuckDBPyConnection, texts:
     ).fetchall()
     for s, first, surname, patronymic in rows:
         assert (first, surname, patronymic) == (names.fold(s), names.fold_surname(s), names.fold_patronymic(s)), s
+
+
+@pytest.mark.parametrize(
+    ("full", "parts"),
+    [
+        ("Иванов И.И.", ("Иванов", "И.", "И.")),
+        ("Иванов И. И.", ("Иванов", "И.", "И.")),
+        ("И.И. Иванов", ("Иванов", "И.", "И.")),
+        ("И. Иванов", ("Иванов", "И.", None)),
+        ("Т.Ж.Ахметов", ("Ахметов", "Т.", "Ж.")),
+        ("Иванов  Иван\u00a0\u00a0Иванович", ("Иванов", "Иван", "Иванович")),
+        (" Серіков Ерлан Серік ұлы ", ("Серіков", "Ерлан", "Серікұлы")),
+        ("Ахметов", ("Ахметов", None, None)),
+        ("Иван Иванович Иванов", ("Иванов", "Иван", "Иванович")),
+        ("Ерлан Серік ұлы Ахметов", ("Ахметов", "Ерлан", "Серікұлы")),
+        ("Aigerim Serikqyzy Akhmetova", ("Akhmetova", "Aigerim", "Serikqyzy")),
+        ("Alıbek Sanjarovıch Tokaev", ("Tokaev", "Alıbek", "Sanjarovıch")),  # 2021 Latin, dotless ı
+        ("Ахметов Ерлан Серикович", ("Ахметов", "Ерлан", "Серикович")),  # the usual order stays
+    ],
+)
+def test_it_splits_full_names_with_initials_and_odd_spacing(full: str, parts: tuple[str | None, ...]) -> None:
+    assert tuple(names.split_full_name(full).__getattribute__(f) for f in names.NameParts.__slots__) == parts
+    con = duckdb.connect()
+    names.install_sql(con)
+    got = con.execute("SELECT name_split_full(?)", [full]).fetchone()
+    assert got is not None and (got[0]["last_name"], got[0]["first_name"], got[0]["patronymic"]) == parts
+
+
+def test_latin_look_alikes_stay_latin_in_a_latin_name() -> None:
+    # "Marat" typed wholly in Latin must not be read as Cyrillic М-А-Р-А-Т (P would become Р = r).
+    assert names.fold("MAPAT") == "mapat"
+    assert names.fold("Marat") == names.fold("Марат")
+
+
+@pytest.mark.parametrize(
+    ("surname", "patronymic", "sex"),
+    [
+        ("Иванова", "Ивановна", "F"),
+        ("Иванов", None, "M"),
+        ("Сулеймен", "Серікұлы", "M"),  # a bare Kazakh surname: the patronymic tells
+        ("Ахметов", "Серікқызы", "F"),  # the patronymic wins over the surname
+        ("Сулеймен", None, None),
+        ("Ким", None, None),
+        ("KASYMOVA", None, "F"),
+        ("Mamyrov", "AJBEKOVITCH", "M"),
+        ("Tokaeva", "Sanjarqyzy", "F"),
+        ("Ковалевская", None, "F"),
+        ("Садыков", "Ж.", "M"),  # an initial tells nothing, the surname does
+    ],
+)
+def test_name_endings_tell_the_sex_in_python_and_sql(surname: str, patronymic: str | None, sex: str | None) -> None:
+    assert names.name_sex(surname, patronymic) == sex
+    con = duckdb.connect()
+    names.install_sql(con)
+    assert con.execute("SELECT name_sex(?, ?)", [surname, patronymic]).fetchone() == (sex,)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ул. Абая, 12", "УЛ АБАЯ 12"),
+        ("12 herschell circuit killarney", "12  Herschell Circuit, Killarney"),
+        ("мкр. Самал-2, д. 5, кв. 17", "мкр Самал 2 д 5 кв 17"),
+    ],
+)
+def test_addresses_meet_on_one_key_in_python_and_sql(a: str, b: str) -> None:
+    con = duckdb.connect()
+    names.install_sql(con)
+    assert names.address_key(a) == names.address_key(b) is not None
+    for text in (a, b):
+        assert con.execute("SELECT name_address_key(?)", [text]).fetchone() == (names.address_key(text),)
+
+
+@pytest.mark.parametrize(
+    ("initial", "name", "fits"),
+    [
+        ("И.", "Иван", True),
+        ("Z.", "Жазира", True),  # a passport initial keeps the Z of ZH
+        ("S.", "Шынар", True),
+        ("K.", "Хадиша", True),
+        ("C.", "Чингиз", True),  # C folds to K, and the CH of Ч begins with it
+        ("T.", "Цой", True),  # the TS of Ц
+        ("А.", "Ерлан", False),
+    ],
+)
+def test_initials_fit_the_names_they_stand_for(initial: str, name: str, fits: bool) -> None:
+    con = duckdb.connect()
+    names.install_sql(con)
+    i, k = names.fold(initial), names.fold(name)
+    assert names.initial_fits(i, k) is fits
+    assert con.execute("SELECT name_initial_fits(?, ?)", [i, k]).fetchone() == (fits,)

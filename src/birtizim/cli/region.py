@@ -26,9 +26,13 @@ def synth(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")] = 1,
     out: Annotated[Path, typer.Option(help="Output folder (sources/, truth/, manifest.json).")] = Path("data/region"),
     as_of: Annotated[str | None, typer.Option(help="Reference date YYYY-MM-DD (default: the region's).")] = None,
+    damage: Annotated[
+        str, typer.Option(help="standard, or harsh: other residents' IINs, odd spellings and dates (a hostile clerk).")
+    ] = "standard",
 ) -> None:
     """Synthesise a region: agency lists as agencies send them, plus the ground truth."""
     from birtizim.reference import regions
+    from birtizim.synth import damage as damage_kinds
     from birtizim.synth import steps, synthesize
 
     if region not in regions():
@@ -39,6 +43,10 @@ def synth(
         as_of_date = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise typer.BadParameter(f"{as_of!r} is not a date YYYY-MM-DD", param_hint="--as-of") from None
+    if damage not in damage_kinds.MODES:
+        raise typer.BadParameter(
+            f"unknown damage {damage!r}; known: {', '.join(damage_kinds.MODES)}", param_hint="--damage"
+        )
 
     with progress_bar() as bar:
         task = bar.add_task("synthesising", total=steps())
@@ -47,7 +55,13 @@ def synth(
             bar.update(task, advance=1, description=step, total=total)
 
         summary = synthesize(
-            region=region, residents=residents, seed=seed, out=out, as_of=as_of_date, progress=progress
+            region=region,
+            residents=residents,
+            seed=seed,
+            out=out,
+            as_of=as_of_date,
+            damage_mode=damage,
+            progress=progress,
         )
 
     table = Table(
@@ -59,12 +73,15 @@ def synth(
     table.add_column("rows", justify="right")
     table.add_column("noisy rows (main kinds)")
     for s in summary.sources:
-        top = sorted(((v, k) for k, v in s.noise.items() if v), reverse=True)[:4]
+        top = sorted(((v, k) for k, v in {**s.noise, **s.damage}.items() if v), reverse=True)[:4]
         layout = f"{s.encoding}, {s.delimiter!r}" if s.fmt == "csv" else "xlsx"
         table.add_row(s.kind, f"{s.path} ({layout})", f"{s.rows:,}", ", ".join(f"{k} {v:,}" for v, k in top))
     console.print(table)
     statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.status_counts.items()))
     console.print(f"True statuses: {statuses}")
+    if summary.damage != "standard":
+        hit = sum(sum(s.damage.values()) for s in summary.sources)
+        console.print(f"Damage {summary.damage}: {hit:,} damages over the agency lists (truth/rows.parquet, damage_*)")
     console.print(f"Written to {out} in {summary.seconds:.1f} s")
 
 
@@ -116,10 +133,17 @@ def reconcile(
         as_of_date = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
         fail(f"--as-of {as_of!r} is not a date YYYY-MM-DD")
+    sources = _sources_from(source or [], synthetic, mapping)
+    step = "reading"
     try:
-        sources = _sources_from(source or [], synthetic, mapping)
         with progress_bar() as bar:
             task = bar.add_task("reconciling", total=len(sources) + len(STEPS))
+
+            def progress(done: str) -> None:
+                nonlocal step
+                step = done
+                bar.update(task, advance=1, description=done)
+
             run = run_reconcile(
                 sources,
                 out,
@@ -127,11 +151,26 @@ def reconcile(
                 region=region,
                 full_iin=full_iin,
                 memory_limit=memory_limit,
-                progress=lambda step: bar.update(task, advance=1, description=step),
+                progress=progress,
             )
     except SourceError as exc:
         fail(str(exc))
+    except Exception as exc:  # every failure becomes one sentence, never a traceback
+        fail(_failure(exc, step, out))
     _print_districts(run)
+
+
+def _failure(exc: Exception, step: str, out: Path) -> str:
+    """One sentence for an engine failure: where it happened and what to do, without a traceback."""
+    import duckdb
+
+    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    after = f"after step '{step}'" if step != "reading" else "while reading"
+    if isinstance(exc, duckdb.OutOfMemoryException | MemoryError):
+        return f"the run ran out of memory {after}; give it more with --memory-limit (now a DuckDB limit)"
+    if isinstance(exc, OSError | duckdb.IOException):
+        return f"cannot read or write a file {after} ({first_line}); check the paths and the space left in {out}"
+    return f"the run stopped {after}: {type(exc).__name__}: {first_line}"
 
 
 def _print_districts(run: Run) -> None:
@@ -173,6 +212,13 @@ def _print_districts(run: Run) -> None:
     console.print(
         f"{rows:,} rows read from {len(run.ingested)} files, {rejected:,} rejected; "
         f"run written to {run.folder} in {run.seconds:.1f} s"
+    )
+    linking = run.linking
+    console.print(
+        f"Review band: {run.review:,} rows await a person's decision (review.parquet); "
+        f"{linking.disputed_iins:,} rows carry a resident's IIN whose names or birth date differ: "
+        f"{linking.iin_holders_kept:,} kept with that resident, {linking.linked_to_another_resident:,} linked "
+        "by names to another resident (conflict iin_of_another_resident)"
     )
     for warning in run.warnings:
         console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)

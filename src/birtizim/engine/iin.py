@@ -104,11 +104,12 @@ def make(birth_date: dt.date, sex: str, serial: int) -> str | None:
 
 class CleanStatus(StrEnum):
     OK = "ok"  # 12 digits as received
-    REFORMATTED = "reformatted"  # spaces, apostrophes, quotes or a trailing ".0" removed
+    REFORMATTED = "reformatted"  # spaces, dashes, apostrophes, quotes or a trailing ".0" removed
+    LOOKALIKE = "letters_for_digits"  # the letter O/О typed for 0, l/I/І for 1
     LEADING_ZERO = "leading_zero_restored"  # 9-11 digits: Excel stored a number and dropped zeros
-    SCIENTIFIC = "scientific_notation"  # 9.91028E+11: digits are lost, not recoverable
+    SCIENTIFIC = "scientific_notation"  # 9.91028E+11: the digits that survived give a range, not an IIN
     EMPTY = "empty"
-    MALFORMED = "malformed"  # letters, wrong length, anything else
+    MALFORMED = "malformed"  # other letters, wrong length, anything else
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,19 +118,59 @@ class Cleaned:
     status: CleanStatus
 
 
-_SCIENTIFIC = r"[0-9]([.,][0-9]+)?[eE]\+?[0-9]+"
-# Characters spreadsheets and clerks put around or between digits: spaces (also non-breaking),
-# tabs, ASCII and typographic apostrophes and quotes (the Excel text prefix), hyphens used as
-# group separators. One class for Python and SQL so both clean alike.
-_DECORATION = "[ \t\r\n\u00a0'\u2018\u2019`\"-]"
-_EDGE_SPACE = "^[ \t\r\n\u00a0]+|[ \t\r\n\u00a0]+$"
+# Characters spreadsheets and clerks put around or between digits, one class for Python and SQL so
+# both clean alike: every space (also non-breaking, thin, narrow, zero-width and the BOM), every dash
+# (hyphen, non-breaking hyphen, figure, en and em dash, minus sign) and apostrophes and quotes (the
+# Excel text prefix and its typographic look-alikes). RE2 and Python read the same literal ranges.
+_SPACES = " \t\r\n\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff"
+_DASHES = "\\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d"
+_QUOTES = "'\"`\u00b4\u02b9\u02bc\u2018-\u201f\u00ab\u00bb"
+_DECORATION = f"[{_SPACES}{_DASHES}{_QUOTES}]"
+_EDGE_SPACE = f"^[{_SPACES}]+|[{_SPACES}]+$"
+# Letters typed for digits: Latin and Cyrillic O/o for 0; Latin l and I, Cyrillic І/і for 1. Only a
+# value that is all digits once they are read as digits is taken (a name in the IIN column is not).
+LOOKALIKE_FROM = "OoОоlIІі"
+LOOKALIKE_TO = "00001111"
+_SCIENTIFIC = r"([0-9])(?:[.,]([0-9]+))?[eE]\+?([0-9]+)"
+# An IIN is at most 12 digits (a 99... IIN rounded to one digit shows as 1E+12); the smallest (born
+# January 2000) has 9 once its zeros are dropped.
+_SCIENTIFIC_EXPONENTS = (8, 12)
+_LARGEST = 10**12 - 1
+
+
+def scientific_range(raw: str | None) -> tuple[int, int] | None:
+    """The IINs a number in scientific notation can stand for, as an inclusive range.
+
+    Excel shows 791028302728 as 7.91028E+11: the mantissa is rounded, so the IIN lies within half a
+    unit of its last digit (791027500000..791028500000). With every digit kept (7.91028302728E+11)
+    the range is one number. None when the text is not scientific notation of a 9-12 digit number.
+    """
+    if raw is None:
+        return None
+    m = re.fullmatch(_SCIENTIFIC, re.sub(_EDGE_SPACE, "", str(raw)).replace(" ", ""))
+    if m is None:
+        return None
+    fraction = m[2] or ""
+    exponent = int(m[3])
+    if not _SCIENTIFIC_EXPONENTS[0] <= exponent <= _SCIENTIFIC_EXPONENTS[1] or len(fraction) > _MAX_FRACTION:
+        return None
+    # value = mantissa digits x 10^scale; half a unit of the last digit either side (exact integers)
+    scale = exponent - len(fraction)
+    mantissa = int(m[1] + fraction)
+    if scale >= 0:
+        value, half = mantissa * 10**scale, 10**scale // 2 if scale else 0
+        return (value - half, min(value + half, _LARGEST)) if value - half <= _LARGEST else None
+    # More digits than the exponent needs: an integer only if the extra ones are zeros.
+    value_exact, rest = divmod(mantissa, 10**-scale)
+    return (value_exact, value_exact) if rest == 0 else None
 
 
 def clean(raw: str | int | float | None) -> Cleaned:
     """Recover the 12 digits an agency meant to write, or say why that cannot be done.
 
-    Scientific notation is reported as such and never expanded: 9.91028E+11 has lost six digits
-    and any "repair" would invent a person.
+    Scientific notation is never expanded into an IIN unless every digit survived: 9.91028E+11 stands
+    for a million IINs and picking one would invent a person. ``scientific_range`` gives the range the
+    engine matches, together with names and birth date.
     """
     if raw is None:
         return Cleaned(None, CleanStatus.EMPTY)
@@ -140,12 +181,18 @@ def clean(raw: str | int | float | None) -> Cleaned:
     if not text:
         return Cleaned(None, CleanStatus.EMPTY)
     if re.fullmatch(_SCIENTIFIC, text.replace(" ", "")):
-        return Cleaned(None, CleanStatus.SCIENTIFIC)
+        span = scientific_range(text)
+        exact = span is not None and span[0] == span[1]
+        return Cleaned(f"{span[0]:012d}" if exact and span else None, CleanStatus.SCIENTIFIC)
     stripped = re.sub(r"\.0$", "", re.sub(_DECORATION, "", text))
+    status = CleanStatus.OK if stripped == text else CleanStatus.REFORMATTED
     if not (stripped.isascii() and stripped.isdigit()):
-        return Cleaned(None, CleanStatus.MALFORMED if stripped else CleanStatus.EMPTY)
+        as_digits = stripped.translate(str.maketrans(LOOKALIKE_FROM, LOOKALIKE_TO))
+        if not stripped or not (as_digits.isascii() and as_digits.isdigit()) or as_digits == stripped:
+            return Cleaned(None, CleanStatus.MALFORMED if stripped else CleanStatus.EMPTY)
+        stripped, status = as_digits, CleanStatus.LOOKALIKE
     if len(stripped) == 12:
-        return Cleaned(stripped, CleanStatus.OK if stripped == text else CleanStatus.REFORMATTED)
+        return Cleaned(stripped, status)
     if 9 <= len(stripped) <= 11:
         # People born in 2000-2009 have IINs starting with 0 (born Jan-Sep 2000: 000), which a
         # numeric cell drops. A digit lost to a typo also lands here; the checksum tells them apart.
@@ -236,6 +283,9 @@ def _weighted_sum_sql(n: str, weights: tuple[int, ...]) -> str:
     return " + ".join(f"{w} * {_digit_sql(n, i + 1)}" for i, w in enumerate(weights))
 
 
+_MAX_FRACTION = 20  # mantissa digits after the point worth reading; more is not a number from a spreadsheet
+_POWERS = "[" + ", ".join(f"CAST({10**i} AS HUGEINT)" for i in range(_MAX_FRACTION + 2)) + "]"
+
 # The macros work on the IIN as a BIGINT: the engine validates and repairs millions of values, and
 # integer arithmetic is several times faster than slicing strings. `iin_is_valid(s)` takes text.
 # A macro's argument is pasted wherever it is named, so on big tables cast the text to BIGINT once
@@ -280,10 +330,40 @@ CREATE OR REPLACE MACRO iin_sex(s) AS (
     CASE WHEN substr(s, 7, 1) IN ('1', '3', '5') THEN 'M'
          WHEN substr(s, 7, 1) IN ('2', '4', '6') THEN 'F' END
 );
--- Mirrors iin.clean(): a struct (iin, status); CleanStatus lists the statuses.
+-- Mirrors iin.scientific_range(): a struct (lo, hi), the IINs a number in scientific notation can stand for.
 CREATE OR REPLACE MACRO iin_trim(raw) AS (regexp_replace(CAST(raw AS VARCHAR), '{_sql_str(_EDGE_SPACE)}', '', 'g'));
+CREATE OR REPLACE MACRO iin_sci_parts(t) AS (
+    regexp_extract(t, '^{_SCIENTIFIC}$', ['int', 'fraction', 'exponent'])
+);
+CREATE OR REPLACE MACRO iin_sci_span(mantissa, scale) AS (
+    CASE WHEN scale >= 0 THEN {{'lo': mantissa * {_POWERS}[scale + 1] - {_POWERS}[scale + 1] // 2,
+                                'hi': mantissa * {_POWERS}[scale + 1] + {_POWERS}[scale + 1] // 2}}
+         WHEN mantissa % {_POWERS}[1 - scale] = 0
+             THEN {{'lo': mantissa // {_POWERS}[1 - scale], 'hi': mantissa // {_POWERS}[1 - scale]}}
+    END
+);
+CREATE OR REPLACE MACRO iin_sci_range_parts(p) AS (
+    CASE WHEN p.int <> '' AND length(p.fraction) <= {_MAX_FRACTION}
+              AND TRY_CAST(p.exponent AS INTEGER) BETWEEN {_SCIENTIFIC_EXPONENTS[0]} AND {_SCIENTIFIC_EXPONENTS[1]} THEN
+        iin_sci_span(CAST(p.int || p.fraction AS HUGEINT), CAST(p.exponent AS INTEGER) - length(p.fraction))
+    END
+);
+CREATE OR REPLACE MACRO iin_sci_clip(span) AS (
+    CASE WHEN span.lo <= {_LARGEST} THEN {{'lo': span.lo, 'hi': least(span.hi, {_LARGEST})}} END
+);
+CREATE OR REPLACE MACRO iin_sci_range(raw) AS (
+    CAST(iin_sci_clip(iin_sci_range_parts(iin_sci_parts(replace(iin_trim(raw), ' ', ''))))
+         AS STRUCT(lo BIGINT, hi BIGINT))
+);
+-- Mirrors iin.clean(): a struct (iin, status); CleanStatus lists the statuses.
 CREATE OR REPLACE MACRO iin_strip(raw) AS (
     regexp_replace(regexp_replace(iin_trim(raw), '{_sql_str(_DECORATION)}', '', 'g'), '\\.0$', '')
+);
+CREATE OR REPLACE MACRO iin_lookalike(s) AS (translate(s, '{LOOKALIKE_FROM}', '{LOOKALIKE_TO}'));
+CREATE OR REPLACE MACRO iin_clean_digits(digits, status) AS (
+    CASE WHEN length(digits) = 12 THEN {{'iin': digits, 'status': status}}
+         WHEN length(digits) BETWEEN 9 AND 11 THEN {{'iin': lpad(digits, 12, '0'), 'status': 'leading_zero_restored'}}
+         ELSE {{'iin': NULL::VARCHAR, 'status': 'malformed'}} END
 );
 CREATE OR REPLACE MACRO iin_clean(raw) AS (
     CASE
@@ -291,14 +371,15 @@ CREATE OR REPLACE MACRO iin_clean(raw) AS (
         WHEN regexp_full_match(CAST(raw AS VARCHAR), '[0-9]{{12}}') THEN {{'iin': CAST(raw AS VARCHAR), 'status': 'ok'}}
         WHEN raw IS NULL OR iin_trim(raw) = '' THEN {{'iin': NULL::VARCHAR, 'status': 'empty'}}
         WHEN regexp_full_match(replace(iin_trim(raw), ' ', ''), '{_SCIENTIFIC}')
-            THEN {{'iin': NULL::VARCHAR, 'status': 'scientific_notation'}}
+            THEN {{'iin': CASE WHEN iin_sci_range(raw).lo = iin_sci_range(raw).hi
+                              THEN lpad(CAST(iin_sci_range(raw).lo AS VARCHAR), 12, '0') END,
+                  'status': 'scientific_notation'}}
         WHEN iin_strip(raw) = '' THEN {{'iin': NULL::VARCHAR, 'status': 'empty'}}
-        WHEN NOT regexp_full_match(iin_strip(raw), '[0-9]+') THEN {{'iin': NULL::VARCHAR, 'status': 'malformed'}}
-        WHEN length(iin_strip(raw)) = 12 AND iin_strip(raw) = iin_trim(raw)
-            THEN {{'iin': iin_strip(raw), 'status': 'ok'}}
-        WHEN length(iin_strip(raw)) = 12 THEN {{'iin': iin_strip(raw), 'status': 'reformatted'}}
-        WHEN length(iin_strip(raw)) BETWEEN 9 AND 11
-            THEN {{'iin': lpad(iin_strip(raw), 12, '0'), 'status': 'leading_zero_restored'}}
+        WHEN regexp_full_match(iin_strip(raw), '[0-9]+')
+            THEN iin_clean_digits(iin_strip(raw),
+                                  CASE WHEN iin_strip(raw) = iin_trim(raw) THEN 'ok' ELSE 'reformatted' END)
+        WHEN regexp_full_match(iin_lookalike(iin_strip(raw)), '[0-9]+')
+            THEN iin_clean_digits(iin_lookalike(iin_strip(raw)), 'letters_for_digits')
         ELSE {{'iin': NULL::VARCHAR, 'status': 'malformed'}}
     END
 );

@@ -59,8 +59,8 @@ class Ingested:
 
 RECORD_COLUMNS = """
     record_id BIGINT, source VARCHAR, file VARCHAR, row_number BIGINT,
-    iin_raw VARCHAR, iin VARCHAR, iin_status VARCHAR, iin_valid BOOLEAN, iin_prefix VARCHAR,
-    last_name VARCHAR, first_name VARCHAR, patronymic VARCHAR,
+    iin_raw VARCHAR, iin VARCHAR, iin_status VARCHAR, iin_valid BOOLEAN, iin_lo BIGINT, iin_hi BIGINT,
+    last_name VARCHAR, first_name VARCHAR, patronymic VARCHAR, address VARCHAR,
     birth_date DATE, sex VARCHAR, district VARCHAR, district_raw VARCHAR,
     registry_status VARCHAR, status_date DATE,
     payer_type VARCHAR, last_payment_month DATE, months_paid_60 INTEGER, childcare_reason VARCHAR,
@@ -70,17 +70,6 @@ RECORD_COLUMNS = """
 # the as-of date is known, then the flags go).
 YY_COLUMNS = ("birth_date_yy", "status_date_yy")
 
-SQL_HELPERS = r"""
--- Known leading digits of an IIN shown in scientific notation. The last digit of the mantissa is
--- rounded, so it is not kept; zeros Excel dropped in front are restored from the exponent.
-CREATE OR REPLACE MACRO iin_sci_prefix(raw) AS (
-    CASE WHEN regexp_full_match(replace(trim(raw), ',', '.'), '[0-9](\.[0-9]+)?[eE]\+?[0-9]+') THEN
-        repeat('0', 11 - CAST(regexp_extract(raw, '[eE]\+?([0-9]+)', 1) AS INTEGER))
-        || left(regexp_replace(regexp_extract(replace(trim(raw), ',', '.'), '^([0-9.]+)', 1), '\.', ''),
-                length(regexp_replace(regexp_extract(replace(trim(raw), ',', '.'), '^([0-9.]+)', 1), '\.', '')) - 1)
-    END
-);
-"""
 
 # Free text an agency writes -> code: the first pattern that matches the lower-cased text wins.
 REGISTRY_STATUSES = (("deceased", "умер|скончал|қайтыс|deceas|death"), ("emigrated", "выбыл|эмигр|көшіп|emigr|left"))
@@ -107,7 +96,6 @@ def _col(found: dict[str, str], field: str) -> str:
 def install_sql(con: duckdb.DuckDBPyConnection) -> None:
     cells.install_sql(con)
     places.install_sql(con)
-    con.execute(SQL_HELPERS)
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -141,7 +129,7 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
         CREATE OR REPLACE TEMP TABLE {quote_ident(table + "_canon")} AS
         SELECT *, TRY_CAST(cleaned.iin AS BIGINT) AS iin_num FROM (
         SELECT _row AS row_number,
-               {c("iin")} AS iin_raw, iin_clean({c("iin")}) AS cleaned,
+               {c("iin")} AS iin_raw, iin_clean({c("iin")}) AS cleaned, cell_text({c("address")}) AS address,
                cell_text({last}) AS last_name, cell_text({first}) AS first_name,
                cell_text({patronymic}) AS patronymic,
                cell_date({c("birth_date")}) AS birth_date, cell_date_yy({c("birth_date")}) AS birth_date_yy,
@@ -175,8 +163,12 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, index: int) ->
         INSERT INTO stage
         SELECT {RECORD_ID_BASE * (index + 1)} + row_number, ?, ?, row_number, iin_raw, cleaned.iin, cleaned.status,
                coalesce(iin_is_valid_n(iin_num), false),
-               CASE WHEN cleaned.status = 'scientific_notation' THEN iin_sci_prefix(iin_raw) END,
-               last_name, first_name, patronymic,
+               -- the IINs a number in scientific notation can stand for (iin.scientific_range)
+               CASE WHEN cleaned.status = 'scientific_notation' AND cleaned.iin IS NULL
+                    THEN iin_sci_range(iin_raw) END.lo,
+               CASE WHEN cleaned.status = 'scientific_notation' AND cleaned.iin IS NULL
+                    THEN iin_sci_range(iin_raw) END.hi,
+               last_name, first_name, patronymic, address,
                coalesce(birth_date, CASE WHEN ? = 'registry' THEN iin_birth_date_n(iin_num) END),
                coalesce(sex, CASE WHEN ? = 'registry' THEN iin_sex(cleaned.iin) END),
                NULL, district_raw,

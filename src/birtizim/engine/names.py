@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 #   ("translate", chars, replacements) map single characters; characters without a replacement vanish
 #   ("replace", text, replacement)       replace every occurrence of a literal text
 #   ("regex", pattern, replacement)      replace every match (RE2 and Python `re` agree on these)
+#   ("if_match", pattern, chars>repl)    translate characters only in a text that matches the pattern
 #   ("lower", "", "") / ("strip_accents", "", "")
 Rule = tuple[str, str, str]
 
@@ -43,10 +44,21 @@ _CYRILLIC_PAIRS = (
 _CYRILLIC_FROM = "".join(p[0] for p in _CYRILLIC_PAIRS) + "ъь"  # signs have no replacement: they vanish
 _CYRILLIC_TO = "".join(p[1] for p in _CYRILLIC_PAIRS)
 
+# Latin letters that look like Cyrillic ones, typed into a Cyrillic name from an English keyboard layout
+# (Иванoв with a Latin o, Cергей with a Latin C): in a name with any Cyrillic letter they are read as the
+# Cyrillic letters they look like. A name written wholly in Latin letters is left alone.
+_HOMOGLYPHS_LATIN = "AaBCcEeHKkMOoPpTXxy"
+_HOMOGLYPHS_CYRILLIC = "АаВСсЕеНКкМОоРрТХху"
+_CYRILLIC_LETTER = "[\u0400-\u04ff]"
+
 BASE_RULES: tuple[Rule, ...] = (
-    # Turkish-style dotted/dotless i of the 2021 alphabet; Python's lower() would turn İ into i + dot.
-    ("translate", "İı", "ii"),
+    ("if_match", _CYRILLIC_LETTER, f"{_HOMOGLYPHS_LATIN}>{_HOMOGLYPHS_CYRILLIC}"),
+    # Turkish-style dotted/dotless i of the 2021 alphabet (Python's lower() would turn İ into i + dot);
+    # Ý is У in the 2018 alphabet (Sýleımenov), not a Y with an accent.
+    ("translate", "İıÝý", "iiuu"),
     ("lower", "", ""),
+    # The 2017 apostrophe alphabet writes Ш and Ч as S' and C' (other apostrophes just vanish below).
+    ("regex", "([sc])['\u2019\u02bc`]", "\\1h"),
     # Cyrillic letters that need more than one Latin letter (passport convention).
     ("replace", "щ", "sh"),
     ("replace", "ш", "sh"),
@@ -62,6 +74,8 @@ BASE_RULES: tuple[Rule, ...] = (
     ("regex", "[^a-z]", ""),  # spaces, hyphens, apostrophes of the 2017 alphabet, stray symbols
     # Latin spellings of the same sounds.
     ("replace", "shch", "sh"),
+    ("replace", "sch", "sh"),  # Щ in older GOST and German spellings
+    ("replace", "tch", "ch"),  # Ч in French-style spellings of old Soviet passports
     ("replace", "dzh", "j"),
     ("replace", "zh", "j"),
     ("replace", "kh", "h"),
@@ -73,6 +87,9 @@ BASE_RULES: tuple[Rule, ...] = (
     ("replace", "y", "i"),
     # Е at the start or after a vowel is written YE in Latin (Yerlan for Ерлан, Tokayev for Тоқаев).
     ("regex", "(^|[aeiou])ie", "\\1e"),
+    # Й after a vowel and before a consonant or the end is J in GOST spellings (Sergej, Nikolaj, Ajbek);
+    # J elsewhere is Ж (Janar, Erjan).
+    ("regex", "([aeiou])j+([^aeiou]|$)", "\\1i\\2"),
 )
 
 # Doubled letters collapse (Ассель/Асель, Аллаберген/Алаберген). RE2 has no back-references, so each
@@ -96,6 +113,27 @@ _PARTICLE_JOIN: Rule = (
     "\\1\\2",
 )
 
+_PATRONYMIC_ENDING = (
+    "(?i:ович|евич|ьич|овна|евна|ична|ұлы|улы|қызы|кызы|ov[iı]t?ch|ev[iı]t?ch|ovna|evna|[iı]chna"
+    "|[uūý]l[yiı]|[kq][yı]z[yı])"
+)
+# A letter of any alphabet a name arrives in (RE2 has \pL, Python's re does not: one class for both).
+_LETTER = "[A-Za-zА-Яа-яЁёӘәІіҢңҒғҮүҰұҚқӨөҺһÄäÖöÜüŪūŞşÇçĞğÑñİıÁáÓóÚúÝýǴǵŃń]"
+# Splitting "Фамилия Имя Отчество" from one column: spaces of every kind squeezed; a dot always ends a
+# word ("Т.Ж.Ахметов" -> "Т. Ж. Ахметов"); "Серік ұлы" is one patronymic; initials written before the
+# surname ("И. И. Иванов") move after it, as in "Иванов И. И.", and so does a surname written last.
+SPLIT_RULES: tuple[Rule, ...] = (
+    ("regex", "[ \t\u00a0\u2000-\u200b\u202f]+", " "),
+    ("regex", "\\.([^ .])", ". \\1"),
+    ("regex", "^ +| +$", ""),
+    _PARTICLE_JOIN,
+    ("regex", f"^({_LETTER}\\.) ({_LETTER}\\.) ([^ ][^ ]+)$", "\\3 \\1 \\2"),
+    ("regex", f"^({_LETTER}\\.) ([^ ][^ ]+)$", "\\2 \\1"),
+    # "Иван Иванович Иванов" (first name, patronymic, surname): the middle word has a patronymic's
+    # ending, so the surname at the end moves to the front.
+    ("regex", f"^([^ ]+) ([^ ]+{_PATRONYMIC_ENDING}) ([^ ]+)$", "\\3 \\1 \\2"),
+)
+
 # After doubled letters collapse: Kazakh Ә/Ү after a consonant is written Я/Ю in Russian
 # (Ләззат/Ляззат, Ілияс/Ильяс), and Ё is E in passports but IO in the 2021 alphabet (Fiodorov).
 SOUND_RULES: tuple[Rule, ...] = (
@@ -105,7 +143,7 @@ SOUND_RULES: tuple[Rule, ...] = (
 
 PATRONYMIC_RULES: tuple[Rule, ...] = (("regex", "^(..+?)(ovich|evich|ovna|evna|ichna|ich|uli|kizi|ogli|ugli)$", "\\1"),)
 SURNAME_RULES: tuple[Rule, ...] = (
-    ("regex", "^(...+?)(skaia|skii|skai)$", "\\1sk"),
+    ("regex", "^(...+?)(skaia|skii|skai|ski)$", "\\1sk"),
     ("regex", "^(..+?)ina$", "\\1in"),
     ("regex", "^(...+?)(ova|eva|ov|ev|uli|kizi)$", "\\1"),
     # A root ending in -ай/-ей takes -ев as -аев (Серікбай/Серікбаев): drop the й on both.
@@ -121,6 +159,10 @@ def _apply(rules: tuple[Rule, ...], text: str) -> str:
             text = text.replace(a, b)
         elif kind == "regex":
             text = re.sub(a, b, text)
+        elif kind == "if_match":
+            source, target = b.split(">")
+            if re.search(a, text):
+                text = text.translate(str.maketrans(source, target))
         elif kind == "lower":
             text = text.lower()
         elif kind == "strip_accents":
@@ -173,8 +215,7 @@ def split_full_name(full: str | None) -> NameParts:
     """Split "Фамилия Имя Отчество" (the order agencies use) into parts; "Серік ұлы" stays one part."""
     if full is None:
         return NameParts(None, None, None)
-    joined = _apply((("regex", "[ \t\u00a0]+", " "), _PARTICLE_JOIN), full.strip())
-    tokens = [t for t in joined.split(" ") if t]
+    tokens = [t for t in _apply(SPLIT_RULES, full).split(" ") if t]
     last = tokens[0] if tokens else None
     first = tokens[1] if len(tokens) > 1 else None
     patronymic = " ".join(tokens[2:]) or None
@@ -200,6 +241,12 @@ def rules_sql(rules: tuple[Rule, ...], arg: str) -> str:
             expr = f"replace({expr}, {_sql_literal(a)}, {_sql_literal(b)})"
         elif kind == "regex":
             expr = f"regexp_replace({expr}, {_sql_literal(a)}, {_sql_literal(b)}, 'g')"
+        elif kind == "if_match":
+            source, target = b.split(">")
+            expr = (
+                f"CASE WHEN regexp_matches({expr}, {_sql_literal(a)}) "
+                f"THEN translate({expr}, {_sql_literal(source)}, {_sql_literal(target)}) ELSE {expr} END"
+            )
         elif kind == "lower":
             expr = f"lower({expr})"
         elif kind == "strip_accents":
@@ -209,13 +256,78 @@ def rules_sql(rules: tuple[Rule, ...], arg: str) -> str:
     return expr
 
 
-def install_sql(con: duckdb.DuckDBPyConnection) -> None:
-    """Create macros name_fold, name_fold_surname, name_fold_patronymic, name_pair_key, name_split_full."""
-    tokens = (
-        "string_split("
-        + rules_sql((("regex", "^[ \t\u00a0]+|[ \t\u00a0]+$", ""), ("regex", "[ \t\u00a0]+", " "), _PARTICLE_JOIN), "s")
-        + ", ' ')"
+# An address compared as text: lower case, Cyrillic letters as their Latin key letters, every run of
+# other characters one space. Cheaper than the name fold (addresses are mostly distinct, millions of
+# them), and enough for a typo to stay close.
+_ADDRESS_FROM = _CYRILLIC_FROM.replace("ъь", "") + "шщчцюя"
+_ADDRESS_TO = _CYRILLIC_TO + "ssctua"
+_ADDRESS_DROP = "ъь"
+
+
+def address_key(address: str | None) -> str | None:
+    """Matching key of an address (``name_address_key`` in SQL)."""
+    if address is None:
+        return None
+    table = str.maketrans(_ADDRESS_FROM, _ADDRESS_TO, _ADDRESS_DROP)
+    text = unicodedata.normalize("NFC", address).lower().translate(table)
+    return re.sub("[^a-z0-9]+", " ", text).strip() or None
+
+
+# Sex a name's endings tell, for lists without a sex column: the patronymic first (-ович/-ұлы are men's,
+# -овна/-қызы women's, in every alphabet), then the surname (-ова/-ева/-ина/-ская women's, -ов/-ев/-ин/
+# -ский men's). A bare Kazakh surname (Сулеймен) or one like Ким tells nothing.
+_SEX_ENDINGS: tuple[tuple[str, str, str], ...] = (
+    ("patronymic", "F", "(овна|евна|ична|қызы|кызы|кизи|ovna|evna|ichna|[kq][yı]z[yı])$"),
+    ("patronymic", "M", "(ович|евич|ьич|ұлы|улы|оглы|ov[iı]t?ch|ev[iı]t?ch|[uūý]l[yiı]|ogly)$"),
+    ("surname", "F", "(ова|ева|ёва|ина|ына|ская|цкая|ova|eva|ina|yna|skaia|skaya|ovna)$"),
+    ("surname", "M", "(ов|ев|ёв|ин|ын|ский|цкий|ov|ev|in|yn|skii|skiy|sky)$"),
+)
+
+
+def name_sex(surname: str | None, patronymic: str | None) -> str | None:
+    """ "M" or "F" as the endings of a patronymic or surname tell, else None (``name_sex`` in SQL)."""
+    parts = {"surname": (surname or "").strip().lower(), "patronymic": (patronymic or "").strip().lower()}
+    for role in ("patronymic", "surname"):
+        for part, sex, pattern in _SEX_ENDINGS:
+            if part == role and re.search(pattern, parts[role]):
+                return sex
+    return None
+
+
+def _name_sex_sql() -> str:
+    whens = " ".join(
+        f"WHEN regexp_matches(lower(trim({'p' if part == 'patronymic' else 's'})), {_sql_literal(pattern)}) "
+        f"THEN '{sex}'"
+        for part, sex, pattern in sorted(_SEX_ENDINGS, key=lambda e: e[0] != "patronymic")
     )
+    return f"CASE {whens} END"
+
+
+# A name written as an initial, folded, and the first letters of the keys it can stand for: Latin
+# initials lose the second letter of a passport digraph (Ж ZH, Х KH, Ч CH, Ш SH, Ц TS).
+INITIAL_DIGRAPHS = {"z": ("j",), "k": ("h", "ch"), "s": ("sh",), "t": ("ts",)}
+
+
+def initial_fits(initial: str | None, key: str | None) -> bool:
+    """Does a folded initial (a key of one or two letters) fit the folded name ``key``?"""
+    if not initial or not key or len(initial) > 2:
+        return False
+    return key.startswith(initial) or any(key.startswith(d) for d in INITIAL_DIGRAPHS.get(initial, ()))
+
+
+def _initial_fits_sql() -> str:
+    extra = " ".join(
+        f"OR (i = '{i}' AND ({' OR '.join(f'starts_with(k, {_sql_literal(d)})' for d in ds)}))"
+        for i, ds in INITIAL_DIGRAPHS.items()
+    )
+    return f"coalesce(length(i) <= 2 AND (starts_with(k, i) {extra}), false)"
+
+
+def install_sql(con: duckdb.DuckDBPyConnection) -> None:
+    """Create macros name_fold, name_fold_surname, name_fold_patronymic, name_pair_key, name_split_full,
+    name_initial_fits, name_sex, name_address_key."""
+    address_from, address_to = _sql_literal(_ADDRESS_FROM + _ADDRESS_DROP), _sql_literal(_ADDRESS_TO)
+    tokens = f"list_filter(string_split({rules_sql(SPLIT_RULES, 's')}, ' '), t -> t <> '')"
     con.execute(
         f"""
         CREATE OR REPLACE MACRO name_fold(s) AS nullif({rules_sql(FIRST_NAME, "s")}, '');
@@ -225,6 +337,11 @@ def install_sql(con: duckdb.DuckDBPyConnection) -> None:
             least(name_fold_surname(a), name_fold_surname(b)),
             CASE WHEN name_fold_surname(a) IS NOT NULL AND name_fold_surname(b) IS NOT NULL
                  THEN greatest(name_fold_surname(a), name_fold_surname(b)) END), '');
+        CREATE OR REPLACE MACRO name_initial_fits(i, k) AS {_initial_fits_sql()};
+        CREATE OR REPLACE MACRO name_sex(s, p) AS {_name_sex_sql()};
+        CREATE OR REPLACE MACRO name_address_key(s) AS nullif(trim(regexp_replace(
+            translate(lower(nfc_normalize(s)), {address_from}, {address_to}),
+            '[^a-z0-9]+', ' ', 'g')), '');
         CREATE OR REPLACE MACRO name_split_full(s) AS {{
             'last_name': nullif({tokens}[1], ''),
             'first_name': {tokens}[2],

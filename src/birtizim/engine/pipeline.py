@@ -33,6 +33,13 @@ class Run:
     ingested: list[Ingested]
     districts: list[report.DistrictRow]
     timings: dict[str, float] = field(default_factory=dict)
+    linking: link.Linking = field(default_factory=link.Linking)
+
+    @property
+    def review(self) -> int:
+        """Rows in the review band: linked to no one until a person decides."""
+        return self.linking.review
+
     warnings: list[str] = field(default_factory=list)  # worth a person's attention; the run still stands
     district_names: dict[str, str] = field(default_factory=dict)  # code -> English name (or as written)
 
@@ -71,7 +78,7 @@ def reconcile(
         reading = ingest.read(con, sources, region=region, as_of=as_of, progress=say)
         chosen, as_of, ingested = reading.region, reading.as_of, reading.ingested
         t = timed("read", t)
-        link.link_all(con)
+        linking = link.link_all(con, as_of)
         t = timed("link", t)
         status.decide(con, as_of)
         t = timed("status", t)
@@ -89,6 +96,7 @@ def reconcile(
             ingested=ingested,
             districts=report.districts(con),
             timings=timings,
+            linking=linking,
             warnings=reading.warnings,
             district_names={d.code: d.name_en for d in (*chosen.districts, places.UNPLACED)},
         )
@@ -98,6 +106,7 @@ def reconcile(
             "as_of": as_of.isoformat(),
             "seconds": run.seconds,
             "timings": timings,
+            "linking": asdict(linking),
             "warnings": run.warnings,
             "sources": [{**asdict(i), "path": str(i.path)} for i in ingested],
         }

@@ -29,7 +29,14 @@ from birtizim.engine.sources import SourceError
 from birtizim.tables import limits
 
 # Row problems worth showing, by the IIN cleaner's status (``ok`` rows are fine).
-IIN_PROBLEMS = ("empty", "malformed", "scientific_notation", "reformatted", "leading_zero_restored")
+IIN_PROBLEMS = (
+    "empty",
+    "malformed",
+    "scientific_notation",
+    "reformatted",
+    "letters_for_digits",
+    "leading_zero_restored",
+)
 
 
 @dataclass(frozen=True)

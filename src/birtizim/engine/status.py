@@ -14,7 +14,13 @@ import duckdb
 from birtizim.reference.osms import GRACE_MONTHS, GRACE_MONTHS_REGULAR, REGULAR_MONTHS
 
 # Ages outside which a listed category cannot be right (a pension recipient of 30 is a data error).
-CATEGORY_AGE_LIMITS = {"pension": (40, 130), "students": (14, 45), "childcare": (15, 60), "unemployed": (16, 70)}
+CATEGORY_AGE_LIMITS = {
+    "pension": (40, 130),
+    "students": (14, 45),
+    "childcare": (15, 60),
+    "unemployed": (16, 70),
+    "contributions": (14, 130),  # nobody under 14 works, runs a business or pays a single payment
+}
 
 
 def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
@@ -48,13 +54,13 @@ def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
 
         CREATE OR REPLACE TABLE statuses AS
         SELECT *,
-            CASE WHEN registry_status <> 'resident' THEN 'left'
+            CASE WHEN departed THEN 'left'
                  WHEN age < 18 OR pensioner OR disability OR student OR childcare_leave THEN 'state'
                  WHEN contributing THEN 'contributor'
                  WHEN unemployed OR nonworking_parent OR asp THEN 'state'
                  WHEN contributed THEN 'lapsed'
                  ELSE 'undetermined' END AS status,
-            CASE WHEN registry_status <> 'resident' THEN NULL
+            CASE WHEN departed THEN NULL
                  WHEN age < 18 THEN 'children'
                  WHEN pensioner THEN 'pensioner'
                  WHEN disability THEN 'disability'
@@ -67,6 +73,9 @@ def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
         FROM (
             SELECT p.person_id, p.iin, p.last_name, p.first_name, p.patronymic, p.birth_date, p.sex, p.district,
                    p.registry_status,
+                   -- died or emigrated by the status date: a death registered after it changes nothing then
+                   coalesce(p.registry_status <> 'resident' AND coalesce(p.status_date <= DATE '{as_of}', true), false)
+                       AS departed,
                    date_diff('year', p.birth_date, DATE '{as_of}')
                      - CASE WHEN strftime(p.birth_date, '%m%d') > strftime(DATE '{as_of}', '%m%d') THEN 1 ELSE 0 END
                      AS age,
@@ -127,8 +136,21 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
                'matches no resident of the registry'
         FROM evidence e WHERE e.method = 'new'
         UNION ALL
+        SELECT e.person_id, e.record_id, e.source, e.row_number, 'iin_of_another_resident',
+               'the IIN is that of person ' || x.holder || '; names and birth date are those of person ' || e.person_id
+        FROM evidence e JOIN iin_elsewhere x USING (record_id)
+        UNION ALL
+        SELECT e.person_id, e.record_id, e.source, e.row_number, 'iin_name_mismatch',
+               'linked by the IIN, but the row''s first name or birth date differ from the resident''s'
+        FROM evidence e JOIN iin_doubtful USING (record_id)
+        UNION ALL
         SELECT r.person_id, r.record_id, a.source, a.row_number, 'uncertain_match',
-               'possible match, probability ' || round(r.match_probability, 3)
+               CASE WHEN r.reason = 'iin_disputed'
+                    THEN 'the IIN is that of a resident whose name or birth date differ; best candidate person '
+                         || r.person_id || coalesce(', probability ' || round(r.match_probability, 3), '')
+                    WHEN r.reason = 'iin_range'
+                    THEN 'the IIN in scientific notation could be that of several residents of this name'
+                    ELSE 'possible match, probability ' || round(r.match_probability, 3) END
         FROM review r JOIN agency a USING (record_id)
         UNION ALL
         SELECT NULL, a.record_id, a.source, a.row_number, 'unknown_district',

@@ -3,6 +3,11 @@
 Links are compared row by row: a source row is correctly linked when its person has the true
 person's IIN. Precision counts every link to a registry person; recall counts every row whose true
 person is in the registry. Status accuracy compares each registry person's status (and category).
+
+Recall is also given per kind of noise and damage the truth records (``noise_*``, ``damage_*``), and
+the rows whose IIN, once cleaned, is another resident's are followed on their own: how many the run
+linked to that resident, and how many of those it linked without a conflict saying so (the silent
+errors a single list must not hold).
 """
 
 from __future__ import annotations
@@ -61,6 +66,22 @@ def evaluate(run: Path, truth: Path) -> dict[str, Any]:
         """
     ).fetchone()
     assert status_row is not None
+    flags = [
+        c
+        for (c,) in con.execute(f"SELECT column_name FROM (DESCRIBE SELECT * FROM '{t_rows}')").fetchall()
+        if c.startswith(("noise_", "damage_"))
+    ]
+    recall_by_kind = {}
+    for flag in flags:
+        hit = con.execute(
+            f"""
+            SELECT count(*) FILTER (j.iin = j.true_iin), count(*)
+            FROM joined j JOIN '{t_rows}' r USING (source, row_number)
+            WHERE r.{flag} AND j.true_iin IS NOT NULL
+            """
+        ).fetchone()
+        if hit and hit[1]:
+            recall_by_kind[flag] = {"rows": hit[1], "recall": round(hit[0] / hit[1], 5)}
     by_method = dict(
         con.execute(
             "SELECT coalesce(method, 'unlinked'), count(*) FILTER (iin = true_iin) || '/' || count(*) "
@@ -82,4 +103,31 @@ def evaluate(run: Path, truth: Path) -> dict[str, Any]:
         "persons_in_truth": status_row[2],
         "persons_found": status_row[3],
         "correct_by_method": by_method,
+        "recall_by_kind": recall_by_kind,
+        "another_residents_iin": _another_residents_iin(con, run, t_persons),
     }
+
+
+def _another_residents_iin(con: duckdb.DuckDBPyConnection, run: Path, t_persons: Path) -> dict[str, int]:
+    """Rows whose cleaned IIN is a registry resident's other than the row's true person: how many, how
+    many the run linked to that resident, and how many of those without a conflict on the row."""
+    from birtizim.engine import iin
+
+    iin.install_sql(con)
+    row = con.execute(
+        f"""
+        WITH carried AS (
+            SELECT j.source, j.row_number, j.iin AS linked_iin, p.iin AS holder
+            FROM joined j JOIN read_parquet('{run / "raw_iins.parquet"}') r USING (source, row_number)
+            JOIN '{t_persons}' p ON p.iin = iin_clean(r.iin_raw).iin
+            WHERE p.iin IS DISTINCT FROM j.true_iin
+        ),
+        flagged AS (SELECT DISTINCT source, row_number FROM read_parquet('{run / "conflicts.parquet"}')
+                    WHERE row_number IS NOT NULL)
+        SELECT count(*), count(*) FILTER (c.linked_iin = c.holder),
+               count(*) FILTER (c.linked_iin = c.holder AND f.row_number IS NULL)
+        FROM carried c LEFT JOIN flagged f USING (source, row_number)
+        """
+    ).fetchone()
+    rows, linked, silent = row if row else (0, 0, 0)
+    return {"rows": rows, "linked_to_that_resident": linked, "linked_to_that_resident_without_conflict": silent}

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from birtizim.reference import District
 from birtizim.reference import region as get_region
-from birtizim.synth import agencies, forms, population, writers
+from birtizim.synth import agencies, damage, forms, population, writers
 
 Progress = Callable[[str, int], None]  # (description of the step just done, total steps)
 
@@ -37,6 +37,7 @@ class SourceSummary:
     delimiter: str
     rows: int
     noise: dict[str, int]
+    damage: dict[str, int] = field(default_factory=dict)  # harsh damage: rows hit by each kind
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Summary:
     seconds: float
     status_counts: dict[str, int]
     sources: list[SourceSummary]
+    damage: str = "standard"
 
 
 def steps() -> int:
@@ -57,14 +59,26 @@ def steps() -> int:
 
 
 def synthesize(
-    *, region: str, residents: int, seed: int, out: Path, as_of: dt.date | None = None, progress: Progress | None = None
+    *,
+    region: str,
+    residents: int,
+    seed: int,
+    out: Path,
+    as_of: dt.date | None = None,
+    damage_mode: str = "standard",
+    progress: Progress | None = None,
 ) -> Summary:
+    """``damage_mode`` "harsh" adds the hostile clerk's damage of ``synth.damage`` to every agency list
+    (from a generator of its own: the standard rows of a seed are the same in both modes)."""
     started = time.perf_counter()
     reg = get_region(region)
     as_of = as_of or reg.default_as_of
     if residents < 100:
         raise ValueError("a synthetic region needs at least 100 residents")
+    if damage_mode not in damage.MODES:
+        raise ValueError(f"unknown damage mode {damage_mode!r}; known: {', '.join(damage.MODES)}")
     rng = np.random.default_rng(seed)
+    damage_rng = np.random.default_rng([seed, damage.SEED_SALT]) if damage_mode == "harsh" else None
     report = progress or (lambda _step, _total: None)
     total = steps()
 
@@ -84,7 +98,7 @@ def synthesize(
     truths: list[pa.Table] = []
     summaries: list[SourceSummary] = []
     for spec in agencies.SOURCES:
-        rows = agencies.build_rows(spec, pop, outsiders, reg, name_forms, rng)
+        rows = agencies.build_rows(spec, pop, outsiders, reg, name_forms, rng, damage_rng)
         path = writers.write(rows, src_dir)
         truths.append(rows.truth)
         summaries.append(
@@ -96,11 +110,16 @@ def synthesize(
                 delimiter=spec.delimiter,
                 rows=rows.truth.num_rows,
                 noise={k: int(pc.sum(rows.truth[f"noise_{k}"]).as_py() or 0) for k in agencies.NOISE_KINDS},
+                damage={
+                    k: int(pc.sum(rows.truth[f"damage_{k}"]).as_py() or 0)
+                    for k in damage.KIND_NAMES
+                    if f"damage_{k}" in rows.truth.column_names
+                },
             )
         )
         report(f"source: {spec.kind}", total)
 
-    pq.write_table(pa.concat_tables(truths), truth_dir / "rows.parquet")
+    pq.write_table(pa.concat_tables(truths, promote_options="default"), truth_dir / "rows.parquet")
     status_values, status_n = np.unique(pop.status.astype(str), return_counts=True)
     summary = Summary(
         region=region,
@@ -111,8 +130,11 @@ def synthesize(
         seconds=round(time.perf_counter() - started, 2),
         status_counts={str(k): int(v) for k, v in zip(status_values, status_n, strict=True)},
         sources=summaries,
+        damage=damage_mode,
     )
     manifest = {**asdict(summary), "noise_rates": {s.kind: asdict(s.noise) for s in agencies.SOURCES}}
+    if damage_mode == "harsh":
+        manifest["damage_rates"] = {k.name: k.rate for k in damage.KINDS}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     report("manifest", total)
     return summary

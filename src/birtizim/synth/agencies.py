@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from birtizim.reference import Region
+from birtizim.synth import damage
 from birtizim.synth.forms import NameForms
 from birtizim.synth.population import BoolArray, IntArray, Population
 from birtizim.synth.spelling import Spelling
@@ -252,6 +253,9 @@ class Rows:
     columns: dict[str, pa.Array]
     iin_numeric: BoolArray  # rows whose IIN is a number (XLSX cells)
     truth: pa.Table
+    # cells written other than their column's type (harsh damage: a birth date as "12.03.85" or as an
+    # Excel serial number, or left empty): canonical field -> row index -> value
+    overrides: dict[str, dict[int, Any]] = field(default_factory=dict)
 
 
 def _members(spec: SourceSpec, pop: Population, rng: np.random.Generator) -> tuple[IntArray, BoolArray]:
@@ -288,7 +292,10 @@ def build_rows(
     region: Region,
     forms: NameForms,
     rng: np.random.Generator,
+    damage_rng: np.random.Generator | None = None,
 ) -> Rows:
+    """The rows of one list. ``damage_rng`` adds the harsh damage of ``synth.damage`` from its own
+    generator, after the standard noise, so the standard rows of a seed stay as they are."""
     nz = spec.noise
     idx, stale = _members(spec, pop, rng)
     n_pop = len(pop)
@@ -344,7 +351,9 @@ def build_rows(
     last = forms.surname[spelling, surname_form]
     first = forms.first[spelling, first_form]
     patronymic_at = np.maximum(patronymic_form, 0)
-    patronymic = np.where(patronymic_form >= 0, forms.patronymic[spelling, patronymic_at], None)
+    patronymic = cast(
+        "npt.NDArray[np.object_]", np.where(patronymic_form >= 0, forms.patronymic[spelling, patronymic_at], None)
+    )
     canon = Spelling.CANONICAL
     flags["spelling"] = (
         (last != forms.surname[canon, surname_form])
@@ -399,6 +408,21 @@ def build_rows(
         "en": np.array([d.name_en for d in region.districts], dtype=object),
     }
     birth = col("birth_date")
+    hit = None
+    if damage_rng is not None and spec.kind != "registry":
+        hit = damage.apply(
+            kind=spec.kind, headers=spec.headers, encoding=spec.encoding, pop=pop, idx=idx, outsider=outsider,
+            last=last, first=first, patronymic=patronymic, iin=text, birth=birth, rng=damage_rng,
+        )  # fmt: skip
+        last, first, patronymic, text = hit.last, hit.first, hit.patronymic, hit.iin
+        # Another resident's IIN, or none, replaces the cell: the standard IIN noise no longer describes
+        # it. Dashes, spaces, letters or scientific notation write the same digits another way. Either
+        # way the cell is text now.
+        replaced = hit.flags["relative_iin"] | hit.flags["random_iin"] | hit.flags["iin_missing"]
+        for noise in ("iin_missing", "iin_typo", "iin_swap", "iin_format", "iin_scientific", "iin_leading_zero_lost"):
+            flags[noise] &= ~replaced
+        for iin_kind in damage.IIN_KINDS:
+            numeric = numeric & ~hit.flags[iin_kind.name]
     values: dict[str, Any] = {
         "iin": text,
         "last_name": last,
@@ -408,7 +432,9 @@ def build_rows(
         "sex": np.where(female, "Ж", "М"),
         "district": names_by_lang[spec.district_language][district],
     }
-    if "full_name" in spec.headers:
+    if "full_name" in spec.headers and hit is not None:
+        values["full_name"] = pa.array(damage.full_names(hit), pa.string())
+    elif "full_name" in spec.headers:
         values["full_name"] = pc.binary_join_element_wise(
             pa.array(last, pa.string()),
             pa.array(first, pa.string()),
@@ -427,9 +453,16 @@ def build_rows(
             "row_number": pa.array(np.arange(2, n + 2, dtype=np.int64)),
             "person_id": pa.array(person_id, mask=outsider),
             **{f"noise_{k}": pa.array(v) for k, v in flags.items()},
+            **({f"damage_{k}": pa.array(v) for k, v in hit.flags.items()} if hit is not None else {}),
         }
     )
-    return Rows(spec=spec, columns=columns, iin_numeric=numeric, truth=truth)
+    return Rows(
+        spec=spec,
+        columns=columns,
+        iin_numeric=numeric,
+        truth=truth,
+        overrides={k: v for k, v in (hit.overrides if hit else {}).items() if k in spec.headers},
+    )
 
 
 def _arrow(values: Any) -> pa.Array:

@@ -31,6 +31,11 @@ def _text_columns(rows: Rows) -> pa.Table:
     for canon, arr in rows.columns.items():
         if pa.types.is_date(arr.type):
             arr = pc.strftime(arr.cast(pa.timestamp("s")), DATE_FORMAT)
+        if canon in rows.overrides:
+            values = arr.to_pylist()
+            for i, cell in rows.overrides[canon].items():
+                values[i] = None if cell is None else str(cell)
+            arr = pa.array(values, pa.string())
         cols[rows.spec.headers[canon]] = arr
     return pa.table(cols)
 
@@ -63,6 +68,8 @@ def _write_xlsx(rows: Rows, path: Path) -> None:
                 int(v) if num and v and v.isdigit() else v
                 for v, num in zip(values, rows.iin_numeric.tolist(), strict=True)
             ]
+        for i, cell in rows.overrides.get(canon, {}).items():
+            values[i] = cell  # a number stays a number cell (an Excel serial), text stays text
         columns.append(values)
     for r, row in enumerate(zip(*columns, strict=True), start=1):
         for c, value in enumerate(row):

@@ -32,6 +32,8 @@ CONFLICT: dict[str, Promise] = {
     "duplicate_in_list": _("twice in one list"),
     "not_in_registry": _("matches no resident"),
     "uncertain_match": _("uncertain match"),
+    "iin_of_another_resident": _("IIN of another resident"),
+    "iin_name_mismatch": _("name differs from the IIN's resident"),
     "unknown_district": _("district not recognised"),
 }
 
@@ -79,6 +81,7 @@ PROBLEM: dict[str, Promise] = {
     "iin_scientific_notation": _("IIN shown by Excel as 9.9E+11: digits lost"),
     "iin_reformatted": _("IIN had spaces or marks (cleaned)"),
     "iin_leading_zero_restored": _("IIN lost its leading zero (restored)"),
+    "iin_letters_for_digits": _("IIN had letters for digits (cleaned)"),
     "iin_checksum": _("IIN fails the check digit"),
 }
 
