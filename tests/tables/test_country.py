@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from importlib import resources
+from pathlib import Path
 
 from birtizim.reference import COUNTRY, region, regions
 from birtizim.tables import places
@@ -45,3 +46,23 @@ def test_the_country_does_not_take_over_the_regions_detection() -> None:
             continue
         counts = [places.PlaceCount(k, k, 1) for k in places.aliases(code)]
         assert places.detect(counts, len(counts)).region == code
+
+
+def test_a_synthetic_country_is_recognised_and_reconciled(tmp_path: Path) -> None:
+    import json
+
+    from birtizim.engine import pipeline
+    from birtizim.engine.ingest import Source
+    from birtizim.eval import evaluate
+    from birtizim.synth import synthesize
+
+    synthesize(region=COUNTRY, residents=5_000, seed=4, out=tmp_path / "country")
+    manifest = json.loads((tmp_path / "country/manifest.json").read_text(encoding="utf-8"))
+    sources = [Source(s["kind"], tmp_path / "country" / s["path"]) for s in manifest["sources"]]
+    run = pipeline.reconcile(sources, tmp_path / "run")
+    assert run.region == COUNTRY  # chosen by the registry's district names, not given
+    known = {d.code for d in region(COUNTRY).districts}
+    assert {d.district for d in run.districts} <= known
+    assert len(run.districts) > 150  # 5,000 residents reach most of the 225 places
+    metrics = evaluate(run.folder, tmp_path / "country/truth")
+    assert metrics["link_f1"] >= 0.99
