@@ -123,6 +123,14 @@ def reconcile(
     memory_limit: Annotated[
         str, typer.Option(help="DuckDB's memory before it spills to disk, e.g. 2GB (the whole process uses more).")
     ] = "2GB",
+    identities: Annotated[
+        Path | None,
+        typer.Option(help="An earlier run's identities.parquet: residents keep their person_id across runs."),
+    ] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(help="People's decisions to apply (CSV or Parquet: action, source, fingerprint, person_id, ...)."),
+    ] = None,
 ) -> None:
     """Reconcile agency lists into one list of residents with one OSMS status each."""
     from birtizim.engine.pipeline import STEPS
@@ -152,6 +160,8 @@ def reconcile(
                 full_iin=full_iin,
                 memory_limit=memory_limit,
                 progress=progress,
+                identities=identities,
+                decisions=decisions,
             )
     except SourceError as exc:
         fail(str(exc))
@@ -220,6 +230,18 @@ def _print_districts(run: Run) -> None:
         f"{linking.iin_holders_kept:,} kept with that resident, {linking.linked_to_another_resident:,} linked "
         "by names to another resident (conflict iin_of_another_resident)"
     )
+    known = run.identities
+    console.print(
+        f"Identities: {known.get('read', 0):,} read, {known.get('new', 0):,} new (identities.parquet: give it to the "
+        "next run with --identities so that residents keep their person_id)"
+    )
+    told = run.decisions
+    if told.given:
+        console.print(
+            f"Decisions: {told.given:,} given, {told.applied:,} applied; not applied: {told.row_absent:,} rows no longer in the "
+            f"lists, {told.person_gone:,} residents gone, {told.person_changed:,} residents whose record changed, "
+            f"{told.contradictory:,} contradictory; merges {told.merges_applied:,} applied, {told.merges_stale:,} not"
+        )
     for warning in run.warnings:
         console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
 
