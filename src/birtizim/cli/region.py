@@ -238,9 +238,10 @@ def _print_districts(run: Run) -> None:
     told = run.decisions
     if told.given:
         console.print(
-            f"Decisions: {told.given:,} given, {told.applied:,} applied; not applied: {told.row_absent:,} rows no longer in the "
-            f"lists, {told.person_gone:,} residents gone, {told.person_changed:,} residents whose record changed, "
-            f"{told.contradictory:,} contradictory; merges {told.merges_applied:,} applied, {told.merges_stale:,} not"
+            f"Decisions: {told.given:,} given, {told.applied:,} applied; not applied: {told.row_absent:,} rows "
+            f"no longer in the lists, {told.person_gone:,} residents gone, {told.person_changed:,} residents whose "
+            f"record changed, {told.contradictory:,} contradictory; merges {told.merges_applied:,} applied, "
+            f"{told.merges_stale:,} not"
         )
     for warning in run.warnings:
         console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
@@ -249,12 +250,30 @@ def _print_districts(run: Run) -> None:
 @app.command("eval")
 def evaluate(
     run: Annotated[Path, typer.Option(help="A run folder written by `birtizim reconcile`.")],
-    truth: Annotated[Path, typer.Option(help="The truth/ folder of the synthetic region.")],
+    truth: Annotated[Path | None, typer.Option(help="The truth/ folder of the synthetic region.")] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(help="People's decisions (CSV or Parquet) to measure the run against, as ground truth."),
+    ] = None,
 ) -> None:
-    """Link precision/recall/F1 and status accuracy of a run against synthetic ground truth (JSON)."""
+    """A run against synthetic ground truth (link precision/recall/F1, status accuracy) and/or against
+    people's decisions (how often the engine agreed with them), as JSON."""
+    from birtizim.engine.sources import SourceError
     from birtizim.eval import evaluate as run_eval
+    from birtizim.eval.decisions import agreement
 
-    for needed in (run / "links.parquet", truth / "rows.parquet"):
-        if not needed.is_file():
-            fail(f"{needed}: not found")
-    print(json.dumps(run_eval(run, truth), ensure_ascii=False, indent=2))
+    if truth is None and decisions is None:
+        fail("give --truth DIR (a synthetic region's truth/), --decisions FILE (people's decisions), or both")
+    needed = [run / "links.parquet"] + ([truth / "rows.parquet"] if truth else []) + ([decisions] if decisions else [])
+    for path in needed:
+        if not path.is_file():
+            fail(f"{path}: not found")
+    if decisions is not None and not (run / "run.duckdb").is_file():
+        fail(f"{run / 'run.duckdb'}: not found")
+    result: dict[str, object] = run_eval(run, truth) if truth else {}
+    if decisions is not None or truth is None:
+        try:
+            result["decisions"] = agreement(run, decisions)
+        except SourceError as exc:
+            fail(str(exc))
+    print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from birtizim.engine import decisions as decision_table
-from birtizim.engine import export, identity, iin, ingest, link, names, report, status
+from birtizim.engine import export, identity, iin, ingest, link, names, publication, report, status
 from birtizim.engine.ingest import Ingested, Source
 from birtizim.tables import places
 
@@ -90,6 +90,9 @@ def reconcile(
         t = time.perf_counter()
         reading = ingest.read(con, sources, region=region, as_of=as_of, progress=say)
         chosen, as_of, ingested = reading.region, reading.as_of, reading.ingested
+        # while the files are at hand: two kinds given the same bytes, a file with another kind's columns
+        checks = publication.file_checks(ingested)
+        reading.warnings.extend(publication.describe(w) for w in checks)
         t = timed("read", t)
         linking = link.link_all(con, as_of)
         applied = decision_table.summary(con)
@@ -125,6 +128,7 @@ def reconcile(
             "timings": timings,
             "linking": asdict(linking),
             "decisions": asdict(applied),
+            "file_checks": [asdict(w) for w in checks],
             "identities": run.identities,
             "warnings": run.warnings,
             "sources": [{**asdict(i), "path": str(i.path)} for i in ingested],
