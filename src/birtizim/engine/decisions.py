@@ -297,9 +297,10 @@ def apply_merges(con: duckdb.DuckDBPyConnection) -> None:
 def keep_review_candidates(con: duckdb.DuckDBPyConnection) -> None:
     """``review_candidates``: up to ``CANDIDATES_SHOWN`` residents per review row, best first (the row's own
     best candidate first), without pairs people rejected, with each comparison's level and weight (the
-    Splink columns ``gamma_*`` and ``mw_*``; empty where the model had no such comparison) and what the
-    list says about the resident (``mw_list``). ``review`` gains the row's district (its best candidate's,
-    else the row's) and the best candidate's share."""
+    Splink columns ``gamma_*`` and ``mw_*``; empty where the model had no such comparison), what the list
+    says about the resident (``mw_list``), and the resident's registry record and fingerprint. ``review``
+    gains the row's own fields and fingerprint, its district (its best candidate's, else the row's) and the
+    best candidate's share: the review page reads these two small tables and nothing of the whole list."""
     have = {c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE candidate_pool)").fetchall()}
     columns = ", ".join(
         f"{'c.' + col if col in have else 'CAST(NULL AS ' + kind + ')'} AS {col}"
@@ -319,24 +320,31 @@ def keep_review_candidates(con: duckdb.DuckDBPyConnection) -> None:
             SELECT c.record_id, c.person_id, c.share, c.match_probability, {columns}, {list_bits} AS mw_list
             FROM candidate_pool c JOIN review r USING (record_id)
             WHERE NOT EXISTS (SELECT 1 FROM {rejected} x WHERE x.record_id = c.record_id AND x.person_id = c.person_id)
-              AND c.person_id IN (SELECT person_id FROM persons)
         ),
         own AS (  -- the row's best candidate, when the model never scored it (a disputed row without names)
             SELECT r.record_id, r.person_id, NULL::DOUBLE AS share, r.match_probability
             FROM review r WHERE r.person_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM pool WHERE pool.record_id = r.record_id AND pool.person_id = r.person_id)
         ),
-        everyone AS (SELECT * FROM pool UNION ALL BY NAME SELECT * FROM own)
-        SELECT e.* EXCLUDE (share, match_probability), e.share, e.match_probability,
-               row_number() OVER (PARTITION BY e.record_id
-                                  ORDER BY (e.person_id = r.person_id) DESC, e.share DESC NULLS LAST,
-                                           e.match_probability DESC NULLS LAST, e.person_id) AS rank
-        FROM everyone e JOIN review r USING (record_id)
-        QUALIFY rank <= {CANDIDATES_SHOWN};
+        everyone AS (SELECT * FROM pool UNION ALL BY NAME SELECT * FROM own),
+        ranked AS (
+            SELECT e.* EXCLUDE (share, match_probability), e.share, e.match_probability,
+                   row_number() OVER (PARTITION BY e.record_id
+                                      ORDER BY (e.person_id = r.person_id) DESC, e.share DESC NULLS LAST,
+                                               e.match_probability DESC NULLS LAST, e.person_id) AS rank
+            FROM everyone e JOIN review r USING (record_id) JOIN persons p ON p.person_id = e.person_id
+            QUALIFY rank <= {CANDIDATES_SHOWN}
+        )
+        SELECT k.*, p.iin, p.last_name, p.first_name, p.patronymic, p.birth_date, p.sex, p.district,
+               home.address, {person_fingerprint_sql("p")} AS person_fingerprint
+        FROM ranked k JOIN persons p USING (person_id) LEFT JOIN records home ON home.record_id = p.record_id;
 
         CREATE OR REPLACE TABLE review AS
-        SELECT r.*, coalesce(p.district, a.district, 'unplaced') AS district, c.share
-        FROM review r JOIN records a USING (record_id) LEFT JOIN persons p ON p.person_id = r.person_id
+        SELECT r.*, coalesce(p.district, a.district, 'unplaced') AS district, c.share,
+               a.source, a.row_number, f.fingerprint, a.iin AS row_iin, a.iin_raw, a.last_name, a.first_name,
+               a.patronymic, a.birth_date, a.sex, a.district AS row_district, a.district_raw, a.address
+        FROM review r JOIN records a USING (record_id) JOIN row_fingerprints f USING (record_id)
+        LEFT JOIN persons p ON p.person_id = r.person_id
         LEFT JOIN review_candidates c ON c.record_id = r.record_id AND c.rank = 1;
         """
     )
