@@ -395,9 +395,11 @@ def review_page(*, scope: Scope, run: Run, filters: ReviewFilters, page: int = 1
         pages = max(1, -(-total // REVIEW_PAGE_SIZE))
         number = min(max(1, page), pages)
         cur.execute(
-            f"""SELECT s.*, c.person_id AS best_id, c.last_name AS best_last_name, c.first_name AS best_first_name,
-                       c.patronymic AS best_patronymic, c.birth_date AS best_birth_date
-                FROM shown s LEFT JOIN review_candidates c ON c.record_id = s.record_id AND c.rank = 1
+            f"""SELECT * FROM (
+                    SELECT s.*, c.person_id AS best_id, c.last_name AS best_last_name,
+                           c.first_name AS best_first_name, c.patronymic AS best_patronymic,
+                           c.birth_date AS best_birth_date
+                    FROM shown s LEFT JOIN review_candidates c ON c.record_id = s.record_id AND c.rank = 1)
                 WHERE {wanted} ORDER BY {_REVIEW_ORDER}
                 LIMIT {REVIEW_PAGE_SIZE} OFFSET {(number - 1) * REVIEW_PAGE_SIZE}"""
         )

@@ -7,6 +7,8 @@ import dataclasses
 import logging
 import shutil
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -354,6 +356,17 @@ def _replace_live(*, source: str, fingerprint: str, user: User, run: Run, replac
     return list(live.rejected)
 
 
+@contextmanager
+def _one_at_a_time() -> Iterator[None]:
+    """Two people writing about one row at the same moment: on PostgreSQL the unique constraint refuses the
+    second (``_create_decision``); SQLite refuses a second writer with "database is locked". Either way the
+    second is told, and nothing of theirs is half-written."""
+    try:
+        yield
+    except OperationalError:
+        raise Conflict(_("Someone was saving a decision about this row at the same moment; reload the page.")) from None
+
+
 def _create_decision(**fields: Any) -> Decision:
     """Insert the row's live decision; a concurrent one wins the unique constraint and this one is refused."""
     try:
@@ -388,7 +401,7 @@ def decision_record(
     candidates = {int(c["person_id"]): c for c in item["candidates"]}
     if verdict == Decision.Verdict.SAME and person_id not in candidates:
         raise Conflict(_("That resident is not one of this row's candidates; reload the page."))
-    with transaction.atomic():
+    with _one_at_a_time(), transaction.atomic():
         rejected = _replace_live(source=item["source"], fingerprint=fingerprint, user=user, run=run, replaceable=False)
         if verdict == Decision.Verdict.NONE:
             rejected += [{"person_id": pid, "fingerprint": c["person_fingerprint"]} for pid, c in candidates.items()]
@@ -454,7 +467,7 @@ def detach_record(
     row = selectors.person_row(run=run, person_id=person_id, record_id=record_id)
     if row["fingerprint"] != fingerprint:
         raise Conflict(_("This row has changed since the page was shown; reload it."))
-    with transaction.atomic():
+    with _one_at_a_time(), transaction.atomic():
         rejected = _replace_live(source=row["source"], fingerprint=fingerprint, user=user, run=run, replaceable=True)
         rejected.append({"person_id": person_id, "fingerprint": person["person_fingerprint"]})
         decision = _create_decision(
