@@ -136,6 +136,7 @@ def run_execute(run: Run) -> Run:
     sources = [engine.Source(u.kind, Path(settings.DATA_DIR) / u.stored_path) for u in uploads]
     relative = Path("runs") / str(run.pk)
     folder = Path(settings.DATA_DIR) / relative
+    runstore.close_all()  # a run file this process opened must not outlive the folder (a reused run id)
     shutil.rmtree(folder, ignore_errors=True)
     total = len(sources) + len(engine.STEPS)
     done = 0
