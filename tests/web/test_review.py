@@ -124,12 +124,18 @@ def test_it_shows_a_row_beside_its_candidates_with_each_comparison_in_words(
     assert cells and cells[0][0] == row["last_name"] and cells[0][1].count("agree-same") == len(ids)
 
 
-def test_a_russian_review_page_has_no_english_left(review_run: Run, client_for: Any) -> None:
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_a_russian_or_kazakh_review_page_has_no_english_left(review_run: Run, client_for: Any, language: str) -> None:
     row = row_in(review_run, HOME)
-    for url in ("/review/", f"/review/{review_run.pk}/{row['record_id']}/", "/review/decisions/"):
-        page = client_for("analyst").get(url).content.decode()
+    pid = candidates(review_run, row["record_id"])[0]
+    analyst = client_for("analyst")
+    analyst.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    urls = ("/review/", f"/review/{review_run.pk}/{row['record_id']}/", "/review/decisions/", f"/people/{pid}/")
+    for url in (*urls, f"/runs/{review_run.pk}/"):
+        page = analyst.get(url).content.decode()
+        assert f'lang="{language}"' in page
         text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S))
-        words = set(re.findall(r"\b[A-Za-z]{4,}\b", text)) - {"Birtizim"}
+        words = set(re.findall(r"\b[A-Za-z]{4,}\b", text)) - {"Birtizim", "analyst"}  # the login shown at the top
         assert words == set(), url
 
 

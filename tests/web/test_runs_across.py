@@ -15,6 +15,7 @@ import html
 import io
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +189,13 @@ def test_a_file_uploaded_under_the_wrong_kind_is_stopped_at_publication_with_the
     analyst = client_for("analyst")
     page = html.unescape(analyst.get(f"/runs/{draft.pk}/").content.decode())
     assert "byte for byte the same" in page and "the columns of «Targeted social assistance (ASP)»" in page
+    analyst.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"  # and in the analyst's Russian, every word of it
+    russian = analyst.get(f"/runs/{draft.pk}/").content.decode()
+    # (the worker's log, a technical record of steps and counts, is left out)
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style|pre)[^>]*>.*?</\1>", " ", russian, flags=re.S))
+    assert "совпадают байт в байт" in html.unescape(text)
+    assert set(re.findall(r"\b[A-Za-z]{4,}\b", text)) - {"Birtizim", "analyst"} == set()
+    analyst.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     refused = analyst.post(f"/runs/{draft.pk}/publish/", {"note": ""})
     assert refused.status_code == 409 and 'id="publish-error"' in refused.content.decode()
     draft.refresh_from_db()
