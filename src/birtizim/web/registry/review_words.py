@@ -90,8 +90,11 @@ def comparisons(candidate: dict[str, Any]) -> list[Comparison]:
         gamma, bits = candidate.get(f"gamma_{key}"), candidate.get(f"mw_{key}")
         if gamma is None:
             continue  # the model had no such comparison (neither side carries the field)
-        level = str(MISSING) if int(gamma) < 0 else str(LEVELS[key].get(int(gamma), ""))
-        weight = None if bits is None or int(gamma) < 0 else float(bits)
+        if int(gamma) < 0:  # a side without the field: nothing to weigh
+            out.append(Comparison(str(label), str(MISSING), "", None, "none"))
+            continue
+        weight = None if bits is None else float(bits)
+        level = str(LEVELS[key].get(int(gamma), ""))
         out.append(Comparison(str(label), level, evidence(weight), weight, _direction(weight)))
     listed = candidate.get("mw_list")
     if listed is not None:
