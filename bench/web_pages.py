@@ -2,10 +2,12 @@
 
     python -m bench.web_pages --region bench/.data/almaty-2059200-s1 --requests 100
 
-The region's files go through the web's own upload and run services (as an analyst's would), then the
-dashboard, a work-list page and a work-list search are requested ``--requests`` times each through
-Django's full stack (middleware, sessions, scope checks, audit rows, templates) with DEBUG off. The
-HTTP server and the network are not included: they are the same for every page.
+The region's files go through the web's own upload and run services (as an analyst's would; the run is
+then published), then the dashboard, a work-list page and a work-list search, and the review band's list
+and one of its rows are requested ``--requests`` times each through Django's full stack (middleware,
+sessions, scope checks, audit rows, templates) with DEBUG off. The HTTP server and the network are not
+included: they are the same for every page. The review load is reported beside them: rows in the review
+band, by source and by district.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ def _load_run(region: Path) -> tuple[Any, float]:
     run = services.run_execute(claimed)
     if run.state != Run.State.SUCCEEDED:
         sys.exit(f"the run failed: {run.error}")
+    run = services.run_publish(scope=scope, user=analyst, run=run, acknowledged=True, note="benchmark")
     return run, time.perf_counter() - started
 
 
@@ -95,6 +98,22 @@ def _time(client: Any, url: str, requests: int, headers: dict[str, str] | None =
     }
 
 
+def _review_load(run: Any) -> dict[str, Any]:
+    """How many rows wait for a person: in all, by source and by district (busiest first)."""
+    from birtizim.web.registry import runstore
+
+    by_source = runstore.rows(run.folder, "SELECT source, count(*) AS rows FROM review GROUP BY 1 ORDER BY 2 DESC")
+    by_district = runstore.rows(
+        run.folder, "SELECT district, count(*) AS rows FROM review GROUP BY 1 ORDER BY 2 DESC, 1"
+    )
+    return {
+        "rows": sum(int(r["rows"]) for r in by_source),
+        "agency_rows": int(runstore.value(run.folder, "SELECT count(*) FROM agency") or 0),
+        "by_source": by_source,
+        "by_district": by_district,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--region", type=Path, required=True, help="a folder written by `birtizim synth`")
@@ -126,6 +145,22 @@ def main() -> None:
     analyst.force_login(_user("bench-analyst-web", Role.ANALYST, []))
     officer.force_login(_user("bench-officer", Role.OFFICER, [district]))
     htmx = {"HX-Request": "true"}
+    review = _review_load(run)
+    busiest = review["by_district"][0]["district"] if review["by_district"] else district
+    reviewer = Client()
+    reviewer.force_login(_user("bench-reviewer", Role.OFFICER, [busiest]))
+    row = runstore.value(
+        run.folder,
+        "SELECT record_id FROM review ORDER BY coalesce(share, match_probability, 0) DESC, source, row_number LIMIT 1",
+    )
+    review_pages = {
+        "review list, first page (analyst, whole region)": _time(analyst, "/review/", args.requests),
+        "review list, page 20 (analyst)": _time(analyst, "/review/?page=20", args.requests),
+        f"review list (officer of the district with most review rows, {busiest})": _time(
+            reviewer, "/review/", args.requests
+        ),
+        "review row with its candidates (analyst)": _time(analyst, f"/review/{run.pk}/{row}/", args.requests),
+    }
     pages = {
         "dashboard (analyst, whole region)": _time(analyst, "/", args.requests),
         "work list, first page (officer)": _time(officer, f"/worklists/{district}/", args.requests),
@@ -133,6 +168,7 @@ def main() -> None:
         "work list search by surname (htmx)": _time(
             officer, f"/worklists/{district}/?q={some_name}", args.requests, htmx
         ),
+        **(review_pages if row is not None else {}),
     }
     result = {
         "residents": residents,
@@ -140,9 +176,15 @@ def main() -> None:
         "run_seconds_through_web_services": None if load_seconds != load_seconds else round(load_seconds, 1),
         "district": district,
         "work_list_rows": listed,
+        "review": review,
         "pages": pages,
     }
     print(f"run #{run.pk}: {residents:,} residents; {district}: {listed:,} residents in the work list")
+    print(
+        f"review band: {review['rows']:,} rows of {review['agency_rows']:,} agency rows "
+        f"({review['rows'] / max(review['agency_rows'], 1):.3%}); by source: "
+        + ", ".join(f"{s['source']} {s['rows']:,}" for s in review["by_source"])
+    )
     if result["run_seconds_through_web_services"] is not None:
         print(f"upload + run through the web services: {result['run_seconds_through_web_services']} s")
     print("| page | p50 ms | p95 ms | max ms | KiB |\n|---|---:|---:|---:|---:|")
