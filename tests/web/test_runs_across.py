@@ -233,3 +233,18 @@ def test_a_run_with_warnings_is_published_with_the_analysts_reason(world: World,
 
 def _iins(world: World) -> list[str]:
     return [str(r["iin"]) for r in runstore.rows(world.run.folder, "SELECT iin FROM statuses ORDER BY iin")]
+
+
+def test_a_run_that_cannot_be_compared_stands_and_needs_a_reason_to_be_published(
+    world: World, client_for: Any, monkeypatch: Any, in_english: Any
+) -> None:
+    def broken(folder: Path) -> dict[str, Any]:
+        raise OSError("the published run's folder is gone")
+
+    monkeypatch.setattr(services, "run_compare", broken)
+    draft = execute(world)
+    assert draft.comparison["warnings"] == [{"code": "comparison_failed"}]
+    analyst = client_for("analyst")
+    page = html.unescape(analyst.get(f"/runs/{draft.pk}/").content.decode())
+    assert "could not be compared with the published one" in page
+    assert analyst.post(f"/runs/{draft.pk}/publish/", {"note": ""}).status_code == 409

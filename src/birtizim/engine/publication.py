@@ -278,12 +278,14 @@ def _compare(con: duckdb.DuckDBPyConnection, new: Path, published: Path | None, 
 
 
 def _moves(con: duckdb.DuckDBPyConnection, out: Comparison) -> None:
-    """Residents by the status they had and have (the same person by their stable id), and who came or went."""
+    """Residents by the status they had and have, and who came or went."""
     rows = con.execute(
         """
         SELECT o.status AS before, n.status AS after, count(*) AS n,
-               count(*) FILTER (o.person_id IS NULL) AS added, count(*) FILTER (n.person_id IS NULL) AS removed
-        FROM n.statuses n FULL JOIN o.statuses o USING (person_id)
+               count(*) FILTER (o.iin IS NULL) AS added, count(*) FILTER (n.iin IS NULL) AS removed
+        -- a registry resident's IIN is their key (their stable id is the IIN's), and it also pairs a run made
+        -- before ids were stable with one made after
+        FROM n.statuses n FULL JOIN o.statuses o USING (iin)
         WHERE o.status IS DISTINCT FROM n.status
         GROUP BY ALL ORDER BY n DESC
         """

@@ -59,6 +59,8 @@ def sentence(warning: dict[str, Any]) -> str:
             "before": _share(values.get("before")),
             "after": _share(values.get("after")),
         }
+    if code == "comparison_failed":
+        return _("The run could not be compared with the published one; look at its figures before publishing.")
     return str(code)
 
 

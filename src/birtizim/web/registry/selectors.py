@@ -525,8 +525,16 @@ def run_comparison(*, run: Run) -> dict[str, Any]:
     if run.comparison and run.comparison.get("against_run") == against:
         return dict(run.comparison)
     other = runstore.run_path(current.folder) if current is not None and against is not None else None
-    found = engine.compare_runs(runstore.run_path(run.folder), other, publication_thresholds())
+    try:
+        found = engine.compare_runs(runstore.run_path(run.folder), other, publication_thresholds())
+    except Exception:  # a folder gone, a file unreadable: the page says so, and publishing needs a reason
+        return comparison_failed(against=against)
     return {**found.as_json(), "against_run": against}
+
+
+def comparison_failed(*, against: int | None) -> dict[str, Any]:
+    """The comparison of a run that could not be compared: one warning, so publishing needs a reason."""
+    return {"warnings": [{"code": "comparison_failed"}], "against_run": against}
 
 
 def runs_list(*, scope: Scope) -> list[Run]:

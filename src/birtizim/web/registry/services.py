@@ -176,7 +176,12 @@ def run_execute(run: Run) -> Run:
             "decisions": dataclasses.asdict(result.decisions),
             "agreement": agreement(folder),
         }
-        run.comparison = run_compare(folder)
+        try:
+            run.comparison = run_compare(folder)
+        except Exception as exc:  # the run stands; publishing it then needs a person's reason
+            log.error("run %s: the comparison failed: %s", run.pk, traceback.format_exception_only(exc)[-1].strip())
+            published = selectors.run_current()
+            run.comparison = selectors.comparison_failed(against=published.pk if published else None)
         run.progress = 100
         for warning in result.warnings:  # the run stands, but a person should read these
             _append_log(run, f"warning: {warning}")
