@@ -392,3 +392,23 @@ def test_reading_the_review_pages_writes_nothing_but_the_audit_log(review_run: R
     urls = ["/review/", f"/review/{review_run.pk}/{row['record_id']}/", "/review/decisions/", f"/people/{pid}/"]
     urls += ["/runs/", f"/runs/{review_run.pk}/"]
     assert_gets_write_nothing(client_for("admin"), urls)
+
+
+def test_a_decision_posted_from_a_run_no_longer_published_is_refused_with_the_reason(
+    review_run: Run, world: World, client_for: Any, in_english: Any
+) -> None:
+    row = row_in(review_run, HOME)
+    newer = Run.objects.create(
+        state=Run.State.SUCCEEDED,
+        folder=review_run.folder,
+        summary=review_run.summary,
+        claimed_at=timezone.now(),
+        finished_at=timezone.now(),
+        published_at=timezone.now(),
+    )
+    officer = client_for("officer")
+    response = decide(officer, review_run, row, "none")
+    assert response.status_code == 302 and response["Location"] == "/review/"
+    page = html.unescape(officer.get("/review/").content.decode())
+    assert f"run #{newer.pk} is published now); nothing was saved" in page
+    assert not Decision.objects.exists()

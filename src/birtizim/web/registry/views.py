@@ -400,6 +400,15 @@ def review_item(request: AuthedRequest, run_id: int, record_id: int) -> HttpResp
 def review_decide(request: AuthedRequest, run_id: int, record_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     require(scope, Action.REVIEW)
+    current = selectors.run_current()
+    if current is not None and run_id != current.pk and not selectors.may_see_drafts(scope):
+        # the page outlived its run: the row, if it still waits, is in the published run's band
+        messages.error(
+            request,
+            _("The list was updated since this page was shown (run #%(run)s is published now); nothing was saved.")
+            % {"run": current.pk},
+        )
+        return redirect("review")
     run = selectors.review_run(scope=scope, run_id=run_id)
     filters = _filters(request)
     back = f"{reverse('review_item', args=[run.pk, record_id])}?{filters.query()}"
