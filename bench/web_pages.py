@@ -1,33 +1,50 @@
-"""How fast the pages people use most answer with a large run loaded.
+"""How fast the pages people use most answer with a large run loaded, alone and under load.
 
     python -m bench.web_pages --region bench/.data/almaty-2059200-s1 --requests 100
+    deploy/postgres.sh run -- python -m bench.web_pages --region ... --load --users 50 --seconds 60
 
 The region's files go through the web's own upload and run services (as an analyst's would; the run is
-then published), then the dashboard, a work-list page and a work-list search, and the review band's list
-and one of its rows are requested ``--requests`` times each through Django's full stack (middleware,
-sessions, scope checks, audit rows, templates) with DEBUG off. The HTTP server and the network are not
-included: they are the same for every page. The review load is reported beside them: rows in the review
-band, by source and by district.
+then published). Then, by default, the dashboard, a work-list page and a work-list search, and the review
+band's list and one of its rows are requested ``--requests`` times each through Django's full stack
+(middleware, sessions, scope checks, audit rows, templates) with DEBUG off, in this process: no HTTP
+server, no network. The review load is reported beside them: rows in the review band, by source and by
+district.
+
+``--load`` measures the production stack instead: gunicorn with deploy/gunicorn.conf.py (``--workers``
+sync workers, production settings) on the database of DATABASE_URL (PostgreSQL, as in production;
+SQLite if unset), and a threaded HTTP client in this process. First one user requests a work-list page
+after another (the page alone, HTTP included); then ``--users`` users at once for ``--seconds``: half
+reload the dashboard, half page through the longest work list (random pages), each with their own
+session, each sending the next request when the last answered (no think time unless ``--think``).
+Every answer must be 200; the client's own CPU time is reported, since it shares the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
+import random
+import resource
 import secrets
+import socket
 import statistics
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _configure(work: Path) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "birtizim.web.settings"
     os.environ["BIRTIZIM_DATA_DIR"] = str(work)
     os.environ.setdefault("BIRTIZIM_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ["BIRTIZIM_ALLOWED_HOSTS"] = "testserver"
+    os.environ["BIRTIZIM_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
     os.environ.pop("BIRTIZIM_DEBUG", None)  # production settings: no SQL query log, templates cached
     import django
 
@@ -114,12 +131,221 @@ def _review_load(run: Any) -> dict[str, Any]:
     }
 
 
+def _quantiles(seconds: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(seconds, n=100, method="inclusive") if len(seconds) > 1 else seconds * 99
+    return {
+        "p50_ms": round(statistics.median(seconds) * 1000, 1),
+        "p95_ms": round(cuts[94] * 1000, 1),
+        "p99_ms": round(cuts[98] * 1000, 1),
+        "max_ms": round(max(seconds) * 1000, 1),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(port: int, url: str, cookie: str) -> tuple[int, float, int]:
+    """One request on a new connection (gunicorn's sync workers close each one): (status, seconds, bytes)."""
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", url, headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"})
+        response = conn.getresponse()
+        size = len(response.read())
+        return response.status, time.perf_counter() - started, size
+    finally:
+        conn.close()
+
+
+def _tree_cpu(root: int) -> float:
+    """CPU seconds used by a process and all its descendants, the finished ones included (Linux /proc).
+
+    On a machine shared with other work, seconds of CPU per request are the figure that does not
+    depend on what else runs: the latencies do.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state ppid ... utime(12) stime(13) cutime(14) cstime(15), 0-based from state.
+        parent[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = sum(int(f) for f in fields[11:15]) / tick
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += used.get(pid, 0.0)
+        todo += [child for child, p in parent.items() if p == pid]
+    return total
+
+
+def _postgres_pid() -> int | None:
+    """The PostgreSQL server deploy/postgres.sh started for DATABASE_URL (its socket folder holds its data)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if "host=" not in url:
+        return None
+    pidfile = Path(url.split("host=", 1)[1].split("&", 1)[0]) / "data" / "postmaster.pid"
+    try:
+        return int(pidfile.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _session(user: Any) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return str(client.cookies["sessionid"].value)
+
+
+def _gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "BIRTIZIM_BIND": f"127.0.0.1:{port}",
+        "BIRTIZIM_WORKERS": str(workers),
+        "BIRTIZIM_SSL_REDIRECT": "0",  # no TLS on this machine: the client speaks plain HTTP
+        "BIRTIZIM_TRUSTED_PROXIES": "0",
+        "BIRTIZIM_ACCESS_LOG": "",  # the client measures; a log line per request would cost the server
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            str(ROOT / "deploy/gunicorn.conf.py"),
+            "birtizim.web.wsgi",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(300):
+        try:
+            if _get(port, "/health/", "")[0] == 200:
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    sys.exit(f"gunicorn did not answer; see {log}")
+
+
+def _load(args: argparse.Namespace, run: Any, district: str, listed: int) -> dict[str, Any]:
+    from django.db import connection
+
+    from birtizim.web.accounts.models import Role
+    from birtizim.web.registry.selectors import PAGE_SIZE
+
+    pages = max(1, -(-listed // PAGE_SIZE))
+    half = args.users // 2
+    users = [("dashboard", _session(_user(f"bench-load-analyst-{i}", Role.ANALYST, []))) for i in range(half)]
+    users += [
+        ("work list", _session(_user(f"bench-load-officer-{i}", Role.OFFICER, [district])))
+        for i in range(args.users - half)
+    ]
+    port = _free_port()
+    server = _gunicorn(port, args.workers, args.work / "gunicorn.log")
+    try:
+        for _ in range(4 * args.workers):  # every worker opens the run's DuckDB file once
+            _get(port, "/", users[0][1])
+            _get(port, f"/worklists/{district}/", users[-1][1])
+        alone: list[float] = []
+        for n in range(args.requests):
+            status, seconds, _size = _get(port, f"/worklists/{district}/?page={1 + n % pages}", users[-1][1])
+            if status != 200:
+                sys.exit(f"work list alone: HTTP {status}")
+            alone.append(seconds)
+
+        results: dict[str, list[float]] = {"dashboard": [], "work list": []}
+        errors: dict[str, list[str]] = {"dashboard": [], "work list": []}
+        lock = threading.Lock()
+        deadline = time.monotonic() + args.seconds
+        start = threading.Barrier(len(users))
+
+        def user_loop(kind: str, cookie: str, seed: int) -> None:
+            rng = random.Random(seed)
+            start.wait()
+            while time.monotonic() < deadline:
+                url = "/" if kind == "dashboard" else f"/worklists/{district}/?page={rng.randint(1, pages)}"
+                try:
+                    status, seconds, _size = _get(port, url, cookie)
+                except OSError as exc:
+                    with lock:
+                        errors[kind].append(type(exc).__name__)
+                    continue
+                with lock:
+                    results[kind].append(seconds)
+                    if status != 200:
+                        errors[kind].append(str(status))
+                if args.think:
+                    time.sleep(rng.uniform(0, 2 * args.think))
+
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        postgres = _postgres_pid()
+        server_before = _tree_cpu(server.pid)
+        database_before = _tree_cpu(postgres) if postgres else 0.0
+        threads = [
+            threading.Thread(target=user_loop, args=(kind, cookie, seed)) for seed, (kind, cookie) in enumerate(users)
+        ]
+        began = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - began
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        server_cpu = _tree_cpu(server.pid) - server_before
+        database_cpu = (_tree_cpu(postgres) - database_before) if postgres else None
+    finally:
+        server.terminate()
+        server.wait(30)
+    client_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    answered = sum(len(found) for found in results.values())
+    return {
+        "server": f"gunicorn, {args.workers} sync workers, deploy/gunicorn.conf.py, production settings",
+        "database": connection.vendor,
+        "work_list_alone": {"requests": len(alone), **_quantiles(alone)},
+        "users": args.users,
+        "seconds": round(elapsed, 1),
+        "think_seconds": args.think,
+        "client_cpu_seconds": round(client_cpu, 1),
+        "server_cpu_seconds": round(server_cpu, 1),
+        "server_cpu_ms_per_request": round(1000 * server_cpu / max(answered, 1), 2),
+        "database_cpu_ms_per_request": None
+        if database_cpu is None
+        else round(1000 * database_cpu / max(answered, 1), 2),
+        "machine_load_average": os.getloadavg()[0],
+        "pages": {
+            kind: {
+                "requests": len(found),
+                "per_second": round(len(found) / elapsed, 1),
+                "errors": len(errors[kind]),
+                **(_quantiles(found) if found else {}),
+            }
+            for kind, found in results.items()
+        },
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--region", type=Path, required=True, help="a folder written by `birtizim synth`")
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--work", type=Path, default=Path("bench/.data/web"), help="the web's data folder")
     parser.add_argument("--out", type=Path, default=None, help="write the figures as JSON here")
+    parser.add_argument("--load", action="store_true", help="gunicorn and concurrent users instead of in-process")
+    parser.add_argument("--users", type=int, default=50, help="--load: users at once (half dashboard, half list)")
+    parser.add_argument("--seconds", type=float, default=60, help="--load: how long")
+    parser.add_argument("--workers", type=int, default=4, help="--load: gunicorn workers")
+    parser.add_argument("--think", type=float, default=0.0, help="--load: mean seconds a user waits between pages")
     args = parser.parse_args()
 
     args.work.mkdir(parents=True, exist_ok=True)
@@ -140,6 +366,32 @@ def main() -> None:
     some_name = runstore.value(
         run.folder, "SELECT last_name FROM worklist WHERE district = ? ORDER BY person_id LIMIT 1", [district]
     )
+
+    if args.load:
+        figures = _load(args, run, district, listed)
+        result = {"residents": residents, "run": run.pk, "district": district, "work_list_rows": listed, **figures}
+        print(f"run #{run.pk}: {residents:,} residents; {district}: {listed:,} residents in the work list")
+        print(f"{figures['server']}; {figures['database']}; client CPU {figures['client_cpu_seconds']} s")
+        print(
+            f"CPU per request: gunicorn {figures['server_cpu_ms_per_request']} ms, PostgreSQL "
+            f"{figures['database_cpu_ms_per_request']} ms; load average at the end {figures['machine_load_average']}"
+        )
+        alone = figures["work_list_alone"]
+        print(
+            f"work list alone over HTTP: p50 {alone['p50_ms']} ms, p95 {alone['p95_ms']} ms, max {alone['max_ms']} ms"
+        )
+        print(f"{args.users} users for {figures['seconds']} s (think {args.think} s):")
+        print("| page | requests | per s | errors | p50 ms | p95 ms | p99 ms | max ms |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for kind, p in figures["pages"].items():
+            print(
+                f"| {kind} | {p['requests']} | {p['per_second']} | {p['errors']} | {p.get('p50_ms')} | "
+                f"{p.get('p95_ms')} | {p.get('p99_ms')} | {p.get('max_ms')} |"
+            )
+        if args.out:
+            args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        runstore.close_all()
+        return
 
     analyst, officer = Client(), Client()
     analyst.force_login(_user("bench-analyst-web", Role.ANALYST, []))

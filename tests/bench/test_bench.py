@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,27 @@ def test_the_web_page_timer_loads_a_region_and_times_every_page(tmp_path: Path) 
     assert len(result["pages"]) == 4
     for page in result["pages"].values():
         assert page["requests"] == 5 and 0 < page["p50_ms"] <= page["p95_ms"] <= page["max_ms"]
+
+
+def test_the_load_mode_serves_with_gunicorn_and_counts_every_answer(tmp_path: Path) -> None:
+    from birtizim.synth import synthesize
+    from tests.databases import drop, scratch_url
+
+    synthesize(region="almaty-2019", residents=1_000, seed=3, out=tmp_path / "region")
+    out = tmp_path / "load.json"
+    database = scratch_url(tmp_path)  # its own: the bench migrates and fills the database it is given
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "bench.web_pages", "--region", str(tmp_path / "region"), "--load", "--users", "4",
+             "--seconds", "2", "--workers", "2", "--requests", "5", "--work", str(tmp_path / "web"), "--out", str(out)],
+            check=True, capture_output=True, cwd=Path(__file__).parents[2], timeout=300,
+            env={**os.environ, "DATABASE_URL": database},
+        )  # fmt: skip
+    finally:
+        drop(database)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["work_list_alone"]["requests"] == 5 and result["users"] == 4
+    for kind in ("dashboard", "work list"):
+        page = result["pages"][kind]
+        assert page["requests"] > 0 and page["errors"] == 0 and 0 < page["p50_ms"] <= page["p95_ms"] <= page["max_ms"]
+    assert result["server_cpu_ms_per_request"] > 0

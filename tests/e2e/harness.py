@@ -62,12 +62,17 @@ def _free_port() -> int:
 
 @contextmanager
 def serve(data: Path, *, setup: str = "", worker: bool = True) -> Iterator[Server]:
-    """Migrate a fresh database in ``data``, run ``setup`` (Python, in ``manage.py shell``), then serve."""
+    """Migrate a fresh database (a SQLite file in ``data``, or a new database on the suite's PostgreSQL
+    server), run ``setup`` (Python, in ``manage.py shell``), then serve."""
+    from tests.databases import drop, scratch_url
+
+    database = scratch_url(data)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "birtizim.web.settings",
         "BIRTIZIM_DEBUG": "1",
         "BIRTIZIM_DATA_DIR": str(data),
+        "DATABASE_URL": database,
     }
     server = Server("", data, env)
     server.manage("migrate", "-v0")
@@ -91,20 +96,32 @@ def serve(data: Path, *, setup: str = "", worker: bool = True) -> Iterator[Serve
         for p in processes:
             p.terminate()
             p.wait(10)
+        drop(database)
 
 
 @contextmanager
 def browser_page(locale: str = "ru-RU") -> Iterator[Any]:
-    """A page in headless Debian chromium (no browser download: Playwright's executable_path)."""
+    """A page in headless Debian chromium (no browser download: Playwright's executable_path).
+
+    Whatever the test does, the Content-Security-Policy must never have to block anything: a refused
+    inline script or style would be a page that works in tests with the policy off and breaks in use.
+    """
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
+    blocked: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page(viewport={"width": 1400, "height": 1000}, locale=locale)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale=locale)
+            page.on(
+                "console",
+                lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+            )
+            yield page
         finally:
             browser.close()
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked[:5]}"
 
 
 def log_in(page: Any, url: str, username: str, password: str = PASSWORD) -> None:

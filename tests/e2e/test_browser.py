@@ -69,6 +69,7 @@ def test_an_analyst_runs_the_region_and_an_officer_records_an_outcome(server: tu
         log_in(page, url, "officer")
         page.goto(url + "/worklists/talgar/")
         first = page.locator("table.worklist tbody tr").first
+        first.locator("button.record-outcome").click()  # the row's form is loaded on demand
         first.locator("select[name=result]").select_option("reached")
         first.locator("textarea[name=comment]").fill("Позвонили, придёт в ЦОН")
         first.locator("form.outcome button").click()

@@ -4,14 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from birtizim.web.audit import views as audit_views
+from birtizim.web.common.health import health
+from birtizim.web.common.login import ThrottledLoginView
 from birtizim.web.registry import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("figures.xlsx", views.figures_export, name="figures_export"),
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", health, name="health"),
     path("uploads/", views.uploads, name="uploads"),
     path("uploads/<int:upload_id>/", views.upload_detail, name="upload_detail"),
     path("runs/", views.runs, name="runs"),

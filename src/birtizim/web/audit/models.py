@@ -12,6 +12,7 @@ class Access(models.Model):
         VIEW_LIST = "view_list", _("Viewed a work list page")
         REVEAL_IIN = "reveal_iin", _("Revealed an IIN")
         EXPORT = "export", _("Exported a list")
+        EXPORT_FULL_IIN = "export_full_iin", _("Exported a list with full IINs")
         RECORD_OUTCOME = "record_outcome", _("Recorded an outcome")
         VIEW_REVIEW = "view_review", _("Viewed rows awaiting review")
         VIEW_PERSON = "view_person", _("Viewed a resident's rows")
@@ -31,6 +32,10 @@ class Access(models.Model):
     query = models.CharField(max_length=200, blank=True)  # the search typed, as the officer typed it
     person_ids = models.JSONField(default=list)  # the run's person ids shown (a page, or the one revealed)
     records = models.PositiveIntegerField(default=0)  # how many personal records were shown or exported
+    # Who was in an export or a reveal: keyed hashes of their IINs (audit.services.iin_hash), never the IINs.
+    # The same IIN gives the same hash in every entry and every run, so "who took this person away" is a
+    # lookup of one hash; without the key (BIRTIZIM_AUDIT_KEY) the hashes cannot be turned back into IINs.
+    iin_hashes = models.JSONField(default=list)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

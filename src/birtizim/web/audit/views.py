@@ -14,6 +14,8 @@ from birtizim.web.common.http import AuthedRequest
 @login_required
 @require_GET
 def audit_log(request: AuthedRequest) -> HttpResponse:
-    entries = access_list(scope=scope_for(request.user))
+    iin = "".join(ch for ch in request.GET.get("iin", "")[:20] if ch.isdigit())
+    iin = iin if len(iin) == 12 else ""
+    entries = access_list(scope=scope_for(request.user), iin=iin)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {"page": page})
+    return render(request, "audit/log.html", {"page": page, "iin": iin})

@@ -96,6 +96,13 @@ def conflict(code: str | None) -> str:
     return str(CONFLICT.get(code or "", code or ""))
 
 
+def conflicts(codes: str | None) -> str:
+    """The work list's conflict codes, joined by ", " (one string per person), as words joined by "; "."""
+    if not codes:
+        return ""
+    return "; ".join(conflict(code.strip()) for code in codes.split(","))
+
+
 def source(code: str | None) -> str:
     return str(SOURCE.get(code or "", code or ""))
 

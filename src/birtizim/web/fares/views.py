@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from birtizim.web.accounts.permissions import Action, may, require, required_scope
 from birtizim.web.accounts.scope import scope_for
 from birtizim.web.audit.models import Access
-from birtizim.web.audit.services import access_record
+from birtizim.web.audit.services import access_record, iin_hash
 from birtizim.web.common import charts
 from birtizim.web.common.errors import Conflict
 from birtizim.web.common.http import AuthedRequest, temporary_download
@@ -167,6 +167,7 @@ def protocol_iin(request: AuthedRequest, protocol_id: int) -> HttpResponse:
         run_id=None,
         query=f"fares protocol {found.number}",
         person_ids=[found.pk],
+        iin_hashes=[iin_hash(found.iin)] if found.iin else [],
     )
     return render(request, "fares/_iin.html", {"iin": found.iin or "—"})
 
@@ -185,10 +186,11 @@ def protocols_export(request: AuthedRequest) -> FileResponse:
     path = exports.protocols_export(rows=rows, states=selectors.protocol_states(rows), full_iin=full)
     access_record(
         user=request.user,
-        action=Access.Action.EXPORT,
+        action=Access.Action.EXPORT_FULL_IIN if full else Access.Action.EXPORT,
         run_id=None,
         query=f"fares protocols {month} {'full IIN' if full else 'masked'}".replace("  ", " "),
         person_ids=[p.pk for p in rows],
+        iin_hashes=sorted({iin_hash(p.iin) for p in rows if p.iin}),
     )
     return temporary_download(path, f"protocols-{month or 'all'}.xlsx")
 

@@ -7,6 +7,7 @@ Every text cell is an inline string, which Excel shows as text and never evaluat
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from birtizim.engine import xlsx
 from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
+from birtizim.web.audit.services import iin_hash_sql
 from birtizim.web.common import labels
 from birtizim.web.registry import runstore, selectors, worklist_table
 from birtizim.web.registry.models import Run
@@ -83,10 +85,18 @@ def figures_export(*, scope: Scope, run: Run) -> Path:
     return path
 
 
-def worklist_export(
-    *, scope: Scope, run: Run, district: str, query: str = "", full_iin: bool = False
-) -> tuple[Path, int]:
-    """The district's work list (or the search's part of it) with the latest outcomes; returns (path, rows)."""
+@dataclass(frozen=True)
+class Exported:
+    """A written export and what the audit log must know of it: how many rows, whose (IIN hashes), how shown."""
+
+    path: Path
+    rows: int
+    iin_hashes: list[str]
+    full_iin: bool
+
+
+def worklist_export(*, scope: Scope, run: Run, district: str, query: str = "", full_iin: bool = False) -> Exported:
+    """The district's work list (or the search's part of it) with the latest outcomes."""
     selectors.district_check(scope=scope, run=run, district=district)
     if full_iin:
         require(scope, Action.IIN_REVEAL)
@@ -120,6 +130,9 @@ def worklist_export(
             FROM export_rows w LEFT JOIN latest_outcomes o USING (iin)
             ORDER BY {worklist_table.order_sql("w")}"""
         counts = xlsx.write(cur, path, [xlsx.Sheet(_("Work list"), query_sql)])
+        # Whose rows left the building, for the audit log: one set-based query, keyed hashes only.
+        hashed, key = iin_hash_sql("iin")
+        hashes = [str(h) for (h,) in cur.execute(f"SELECT {hashed} FROM export_rows ORDER BY 1", key).fetchall()]
     finally:
         cur.close()
-    return path, next(iter(counts.values()), 0)
+    return Exported(path, next(iter(counts.values()), 0), hashes, full_iin)

@@ -46,6 +46,10 @@ class Run(models.Model):
     uploads = models.ManyToManyField(Upload, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The worker executing the run writes the time here every few seconds (services.RunHeartbeat); a
+    # running run whose heartbeat stopped lost its worker and is requeued or failed (run_recover_stale).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # claims so far; each attempt has its own folder
     finished_at = models.DateTimeField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     step = models.CharField(max_length=100, blank=True)

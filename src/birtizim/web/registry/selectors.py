@@ -110,23 +110,48 @@ class Page:
 
 
 def worklist_page(*, scope: Scope, run: Run, district: str, query: str = "", page: int = 1) -> Page:
+    """One page of the district's work list: one query on the run's tables.
+
+    Without a search the count is the run's own (its summary, copied when the run finished) and the query
+    is a top-50 of the ordered rows; with a search the count comes with the rows (a window over the
+    matches, usually few). A page past the end shows the last one.
+    """
     district_check(scope=scope, run=run, district=district)
     where, params = search_sql(query)
-    total = int(
-        runstore.value(run.folder, f"SELECT count(*) FROM worklist WHERE district = ?{where}", [district, *params])
-    )
+    known = None if where else run.summary.get("worklist", {}).get(district)
+
+    def read(number: int) -> list[dict[str, Any]]:
+        counted = "" if known is not None else ", count(*) OVER () AS total"
+        return runstore.rows(
+            run.folder,
+            f"""SELECT {", ".join(worklist_table.PAGE_FIELDS)}{counted}
+                FROM worklist WHERE district = ?{where}
+                ORDER BY {worklist_table.order_sql()}
+                LIMIT {PAGE_SIZE} OFFSET {(number - 1) * PAGE_SIZE}""",
+            [district, *params],
+        )
+
+    number = max(1, page)
+    if known is not None:
+        total = int(known)
+        number = min(number, max(1, -(-total // PAGE_SIZE)))
+        rows = read(number) if total else []
+    else:
+        rows = read(number)
+        if rows:
+            total = int(rows[0]["total"])
+        else:  # past the last page (or nothing found): count, and show the last page
+            total = int(
+                runstore.value(
+                    run.folder, f"SELECT count(*) FROM worklist WHERE district = ?{where}", [district, *params]
+                )
+            )
+            number = max(1, -(-total // PAGE_SIZE))
+            rows = read(number) if total else []
     pages = max(1, -(-total // PAGE_SIZE))
-    number = min(max(1, page), pages)
-    rows = runstore.rows(
-        run.folder,
-        f"""SELECT {", ".join(worklist_table.PAGE_FIELDS)}
-            FROM worklist WHERE district = ?{where}
-            ORDER BY {worklist_table.order_sql()}
-            LIMIT {PAGE_SIZE} OFFSET {(number - 1) * PAGE_SIZE}""",
-        [district, *params],
-    )
     latest = latest_outcomes(district, [r["iin"] for r in rows])
     for r in rows:
+        r.pop("total", None)
         iin = r.pop("iin")  # pages carry masked IINs only; revealing one is its own audited request
         r["iin_masked"] = mask(iin)
         r["outcome"] = latest.get(iin)
@@ -201,7 +226,8 @@ def person_current(*, scope: Scope, run: Run, person_id: int, shown_run: Run | N
 def changes_since(*, scope: Scope, run: Run, district: str) -> list[dict[str, Any]]:
     """Outcomes recorded in earlier runs and the status the current run gives the same residents."""
     district_check(scope=scope, run=run, district=district)
-    earlier = list(Outcome.objects.filter(district=district).exclude(run=run).select_related("run")[:500])
+    # Only the run's id is shown: joining the runs would load each one's summary with every outcome.
+    earlier = list(Outcome.objects.filter(district=district).exclude(run=run)[:500])
     if not earlier:
         return []
     cur = runstore.cursor(run.folder)

@@ -1,22 +1,25 @@
-"""Writes: store an upload, queue a run, claim and execute runs, publish or discard a finished run, record
-an officer's outcome, and people's decisions about rows and residents (decide, undo, detach, merge)."""
+"""Writes: store an upload, queue a run, claim and execute runs (with a heartbeat, and the recovery of
+runs whose worker died), publish or discard a finished run, record an officer's outcome, and people's
+decisions about rows and residents (decide, undo, detach, merge)."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
 import shutil
+import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -111,19 +114,130 @@ def run_create(*, scope: Scope, user: User) -> Run:
 def run_claim_next() -> Run | None:
     """Take the oldest queued run. The conditional UPDATE makes two workers never take the same run."""
     for run_id in Run.objects.filter(state=Run.State.QUEUED).order_by("created_at", "id").values_list("id", flat=True):
+        now = timezone.now()
         claimed = Run.objects.filter(id=run_id, state=Run.State.QUEUED).update(
-            state=Run.State.RUNNING, claimed_at=timezone.now(), step="starting"
+            state=Run.State.RUNNING, claimed_at=now, heartbeat_at=now, attempts=F("attempts") + 1, step="starting"
         )
         if claimed:
             return Run.objects.get(id=run_id)
     return None
 
 
-def run_fail_stale(*, older_than: timedelta = timedelta(hours=6)) -> int:
-    """Runs left 'running' by a worker that died are failed, so the page stops showing progress."""
-    return Run.objects.filter(state=Run.State.RUNNING, claimed_at__lt=timezone.now() - older_than).update(
-        state=Run.State.FAILED, error="the worker stopped before the run finished", finished_at=timezone.now()
+def run_folder(run: Run) -> Path:
+    """The attempt's folder relative to DATA_DIR: ``runs/<id>``, then ``runs/<id>.<attempt>`` for a retry, so a
+    worker that lost its run (and may still be writing) never shares a folder with the one that took it over."""
+    name = str(run.pk) if run.attempts <= 1 else f"{run.pk}.{run.attempts}"
+    return Path("runs") / name
+
+
+def _mine(run: Run) -> QuerySet[Run]:
+    """The run's row while this attempt still holds it: every write of the attempt is conditional on it."""
+    return Run.objects.filter(pk=run.pk, state=Run.State.RUNNING, attempts=run.attempts)
+
+
+class RunLost(Exception):
+    """The attempt's run was requeued or failed meanwhile (its heartbeat looked stopped): stop writing."""
+
+
+class RunHeartbeat:
+    """While a run executes, a thread writes ``heartbeat_at`` every ``RUN_HEARTBEAT_SECONDS``.
+
+    Engine steps run for minutes on a large region without reporting progress; the heartbeat is what
+    tells a live worker from a killed one. It is a conditional UPDATE on the attempt: if it finds no
+    row, the run was taken over and ``lost`` is set.
+    """
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"run-{run.pk}-heartbeat", daemon=True)
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(settings.RUN_HEARTBEAT_SECONDS):
+                if not _mine(self.run).update(heartbeat_at=timezone.now()):
+                    self.lost = True
+                    return
+        finally:
+            connection.close()  # the thread's own connection
+
+    def __enter__(self) -> RunHeartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_recover_stale(*, now: datetime | None = None) -> tuple[int, int]:
+    """Runs whose worker stopped (no heartbeat for ``RUN_STALE_SECONDS``): requeued while attempts remain
+    (``RUN_ATTEMPTS``), failed after; the attempt's folder is removed. Returns (requeued, failed).
+
+    Every worker calls this between runs, so a killed worker's run is picked up within minutes by any
+    worker alive, or by the restarted one.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.RUN_STALE_SECONDS)
+    requeued = failed = 0
+    stale = Run.objects.filter(state=Run.State.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, claimed_at__lt=cutoff)
     )
+    for run in stale:
+        stopped = _("the worker stopped responding")
+        line = f"{timezone.localtime(now):%H:%M:%S} {stopped}\n"
+        # Conditional on the heartbeat read: a worker that beat meanwhile keeps its run.
+        still = Run.objects.filter(
+            pk=run.pk, state=Run.State.RUNNING, attempts=run.attempts, heartbeat_at=run.heartbeat_at
+        )
+        if run.attempts < settings.RUN_ATTEMPTS:
+            done = still.update(state=Run.State.QUEUED, step="", progress=0, log=run.log + line)
+            requeued += done
+        else:
+            done = still.update(
+                state=Run.State.FAILED,
+                error=_("The worker executing the run stopped (%(n)s times); the run was given up.")
+                % {"n": run.attempts},
+                log=run.log + line,
+                finished_at=now,
+            )
+            failed += done
+        if done:
+            log.warning(
+                "run %s: no heartbeat since %s, %s",
+                run.pk,
+                run.heartbeat_at,
+                "requeued" if run.attempts < settings.RUN_ATTEMPTS else "failed",
+            )
+            _remove_folder(run_folder(run))
+    return requeued, failed
+
+
+def run_folders_sweep() -> int:
+    """Remove run folders nothing refers to (left by a worker killed mid-run, or by a failed run):
+    every ``runs/<id>[.<attempt>]`` that is not a succeeded run's folder, unless its run is queued or
+    running -- asked again for each folder, since another worker may claim a run meanwhile."""
+    root = Path(settings.DATA_DIR) / "runs"
+    if not root.is_dir():
+        return 0
+    removed = 0
+    for entry in sorted(root.iterdir()):
+        run_id = entry.name.split(".")[0]
+        if not entry.is_dir() or not run_id.isdigit():
+            continue
+        relative = str(Path("runs") / entry.name)
+        busy = Run.objects.filter(pk=int(run_id), state__in=[Run.State.QUEUED, Run.State.RUNNING]).exists()
+        if busy or Run.objects.filter(state=Run.State.SUCCEEDED, folder=relative).exists():
+            continue
+        _remove_folder(Path(relative))
+        removed += 1
+    return removed
+
+
+def _remove_folder(relative: Path) -> None:
+    runstore.close_all()  # a DuckDB file this process opened must be released first
+    shutil.rmtree(Path(settings.DATA_DIR) / relative, ignore_errors=True)
 
 
 def _append_log(run: Run, line: str) -> None:
@@ -131,13 +245,16 @@ def _append_log(run: Run, line: str) -> None:
 
 
 def run_execute(run: Run) -> Run:
-    """Reconcile the run's uploads with the engine; a failure leaves earlier runs' results untouched."""
+    """Reconcile the run's uploads with the engine; a failure leaves earlier runs' results untouched.
+
+    Every write is conditional on the attempt still holding the run (``_mine``); an attempt that lost it
+    stops at its next progress report, removes its own folder and writes nothing more.
+    """
     uploads = list(run.uploads.all())
     sources = [engine.Source(u.kind, Path(settings.DATA_DIR) / u.stored_path) for u in uploads]
-    relative = Path("runs") / str(run.pk)
+    relative = run_folder(run)
     folder = Path(settings.DATA_DIR) / relative
-    runstore.close_all()  # a run file this process opened must not outlive the folder (a reused run id)
-    shutil.rmtree(folder, ignore_errors=True)
+    _remove_folder(relative)  # a run file this process opened is released first (a reused run id)
     total = len(sources) + len(engine.STEPS)
     done = 0
 
@@ -147,48 +264,61 @@ def run_execute(run: Run) -> Run:
         run.progress = min(99, round(100 * done / total))
         run.step = step
         _append_log(run, step)
-        run.save(update_fields=["progress", "step", "log"])
+        if not _mine(run).update(progress=run.progress, step=step, log=run.log, heartbeat_at=timezone.now()):
+            raise RunLost
 
     _append_log(
         run, f"{len(sources)} files: " + ", ".join(f"{u.kind} ({u.preview.get('rows_in', '?')} rows)" for u in uploads)
     )
-    run.save(update_fields=["log"])
+    _mine(run).update(log=run.log)
+    outcome: dict[str, Any]
     try:
-        # People's decisions so far go with the run; the identity table is held from reading to replacing.
+        # People's decisions so far go with the run; the identity table is held from reading to replacing
+        # (inside the heartbeat: a worker waiting for another run's table is alive).
         decided = decisions_file(folder)
-        with identity_store.held() as identities:
+        with RunHeartbeat(run), identity_store.held() as identities:
             result = engine.reconcile(sources, folder, progress=progress, identities=identities, decisions=decided)
             identity_store.replace(folder)
+    except RunLost:
+        log.warning("run %s: taken over by another worker; this attempt stops", run.pk)
+        _remove_folder(relative)
+        run.refresh_from_db()
+        return run
     except Exception as exc:  # any failure must end as a failed run with its reason, not a stuck one
-        run.state = Run.State.FAILED
-        run.error = str(exc) if isinstance(exc, engine.SourceError) else f"{type(exc).__name__}: {exc}"
+        error = str(exc) if isinstance(exc, engine.SourceError) else f"{type(exc).__name__}: {exc}"
         _append_log(run, "failed")
         log.error("run %s failed: %s", run.pk, traceback.format_exception_only(exc)[-1].strip())
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove_folder(relative)
+        outcome = {"state": Run.State.FAILED, "error": error}
     else:
-        run.state = Run.State.SUCCEEDED
-        run.folder = str(relative)
-        run.region = result.region
-        run.as_of = result.as_of
-        run.summary = {
-            **run_summary(str(relative)),
-            "review": result.review,
-            "decisions": dataclasses.asdict(result.decisions),
-            "agreement": agreement(folder),
-        }
-        try:
-            run.comparison = run_compare(folder)
-        except Exception as exc:  # the run stands; publishing it then needs a person's reason
-            log.error("run %s: the comparison failed: %s", run.pk, traceback.format_exception_only(exc)[-1].strip())
-            published = selectors.run_current()
-            run.comparison = selectors.comparison_failed(against=published.pk if published else None)
-        run.progress = 100
         for warning in result.warnings:  # the run stands, but a person should read these
             _append_log(run, f"warning: {warning}")
         _append_log(run, f"done in {result.seconds:.1f} s")
+        try:
+            comparison = run_compare(folder)
+        except Exception as exc:  # the run stands; publishing it then needs a person's reason
+            log.error("run %s: the comparison failed: %s", run.pk, traceback.format_exception_only(exc)[-1].strip())
+            published = selectors.run_current()
+            comparison = selectors.comparison_failed(against=published.pk if published else None)
+        outcome = {
+            "state": Run.State.SUCCEEDED,
+            "folder": str(relative),
+            "region": result.region,
+            "as_of": result.as_of,
+            "summary": {
+                **run_summary(str(relative)),
+                "review": result.review,
+                "decisions": dataclasses.asdict(result.decisions),
+                "agreement": agreement(folder),
+            },
+            "comparison": comparison,
+            "progress": 100,
+        }
         log.info("run %s succeeded in %.1f s", run.pk, result.seconds)
-    run.finished_at = timezone.now()
-    run.save()
+    if not _mine(run).update(**outcome, log=run.log, finished_at=timezone.now()):
+        log.warning("run %s: taken over by another worker before it finished; this attempt's result is dropped", run.pk)
+        _remove_folder(relative)
+    run.refresh_from_db()
     return run
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from birtizim.web.accounts.permissions import Action, may, require
 from birtizim.web.accounts.scope import scope_for
 from birtizim.web.audit.models import Access
-from birtizim.web.audit.services import access_record
+from birtizim.web.audit.services import access_record, iin_hash
 from birtizim.web.common import charts, labels
 from birtizim.web.common.errors import Conflict
 from birtizim.web.common.http import AuthedRequest, temporary_download
@@ -42,14 +46,26 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     run = selectors.run_current()
     if run is None:
         return render(request, "registry/dashboard_empty.html", {"runs": Run.objects.all()[:5]})
-    data = selectors.dashboard_get(scope=scope, run=run)
-    context = {
-        "run": run,
-        **data,
-        "ranking_chart": charts.bars(data["ranking"], label="name", value="actualisation"),
-        "trend_chart": charts.line([(f"#{t['run']}", t["actualisation"]) for t in data["trend"]]),
-    }
-    return render(request, "registry/dashboard.html", context)
+    # The figures change only with the runs: each gunicorn worker renders them once per current run (and
+    # number of runs, for the trend), scope and language -- the body has no form and nothing of the
+    # request -- and serves that copy.
+    runs = Run.objects.filter(state=Run.State.SUCCEEDED).count()
+    districts = "*" if scope.districts is None else ",".join(sorted(scope.districts))
+    finished = run.finished_at.timestamp() if run.finished_at else 0
+    key = f"dashboard:{run.pk}:{finished}:{runs}:{districts}:{get_language()}"
+    body = cache.get(key)
+    if body is None:
+        data = selectors.dashboard_get(scope=scope, run=run)
+        context = {
+            "run": run,
+            "scope": scope,
+            **data,
+            "ranking_chart": charts.bars(data["ranking"], label="name", value="actualisation"),
+            "trend_chart": charts.line([(f"#{t['run']}", t["actualisation"]) for t in data["trend"]]),
+        }
+        body = render_to_string("registry/_dashboard_body.html", context)
+        cache.set(key, body, settings.DASHBOARD_CACHE_SECONDS)
+    return render(request, "registry/dashboard.html", {"body": body})
 
 
 @login_required
@@ -238,7 +254,6 @@ def worklist(request: AuthedRequest, district: str) -> HttpResponse:
         "page": page,
         "query": query,
         "columns": worklist_table.page_columns(),
-        "outcome_form": OutcomeForm(),
     }
     if request.htmx and request.htmx.target == "worklist-table":
         return render(request, "registry/_worklist_table.html", context)
@@ -253,11 +268,17 @@ def worklist_export(request: AuthedRequest, district: str) -> FileResponse:
     run = _current_run()
     query = request.GET.get("q", "")[:100]
     full_iin = request.GET.get("full_iin") == "1"
-    path, rows = exports.worklist_export(scope=scope, run=run, district=district, query=query, full_iin=full_iin)
+    exported = exports.worklist_export(scope=scope, run=run, district=district, query=query, full_iin=full_iin)
     access_record(
-        user=request.user, action=Access.Action.EXPORT, run_id=run.pk, district=district, query=query, records=rows
+        user=request.user,
+        action=Access.Action.EXPORT_FULL_IIN if exported.full_iin else Access.Action.EXPORT,
+        run_id=run.pk,
+        district=district,
+        query=query,
+        records=exported.rows,
+        iin_hashes=exported.iin_hashes,
     )
-    return temporary_download(path, f"worklist-{district}-run{run.pk}.xlsx")
+    return temporary_download(exported.path, f"worklist-{district}-run{run.pk}.xlsx")
 
 
 def _shown_run(request: AuthedRequest) -> Run | None:
@@ -280,18 +301,24 @@ def person_iin(request: AuthedRequest, person_id: int) -> HttpResponse:
         run_id=run.pk,
         district=person["district"],
         person_ids=[person_id],
+        iin_hashes=[iin_hash(person["iin"])],
     )
     return HttpResponse(f'<span class="iin">{person["iin"]}</span>')
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def outcome(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """GET: the outcome form for one row, loaded when the officer asks for it (the work list renders a
+    button per row, not fifty forms); POST: record it."""
     scope = scope_for(request.user)
     require(scope, Action.OUTCOME_RECORD)
     run = _current_run()
     shown = _shown_run(request)
     person = selectors.person_current(scope=scope, run=run, person_id=person_id, shown_run=shown)
+    if request.method == "GET":  # the form names the run the row was shown from, as the post will
+        context = {"form": OutcomeForm(), "person_id": person_id, "run": shown or run}
+        return render(request, "registry/_outcome_form.html", context)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
         context = {"form": form, "person_id": person_id, "run": shown or run}
@@ -375,7 +402,11 @@ def review_item(request: AuthedRequest, run_id: int, record_id: int) -> HttpResp
     run = selectors.review_run(scope=scope, run_id=run_id)
     filters = _filters(request)
     row = selectors.review_row(scope=scope, run=run, record_id=record_id)
-    candidates = [{**c, "comparisons": review_words.comparisons(c)} for c in row["candidates"]]
+    # candidates of other districts are shown (the decision needs them), their pages only to those who cover them
+    candidates = [
+        {**c, "comparisons": review_words.comparisons(c), "linkable": scope.covers(c["district"])}
+        for c in row["candidates"]
+    ]
     access_record(
         user=request.user,
         action=Access.Action.VIEW_REVIEW,

@@ -13,12 +13,14 @@ import pyarrow as pa
 from django.utils.translation import gettext as _
 
 from birtizim.engine import xlsx
+from birtizim.web.audit.services import iin_hash
+from birtizim.web.registry.exports import Exported
 from birtizim.web.vouchers import selectors
-from birtizim.web.vouchers.models import Timesheet
+from birtizim.web.vouchers.models import Enrolment, Timesheet
 
 
-def timesheet_export(*, timesheet: Timesheet) -> tuple[Path, int]:
-    """The month's lines (the caller checked the scope); returns (path, rows)."""
+def timesheet_export(*, timesheet: Timesheet) -> Exported:
+    """The month's lines (the caller checked the scope), and whose they are for the audit log."""
     figures = selectors.timesheet_figures(timesheet=timesheet)
     lines = pa.table(
         {
@@ -48,4 +50,7 @@ def timesheet_export(*, timesheet: Timesheet) -> tuple[Path, int]:
         counts = xlsx.write(con, path, [xlsx.Sheet(_("Timesheet")[:31], f"SELECT {select} FROM lines")])
     finally:
         con.close()
-    return path, next(iter(counts.values()), 0)
+    iins = Enrolment.objects.filter(pk__in=[r["enrolment_id"] for r in figures.lines]).values_list(
+        "child__iin", flat=True
+    )
+    return Exported(path, next(iter(counts.values()), 0), sorted(iin_hash(i) for i in iins), full_iin=False)

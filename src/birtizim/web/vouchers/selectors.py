@@ -293,29 +293,37 @@ def queue_get(*, scope: Scope) -> dict[str, Any]:
     return {"applications": apps, "vouchers": vouchers, "batches": list(AllocationBatch.objects.all()[:10])}
 
 
-def flag_subject(*, flag: Flag) -> dict[str, Any]:
-    """What the flag points at, for the case worker: the children (masked), groups and providers involved."""
-    children: list[Any] = []
-    groups: list[Group] = []
+def flag_subject(*, scope: Scope, flag: Flag) -> dict[str, Any]:
+    """What the flag points at, for the case worker: the children (masked), groups and providers involved.
+
+    A case is its provider's district's, but the child it is about may live elsewhere (a Talgar club
+    enrolling a Karasay child): the scope decides each record shown, as on every other page. Children
+    outside it are counted, not shown (``others``), so the case worker knows to ask that district.
+    """
+    children: list[Child] = []
+    groups: QuerySet[Group] = Group.objects.none()
     kind, entity = flag.entity_kind, flag.entity_id
     if kind == "child":
-        children = [c for c in Child.objects.filter(pk=entity)]
+        children = list(Child.objects.filter(pk=entity))
     elif kind == "enrolment":
-        e = Enrolment.objects.select_related("child", "group").filter(pk=entity).first()
+        e = Enrolment.objects.select_related("child").filter(pk=entity).first()
         if e is not None:
-            children, groups = [e.child], [e.group]
+            children, groups = [e.child], Group.objects.filter(enrolments__pk=entity)
     elif kind in ("group", "group_month"):
-        groups = list(Group.objects.filter(pk=entity))
+        groups = Group.objects.filter(pk=entity)
     elif kind == "session":
-        groups = list(Group.objects.filter(sessions__pk=entity))
+        groups = Group.objects.filter(sessions__pk=entity)
     elif kind == "timesheet":
-        groups = list(Group.objects.filter(timesheets__pk=entity))
+        groups = Group.objects.filter(timesheets__pk=entity)
     elif kind == "parent":
-        children = list(Child.objects.filter(parent_id=entity))
+        children = list(Child.objects.filter(parent_id=entity).order_by("id"))
+    visible = providers_visible(scope=scope)
+    shown = [c for c in children if scope.covers(c.district)]
     return {
-        "children": [child_row(c) for c in children],
-        "groups": groups,
-        "providers": list(Provider.objects.filter(pk__in=flag.provider_ids)),
+        "children": [child_row(c) for c in shown],
+        "others": len(children) - len(shown),
+        "groups": list(groups.filter(provider__in=visible)),
+        "providers": list(visible.filter(pk__in=flag.provider_ids)),
     }
 
 

@@ -45,7 +45,14 @@ from birtizim.web.vouchers.forms import (
 from birtizim.web.vouchers.models import TIMESHEET_STATUS_CHOICES, AllocationBatch, Flag, FlagRun, Timesheet
 
 
-def _audit(request: AuthedRequest, district: str, what: str, records: int, export: bool = False) -> None:
+def _audit(
+    request: AuthedRequest,
+    district: str,
+    what: str,
+    records: int,
+    export: bool = False,
+    iin_hashes: list[str] | None = None,
+) -> None:
     access_record(
         user=request.user,
         action=Access.Action.EXPORT if export else Access.Action.VIEW_LIST,
@@ -53,6 +60,7 @@ def _audit(request: AuthedRequest, district: str, what: str, records: int, expor
         district=district,
         query=f"vouchers: {what}",
         records=records,
+        iin_hashes=iin_hashes,
     )
 
 
@@ -225,9 +233,16 @@ def timesheet_move(request: AuthedRequest, timesheet_id: int) -> HttpResponse:
 def timesheet_export(request: AuthedRequest, timesheet_id: int) -> FileResponse:
     scope = scope_for(request.user)
     sheet = selectors.timesheet_get(scope=scope, timesheet_id=timesheet_id)
-    path, rows = exports.timesheet_export(timesheet=sheet)
-    _audit(request, sheet.provider.district, f"timesheet {sheet.pk} export", rows, export=True)
-    return temporary_download(path, f"timesheet-{sheet.group_id}-{sheet.period:%Y-%m}.xlsx")
+    exported = exports.timesheet_export(timesheet=sheet)
+    _audit(
+        request,
+        sheet.provider.district,
+        f"timesheet {sheet.pk} export",
+        exported.rows,
+        export=True,
+        iin_hashes=exported.iin_hashes,
+    )
+    return temporary_download(exported.path, f"timesheet-{sheet.group_id}-{sheet.period:%Y-%m}.xlsx")
 
 
 @login_required
@@ -377,7 +392,7 @@ def flag(request: AuthedRequest, flag_id: int) -> HttpResponse:
                 return redirect("vouchers:flag", flag_id=found.pk)
         else:
             status = 400
-    subject = selectors.flag_subject(flag=found)
+    subject = selectors.flag_subject(scope=scope, flag=found)
     if subject["children"]:
         _audit(request, found.district, f"flag {found.pk}", len(subject["children"]))
     context = {

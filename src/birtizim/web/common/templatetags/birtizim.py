@@ -43,6 +43,4 @@ def source_label(code: str | None) -> str:
 @register.filter
 def conflict_labels(codes: str | None) -> str:
     """The work list carries conflict codes joined by ", " (one string per person)."""
-    if not codes:
-        return ""
-    return "; ".join(labels.conflict(code.strip()) for code in codes.split(","))
+    return labels.conflicts(codes)

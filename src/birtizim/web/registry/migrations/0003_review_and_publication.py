@@ -15,7 +15,7 @@ def publish_earlier_runs(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0001_initial"),
+        ("registry", "0002_run_heartbeat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
