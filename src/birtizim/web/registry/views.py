@@ -546,6 +546,7 @@ def person_detach(request: AuthedRequest, person_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     require(scope, Action.REVIEW)
     run = selectors.review_run(scope=scope, run_id=_int(request.POST.get("run")))
+    selectors.person_get(scope=scope, run=run, person_id=person_id)  # another district's resident: 404 first
     form = DetachForm(request.POST)
     back = f"{reverse('person', args=[person_id])}?run={run.pk}"
     if not form.is_valid():
