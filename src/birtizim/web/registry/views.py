@@ -47,9 +47,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     if run is None:
         return render(request, "registry/dashboard_empty.html", {"runs": Run.objects.all()[:5]})
     # The figures change only with the runs: each gunicorn worker renders them once per current run (and
-    # number of runs, for the trend), scope and language -- the body has no form and nothing of the
-    # request -- and serves that copy.
-    runs = Run.objects.filter(state=Run.State.SUCCEEDED).count()
+    # number of published runs, for the trend), scope and language -- the body has no form and nothing of
+    # the request -- and serves that copy. A draft changes nothing the dashboard shows.
+    runs = selectors.published_runs().count()
     districts = "*" if scope.districts is None else ",".join(sorted(scope.districts))
     finished = run.finished_at.timestamp() if run.finished_at else 0
     key = f"dashboard:{run.pk}:{finished}:{runs}:{districts}:{get_language()}"
