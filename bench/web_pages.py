@@ -411,8 +411,11 @@ def main() -> None:
         f"review list (officer of the district with most review rows, {busiest})": _time(
             reviewer, "/review/", args.requests
         ),
-        "review row with its candidates (analyst)": _time(analyst, f"/review/{run.pk}/{row}/", args.requests),
     }
+    if row is not None:  # a small or clean region may leave nothing to review
+        review_pages["review row with its candidates (analyst)"] = _time(
+            analyst, f"/review/{run.pk}/{row}/", args.requests
+        )
     pages = {
         "dashboard (analyst, whole region)": _time(analyst, "/", args.requests),
         "work list, first page (officer)": _time(officer, f"/worklists/{district}/", args.requests),
@@ -420,7 +423,7 @@ def main() -> None:
         "work list search by surname (htmx)": _time(
             officer, f"/worklists/{district}/?q={some_name}", args.requests, htmx
         ),
-        **(review_pages if row is not None else {}),
+        **review_pages,
     }
     result = {
         "residents": residents,
