@@ -14,6 +14,15 @@ class Access(models.Model):
         EXPORT = "export", _("Exported a list")
         EXPORT_FULL_IIN = "export_full_iin", _("Exported a list with full IINs")
         RECORD_OUTCOME = "record_outcome", _("Recorded an outcome")
+        VIEW_REVIEW = "view_review", _("Viewed rows awaiting review")
+        VIEW_PERSON = "view_person", _("Viewed a resident's rows")
+        DECIDE = "decide", _("Decided a row")
+        UNDO_DECISION = "undo_decision", _("Undid a decision")
+        DETACH = "detach", _("Detached a row from a resident")
+        MERGE = "merge", _("Merged two residents")
+        UNDO_MERGE = "undo_merge", _("Undid a merge")
+        PUBLISH = "publish", _("Published a run")
+        DISCARD = "discard", _("Discarded a run")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     username = models.CharField(max_length=150)  # kept if the user is deleted
