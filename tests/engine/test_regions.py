@@ -93,7 +93,7 @@ def test_a_known_region_is_detected_or_named(tmp_path: Path) -> None:
     named = pipeline.reconcile([Source("registry", path)], tmp_path / "named", region="shymkent")
     assert named.region == "shymkent" and {d for d, _, _ in report(named)} == {places.UNPLACED.code}
     assert any("only 0% of the registry's rows" in w for w in named.warnings)
-    with pytest.raises(SourceError, match="unknown region 'atlantis'; known regions: almaty-2019, shymkent"):
+    with pytest.raises(SourceError, match="unknown region 'atlantis'; known regions: almaty-2019, kazakhstan-2025, shymkent"):
         pipeline.reconcile([Source("registry", path)], tmp_path / "bad", region="atlantis")
 
 
@@ -107,7 +107,7 @@ def test_the_cli_takes_a_region_and_prints_the_warnings(tmp_path: Path) -> None:
     bad = runner.invoke(
         app, ["reconcile", "--source", f"registry={path}", "--region", "atlantis", "--out", str(tmp_path / "x")]
     )
-    assert bad.exit_code != 0 and "known regions: almaty-2019, shymkent" in bad.output
+    assert bad.exit_code != 0 and "known regions: almaty-2019, kazakhstan-2025, shymkent" in bad.output
 
 
 def test_two_digit_years_take_the_century_of_the_rows_iin(tmp_path: Path) -> None:
