@@ -149,3 +149,15 @@ def test_the_edit_link_shows_for_those_who_may_edit(objects: Objects, client_for
     assert 'id="edit-link"' in client_for("analyst").get(url).content.decode()
     assert 'id="edit-link"' in client_for("admin").get(url).content.decode()
     assert 'id="edit-link"' not in client_for("officer").get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_project_form_offers_each_regions_districts_once_and_not_the_synthetic_country() -> None:
+    from birtizim.reference import COUNTRY, regions
+    from birtizim.web.projects.forms import ProjectForm
+
+    field = ProjectForm(districts=None).fields["place"]
+    choices = [str(value) for value, _ in field.choices]  # type: ignore[attr-defined]
+    assert "almaty-2019:talgar" in choices and f"shymkent:{regions()['shymkent'].districts[0].code}" in choices
+    assert not [c for c in choices if c.startswith(f"{COUNTRY}:")]
+    assert len(choices) == len(set(choices)) == sum(len(r.districts) for r in regions().values() if r.code != COUNTRY)

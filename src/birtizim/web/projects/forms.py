@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from birtizim import projects as core
-from birtizim.reference import regions
+from birtizim.reference import COUNTRY, regions
 from birtizim.web.accounts.models import Profile, Role
 from birtizim.web.common import intake
 from birtizim.web.projects.models import Project
@@ -149,7 +149,14 @@ class BaselineForm(forms.Form):
 
 
 def _district_choices() -> list[tuple[str, str]]:
-    return [(f"{r.code}:{d.code}", f"{d.name_ru} ({r.name_ru})") for r in regions().values() for d in r.districts]
+    # The synthetic country repeats every region's districts under its own codes (for national-scale
+    # runs); an object is registered in its region, so the country is not offered.
+    return [
+        (f"{r.code}:{d.code}", f"{d.name_ru} ({r.name_ru})")
+        for r in regions().values()
+        if r.code != COUNTRY
+        for d in r.districts
+    ]
 
 
 class ProjectForm(forms.Form):
