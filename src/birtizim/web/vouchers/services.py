@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from birtizim.vouchers import allocation, links, rules
 from birtizim.vouchers import model as core
@@ -506,6 +507,10 @@ def link_open(*, token: str, now: dt.datetime | None = None) -> tuple[links.Link
         .filter(nonce=payload.nonce)
         .first()
     )
+    if link is None and ConfirmationLink.objects.filter(
+        enrolment_id=payload.enrolment_id, period=dt.date.fromisoformat(f"{payload.period}-01")
+    ).exists():
+        raise links.ReplacedLink("a newer link for this child and month replaced this one")
     # Signed by us but not (or no longer) on record, or pointing elsewhere than its record: refuse.
     if (
         link is None
@@ -515,6 +520,35 @@ def link_open(*, token: str, now: dt.datetime | None = None) -> tuple[links.Link
     ):
         raise links.ForgedLink("this link is not on record")
     return payload, link
+
+
+@transaction.atomic
+def link_reissue(*, scope: Scope, link_id: int, now: dt.datetime | None = None) -> ConfirmationLink:
+    """A new link for the same child and month (the parent lost it, or it expired): a new nonce and a new
+    expiry on the same record, so the old link is refused from now on (``links.ReplacedLink``).
+
+    Only the club that hands the links out reissues them, and only while the month waits for the
+    parents' answers and this parent has not answered.
+    """
+    link = (
+        ConfirmationLink.objects.select_related("timesheet", "enrolment__group__provider")
+        .filter(pk=link_id)
+        .first()
+    )
+    if link is None or not may(scope, Action.PROVIDER_WORK, organisation=link.enrolment.group.provider.bin):
+        raise NotFound
+    if link.confirmations.exists():
+        raise RuleViolation(_("The parent has already answered for this month: there is nothing to reissue."))
+    if link.timesheet is not None and link.timesheet.status != TimesheetStatus.SUBMITTED:
+        raise RuleViolation(_("Links are reissued only while the month waits for the parents' answers."))
+    now = now or timezone.now()
+    updated = ConfirmationLink.objects.filter(pk=link.pk, nonce=link.nonce).update(
+        nonce=secrets.token_urlsafe(16), sent_at=now, expires_at=now + links.DEFAULT_TTL
+    )
+    if not updated:
+        raise RuleViolation(_("The link changed meanwhile; reload the page."))
+    link.refresh_from_db()
+    return link
 
 
 def confirmation_record(*, token: str, outcome: str, comment: str = "", now: dt.datetime | None = None) -> Confirmation:

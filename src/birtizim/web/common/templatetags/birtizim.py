@@ -1,10 +1,46 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.utils.formats import number_format
 
 from birtizim.web.common import charts, labels
 
 register = template.Library()
+
+
+@register.filter
+def num(value: Any) -> str:
+    """A count grouped in the reader's number format (20 000 in Russian and Kazakh, 20,000 in English).
+
+    A filter rather than USE_THOUSAND_SEPARATOR: that setting would group every number a template prints,
+    ids in links and form field names included.
+    """
+    if value is None or value == "":
+        return "–"
+    try:
+        return str(number_format(int(value), force_grouping=True))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def district_name(code: str | None) -> str:
+    return labels.district_name(code)
+
+
+@register.filter
+def district_names(codes: str | None) -> str:
+    """Several district codes joined by commas (an audit entry's) as names."""
+    return ", ".join(labels.district_name(c.strip()) for c in (codes or "").split(",") if c.strip())
+
+
+@register.filter
+def audit_subject(entry: Any) -> str:
+    from birtizim.web.audit.labels import subject
+
+    return subject(entry)
 
 
 @register.filter

@@ -10,3 +10,22 @@ document.addEventListener("submit", function (event) {
     event.stopImmediatePropagation();
   }
 }, true);
+
+// <button data-mark-all="present" data-form="ID">: every child of the roster marked with that value at once;
+// the few who were not there are changed after, then the roster is saved (a few key presses, not a hundred).
+document.addEventListener("click", function (event) {
+  var button = event.target instanceof Element ? event.target.closest("[data-mark-all]") : null;
+  if (!button) {
+    return;
+  }
+  var form = document.getElementById(button.getAttribute("data-form"));
+  if (!form) {
+    return;
+  }
+  var value = button.getAttribute("data-mark-all");
+  form.querySelectorAll('input[type="radio"]').forEach(function (radio) {
+    if (radio.value === value && !radio.disabled) {
+      radio.checked = true;
+    }
+  });
+});
