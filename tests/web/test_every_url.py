@@ -261,7 +261,8 @@ CASES: dict[str, Kwargs] = {
     "vouchers:links": one(timesheet_id=lambda s, ss: s.club.sheet.pk),
     "vouchers:timesheet_export": one(timesheet_id=lambda s, ss: s.club.sheet.pk),
     "vouchers:link_reissue": lambda s, ss: [
-        {"link_id": pk} for pk in vm.ConfirmationLink.objects.filter(timesheet=s.club.sheet).values_list("pk", flat=True)
+        {"link_id": pk}
+        for pk in vm.ConfirmationLink.objects.filter(timesheet=s.club.sheet).values_list("pk", flat=True)
     ],
     "vouchers:confirm": one(token=lambda s, ss: s.token),
     "vouchers:dashboard": NONE,

@@ -46,7 +46,7 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 def upload_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[bytes]) -> Upload:
     require(scope, Action.RUN)
     if kind not in engine.KINDS:
-        raise UploadError(f"unknown kind {kind!r}")
+        raise UploadError(_("unknown kind of list “%(kind)s”") % {"kind": kind})
     try:
         checked = intake.check(file, kind="agency_list")
     except intake.IntakeError as exc:
@@ -97,7 +97,7 @@ def run_create(*, scope: Scope, user: User) -> Run:
     require(scope, Action.RUN)
     uploads = latest_uploads()
     if "registry" not in uploads:
-        raise UploadError("upload the population registry first: every run links to it")
+        raise UploadError(_("Upload the population registry first: every run links to it."))
     run = Run.objects.create(requested_by=user)
     run.uploads.set(uploads.values())
     return run
