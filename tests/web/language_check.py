@@ -11,7 +11,8 @@ returns the words that give a page away:
 * an English word from a small dictionary of common English words and of this project's own English.
 
 Other words in Latin letters are data -- names as a passport writes them (ZHAKSYLYK), route and project
-codes -- and pass, as do the few names Russian and Kazakh texts write in Latin too (Birtizim, Excel).
+codes in capitals with a hyphen or a digit (T-OTHER) -- and pass, as do the few names Russian and Kazakh
+texts write in Latin too (Birtizim, Excel).
 Only words written wholly in ASCII Latin are judged ("z-оценка" and "Tūrsynova" are not English).
 
 The code lists are read from the code itself (the label tables, the region's districts, the rule set),
@@ -172,6 +173,8 @@ def problems(text: str) -> list[str]:
         if not ASCII_WORD.fullmatch(word) or word in ALLOWED:
             continue
         lower = word.lower()
+        if word.isupper() and ("-" in word or any(ch.isdigit() for ch in word)) and lower not in codes:
+            continue  # a code of the data, written in capitals with a hyphen or a digit (T-OTHER, ROUTE-12)
         if "_" in word.strip("_") or lower in codes:
             what = f"code {word!r}"
         elif lower in COMMON_ENGLISH or any(part in COMMON_ENGLISH for part in lower.split("-") if len(part) > 2):

@@ -54,6 +54,23 @@ VOCABULARY: dict[str, Promise] = {
 }
 
 
+# How a rule compares its two sides: the comparisons as mathematics writes them, the pairs in words.
+OPERATOR: dict[str, str | Promise] = {
+    "==": "=",
+    "!=": "≠",
+    "<": "<",
+    "<=": "≤",
+    ">": ">",
+    ">=": "≥",
+    "compulsory_pair": _("only together with"),
+    "exclusive_pair": _("never together with"),
+}
+
+
+def operator(code: str | None) -> str:
+    return str(OPERATOR.get(code or "", code or ""))
+
+
 def word(text: str | None) -> str:
     """A free-text audience, occupation, channel or topic in the reader's words when it is one of the
     demo's codes; as typed otherwise."""

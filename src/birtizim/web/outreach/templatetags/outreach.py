@@ -16,6 +16,12 @@ def severity_label(code: str | None) -> str:
 
 
 @register.filter
+def operator_words(code: str | None) -> str:
+    """A rule's comparison: a sign (≤, ≠) or, for the pairs, words in the reader's language."""
+    return check_labels.operator(code)
+
+
+@register.filter
 def share(value: float | None) -> str:
     """A share as a percentage with one decimal, rounded (0.27376 -> 27,4% in Russian)."""
     return "–" if value is None else charts.share(float(value))
