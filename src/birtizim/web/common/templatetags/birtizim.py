@@ -80,3 +80,11 @@ def source_label(code: str | None) -> str:
 def conflict_labels(codes: str | None) -> str:
     """The work list carries conflict codes joined by ", " (one string per person)."""
     return labels.conflicts(codes)
+
+
+@register.filter
+def in_row(field: Any, key: Any) -> str:
+    """A form field rendered once per row of a table (``{{ form.result|in_row:person_id }}``): its id made
+    unique with the row's key (``id_result-25``), so that each row's ``<label for=...>`` names its own field
+    and no id repeats on the page."""
+    return str(field.as_widget(attrs={"id": f"{field.auto_id}-{key}"}))

@@ -29,3 +29,38 @@ document.addEventListener("click", function (event) {
     }
   });
 });
+
+// A box that scrolls sideways (a wide table on a phone, a card holding one) must be reachable from the
+// keyboard to be scrolled: when it overflows and holds nothing focusable, it takes the focus itself and
+// is named after its caption or heading. Checked on load, when the window changes size and after htmx swaps.
+var FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+function markScrollers() {
+  document.querySelectorAll("main .card, main table.data, main pre, main [data-scrolls]").forEach(function (box) {
+    var style = window.getComputedStyle(box);
+    var scrolls = /(auto|scroll)/.test(style.overflowX + style.overflowY) &&
+      (box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1);
+    var own = box.getAttribute("data-scrolls") === "1";
+    if (scrolls && !own && !box.querySelector(FOCUSABLE) && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("data-scrolls", "1");
+      // A table keeps its role (its caption, when it has one, names it); any other box becomes a named region.
+      var title = box.querySelector("caption, h2, h3");
+      if (box.tagName !== "TABLE" && title && !box.hasAttribute("aria-label")) {
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", title.textContent.trim());
+        box.setAttribute("data-scrolls-named", "1");
+      }
+    } else if (!scrolls && own) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("data-scrolls");
+      if (box.hasAttribute("data-scrolls-named")) {
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        box.removeAttribute("data-scrolls-named");
+      }
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", markScrollers);
+window.addEventListener("resize", markScrollers);
+document.addEventListener("htmx:afterSwap", markScrollers);
