@@ -93,9 +93,13 @@ PAGE_OVERFLOW = """() => {
   for (const el of document.body.querySelectorAll("*")) {
     const box = el.getBoundingClientRect();
     if (box.right > width + 1 && box.width > 0) {
+      // Reported once, at the outermost box that sticks out; nothing inside a box that scrolls or clips.
       let parentOut = false;
       for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-        if (p.getBoundingClientRect().right > width + 1) { parentOut = true; break; }
+        if (p.getBoundingClientRect().right > width + 1 || getComputedStyle(p).overflowX !== "visible") {
+          parentOut = true;
+          break;
+        }
       }
       const names = typeof el.className === "string" ? el.className.trim().split(/\\s+/).filter(Boolean) : [];
       const cls = names.map(n => "." + n).join("");

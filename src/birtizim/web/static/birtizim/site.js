@@ -33,7 +33,8 @@ document.addEventListener("click", function (event) {
 // A box that scrolls sideways (a wide table on a phone, a card holding one) must be reachable from the
 // keyboard to be scrolled: when it overflows and holds nothing focusable, it takes the focus itself and
 // is named after its caption or heading. Checked on load, when the window changes size and after htmx swaps.
-var FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+var FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), " +
+  "select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
 function markScrollers() {
   document.querySelectorAll("main .card, main table.data, main pre, main [data-scrolls]").forEach(function (box) {
     var style = window.getComputedStyle(box);
