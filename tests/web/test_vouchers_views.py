@@ -213,3 +213,13 @@ def drawn_modules(svg: str) -> set[tuple[int, int]]:
 
 def dark_modules(symbol: Any, border: int = 4) -> set[tuple[int, int]]:
     return {(c + border, r + border) for r, row in enumerate(symbol.matrix) for c, v in enumerate(row) if v}
+
+
+def test_it_fills_the_session_date_as_a_date_input_reads_it(db: None) -> None:
+    """A date input takes an ISO value only: the Russian "14.10.2019" would leave the picker blank."""
+    club = Club()
+    club.enrol()
+    page = login(club.user("club")).get(f"/vouchers/groups/{club.group.pk}/").content.decode()
+    date = re.search(r'<input type="date" name="date" value="([^"]*)"', page)
+    assert date is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date.group(1))
+    assert re.search(r'<label for="id_date">[^<]+</label>', page)  # and named by its label
