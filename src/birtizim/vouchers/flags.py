@@ -3,8 +3,8 @@
 A flag is a lead for a case worker, not a verdict: the evidence says what was seen, with the numbers,
 so the worker can check it against the register and the venue. ``evidence`` says it in English (the
 command line, the evaluation); ``facts`` holds the same figures as a JSON object, named, so that the
-web says them in the reader's language and names the groups and children the ids stand for. Each flag is one set-based query over
-the tables of ``schema`` (whatever backs them: the synthetic Parquet files or the web app's
+web says them in the reader's language and names the groups and children the ids stand for. Each flag
+is one set-based query over the tables of ``schema`` (whatever backs them: the synthetic Parquet files or the web app's
 database), with thresholds from ``Thresholds``.
 
 Flags and their entities:
@@ -380,7 +380,8 @@ def _off_schedule_marks(t: Thresholds) -> str:
                    strftime(DATE '2000-01-01' + start_time, '%H:%M'), strftime(DATE '2000-01-01' + end_time, '%H:%M')),
                    ', ' ORDER BY weekday, start_time) AS slots,
                list({{'weekday': weekday, 'start': strftime(DATE '2000-01-01' + start_time, '%H:%M'),
-                      'end': strftime(DATE '2000-01-01' + end_time, '%H:%M')}} ORDER BY weekday, start_time) AS slot_list
+                      'end': strftime(DATE '2000-01-01' + end_time, '%H:%M')}}
+                    ORDER BY weekday, start_time) AS slot_list
         FROM schedule GROUP BY group_id
     ),
     held AS (
@@ -438,7 +439,8 @@ def _parent_never_confirms(t: Thresholds) -> str:
            format('{{}} confirmation links over {{}} months for {{}} enrolment(s): none confirmed, {{}} disputed, '
                   || '{{}} unanswered', count(*), count(DISTINCT s.period), count(DISTINCT s.enrolment_id),
                   count(*) FILTER (WHERE a.disputed), count(*) FILTER (WHERE a.link_id IS NULL)),
-           json_object('links', count(*), 'months', count(DISTINCT s.period), 'enrolments', count(DISTINCT s.enrolment_id),
+           json_object('links', count(*), 'months', count(DISTINCT s.period),
+                       'enrolments', count(DISTINCT s.enrolment_id),
                        'disputed', count(*) FILTER (WHERE a.disputed),
                        'unanswered', count(*) FILTER (WHERE a.link_id IS NULL))
     FROM sent s LEFT JOIN answers a ON a.link_id = s.link_id

@@ -33,7 +33,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         request,
         404,
         _("Page not found"),
-        _("There is no such page, or it is not open to you: records of other districts and organisations are not shown."),
+        _(
+            "There is no such page, or it is not open to you: "
+            "records of other districts and organisations are not shown."
+        ),
     )
 
 
@@ -43,8 +46,12 @@ def conflict(request: HttpRequest, message: str) -> HttpResponse:
     )
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None, message: str = "", status: int = 400) -> HttpResponse:
-    return _page(request, status, _("The request cannot be used"), message or _("Check what was entered and send it again."))
+def bad_request(
+    request: HttpRequest, exception: Exception | None = None, message: str = "", status: int = 400
+) -> HttpResponse:
+    return _page(
+        request, status, _("The request cannot be used"), message or _("Check what was entered and send it again.")
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

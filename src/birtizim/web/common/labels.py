@@ -126,11 +126,17 @@ CONFLICT_DETAIL: dict[str, Promise] = {
     "iin_birth_date_mismatch": _("in “%(source)s” the IIN says born %(iin_date)s, the row %(row_date)s"),
     "duplicate_in_list": _("rows for this person in “%(source)s”: %(times)s"),
     "not_in_registry": _("a row of “%(source)s” matches no resident of the registry"),
-    "iin_of_another_resident": _("a row of “%(source)s” carries another resident's IIN; its name and birth date are this person's"),
+    "iin_of_another_resident": _(
+        "a row of “%(source)s” carries another resident's IIN; its name and birth date are this person's"
+    ),
     "iin_name_mismatch": _("linked by the IIN in “%(source)s”, but the row's first name or birth date differ"),
     "uncertain_match": _("a possible match in “%(source)s”, probability %(probability)s"),
-    "uncertain_match:iin_disputed": _("in “%(source)s” the IIN is that of a resident whose name or birth date differ; probability %(probability)s"),
-    "uncertain_match:iin_range": _("in “%(source)s” an IIN in scientific notation could be that of several residents of this name"),
+    "uncertain_match:iin_disputed": _(
+        "in “%(source)s” the IIN is that of a resident whose name or birth date differ; probability %(probability)s"
+    ),
+    "uncertain_match:iin_range": _(
+        "in “%(source)s” an IIN in scientific notation could be that of several residents of this name"
+    ),
     "unknown_district": _("“%(source)s” names a district not recognised: %(written)s"),
 }
 LISTED_AS: dict[str, Promise] = {

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
 from birtizim.web.common import error_pages
 from birtizim.web.common.errors import Conflict, DomainError, NotAllowed, NotFound
 

@@ -89,9 +89,9 @@ def _details_words(cur: duckdb.DuckDBPyConnection) -> pa.Table:
 
     Only the rows with conflicts, a district's at most; a run made before the facts were kept gives none.
     """
-    has_facts = cur.execute(
-        "SELECT count(*) FROM (DESCRIBE export_rows) WHERE column_name = 'facts'"
-    ).fetchone() or (0,)
+    has_facts = cur.execute("SELECT count(*) FROM (DESCRIBE export_rows) WHERE column_name = 'facts'").fetchone() or (
+        0,
+    )
     rows = (
         cur.execute("SELECT person_id, facts FROM export_rows WHERE facts IS NOT NULL").fetchall()
         if has_facts[0]

@@ -62,7 +62,13 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "ranking_chart": charts.bars(data["ranking"], label="name", value="actualisation"),
             # The axis names each run by the day it finished (the run's number means nothing to a reader).
             "trend_chart": charts.line(
-                [(date_format(localtime(t["finished_at"]), "d.m") if t["finished_at"] else f"#{t['run']}", t["actualisation"]) for t in data["trend"]]
+                [
+                    (
+                        date_format(localtime(t["finished_at"]), "d.m") if t["finished_at"] else f"#{t['run']}",
+                        t["actualisation"],
+                    )
+                    for t in data["trend"]
+                ]
             ),
         }
         body = render_to_string("registry/_dashboard_body.html", context)

@@ -79,10 +79,11 @@ EVIDENCE: dict[str, Promise] = {
         "(%(first_day)s – %(last_day)s; providers: %(providers)s)."
     ),
     "outside_region": _(
-        "%(why)s, yet marked present at sessions: %(present)s (%(first_day)s – %(last_day)s; "
-        "providers: %(providers)s)."
+        "%(why)s, yet marked present at sessions: %(present)s (%(first_day)s – %(last_day)s; providers: %(providers)s)."
     ),
-    "over_capacity": _("Places in the group: %(capacity)s. Enrolled at once, at most: %(enrolled)s%(enrolled_on)s. %(present)s"),
+    "over_capacity": _(
+        "Places in the group: %(capacity)s. Enrolled at once, at most: %(enrolled)s%(enrolled_on)s. %(present)s"
+    ),
     "identical_checkins": _(
         "Sessions at which %(min_children)s or more children checked in at the same second: %(sessions_hit)s "
         "of %(sessions)s; the largest such group: %(children)s (%(at)s)."

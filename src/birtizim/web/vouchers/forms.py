@@ -35,9 +35,7 @@ class AttendanceForm(forms.Form):
         self.enrolments = enrolments
         for e in enrolments:
             self.fields[f"kind_{e}"] = forms.ChoiceField(choices=MARK_CHOICES, widget=forms.RadioSelect)
-            self.fields[f"checkin_{e}"] = forms.TimeField(
-                required=False, widget=time_input()
-            )
+            self.fields[f"checkin_{e}"] = forms.TimeField(required=False, widget=time_input())
 
     def kinds(self) -> dict[int, str]:
         return {e: self.cleaned_data[f"kind_{e}"] for e in self.enrolments}
@@ -156,9 +154,7 @@ class EnrolForm(forms.Form):
     """The child's IIN as the parent gives it with the voucher, and the contract's first day."""
 
     iin = _iin_field()
-    start_date = forms.DateField(
-        label=_("First day (the contract's date)"), widget=date_input()
-    )
+    start_date = forms.DateField(label=_("First day (the contract's date)"), widget=date_input())
 
     def clean_iin(self) -> str:
         return _clean_iin(self.cleaned_data["iin"]).value

@@ -421,7 +421,9 @@ def district_choices(*, scope: Scope) -> list[tuple[str, str]]:
     """The current run's region's districts this scope covers, as (code, name in the active language)."""
     run = run_current()
     code = (run.region if run is not None and run.region else "") or DEFAULT_REGION
-    return [(d.code, common_labels.district_name(d.code)) for d in reference_region(code).districts if scope.covers(d.code)]
+    return [
+        (d.code, common_labels.district_name(d.code)) for d in reference_region(code).districts if scope.covers(d.code)
+    ]
 
 
 def children_list(*, scope: Scope, q: str = "") -> QuerySet[Child]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import segno
 from django.conf import settings
-from django.utils.html import escape
 from django.utils.crypto import salted_hmac
+from django.utils.html import escape
 
 from birtizim.vouchers import links
 from birtizim.web.vouchers.models import ConfirmationLink

@@ -4,25 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_export_contents'),
+        ("audit", "0002_export_contents"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='access',
-            name='subject',
+            model_name="access",
+            name="subject",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='access',
-            name='subject_ref',
+            model_name="access",
+            name="subject_ref",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AlterField(
-            model_name='access',
-            name='action',
-            field=models.CharField(choices=[('view_list', 'Viewed a work list page'), ('view_records', 'Viewed personal records'), ('reveal_iin', 'Revealed an IIN'), ('export', 'Exported a list'), ('export_full_iin', 'Exported a list with full IINs'), ('record_outcome', 'Recorded an outcome'), ('reissue_link', "Reissued a parent's link")], max_length=32),
+            model_name="access",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view_list", "Viewed a work list page"),
+                    ("view_records", "Viewed personal records"),
+                    ("reveal_iin", "Revealed an IIN"),
+                    ("export", "Exported a list"),
+                    ("export_full_iin", "Exported a list with full IINs"),
+                    ("record_outcome", "Recorded an outcome"),
+                    ("reissue_link", "Reissued a parent's link"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

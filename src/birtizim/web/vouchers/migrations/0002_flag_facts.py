@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('vouchers', '0001_initial'),
+        ("vouchers", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='flag',
-            name='facts',
+            model_name="flag",
+            name="facts",
             field=models.JSONField(default=dict),
         ),
         migrations.AlterField(
-            model_name='mark',
-            name='entered_at',
+            model_name="mark",
+            name="entered_at",
             field=models.DateTimeField(db_index=True),
         ),
     ]
