@@ -36,7 +36,7 @@ browser:
 	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
 
 # The accessibility test's rules: axe-core from the npm registry into ./node_modules (package.json pins the
-# version, package-lock.json its checksum); tests/e2e/test_axe.py injects node_modules/axe-core/axe.min.js.
+# version, package-lock.json its checksum); tests/web/test_axe.py injects node_modules/axe-core/axe.min.js.
 axe: node_modules/axe-core/axe.min.js
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json

@@ -1,4 +1,4 @@
-# ruff: noqa: F401, F811  (the fixtures imported from tests/web are parameters below)
+# ruff: noqa: F401, F811  (the fixtures imported from other modules are parameters below)
 """Every page for every role, at a desk (1280 px) and on a phone (390 px), checked by axe-core in Chromium.
 
 The pages are the language test's: the URL resolver's every pattern with the ids of ``test_every_url``,
@@ -20,32 +20,30 @@ Each page, once per role (a refusal page once per role and status), must have at
 * no two elements with the same id (axe 4.9 retired its duplicate-id rules with WCAG 4.1.1);
 * at 390 px, no horizontal scroll of the page itself: wide tables scroll inside their own container.
 
-Screenshots of the main pages at 390 px go to test-artifacts/phone-*.png.
+Screenshots of the main pages at 390 px go to test-artifacts/phone-*.png. The test lives beside the
+language test, whose data it shares (the session's reconciled region is built once, by this folder's
+conftest), and drives Chromium with the browser tests' settings (``tests/e2e/harness.py``).
 """
 
 from __future__ import annotations
 
 import json
 import queue
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from harness import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, needs_chromium
-
-sys.path.insert(0, str(ROOT / "tests" / "web"))
-from conftest import World, fresh_cache, region, world
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.test import Client
 from fares_world import fares, fares_loaded
 from test_every_url import SESSION, Sides, client, requests_of
 from test_language import ROLES, demo
+
+from tests.e2e.harness import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, needs_chromium
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = [
