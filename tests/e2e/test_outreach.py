@@ -1,6 +1,7 @@
 """End to end in headless Chromium: the outreach demo loaded by its command, leadership finds the
-Talgar flag from the regional meeting with its numbers and assigns it to Talgar's officer, the
-officer answers, the administrator closes it. Screenshots go to test-artifacts/."""
+Enbekshikazakh flag from the regional meeting (one of four districts claiming 100% coverage) with its
+numbers and assigns it to Enbekshikazakh's officer, the officer answers, the administrator closes it.
+Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ import pytest
 from harness import ARTIFACTS, PASSWORD, Server, browser_page, log_in, log_out, needs_chromium, serve
 
 pytestmark = needs_chromium
-MEETING_KEY = "reported_reach_vs_survey:talgar:2019-12"
+MEETING_KEY = "reported_reach_vs_survey:enbekshikazakh:2019-12"
 SETUP = (
     "from django.core.management import call_command;"
     "from birtizim.web.accounts.services import user_create as u;"
     f"u(username='admin', password='{PASSWORD}', role='admin');"
-    f"u(username='officer', password='{PASSWORD}', role='officer', districts=['talgar']);"
+    f"u(username='officer', password='{PASSWORD}', role='officer', districts=['enbekshikazakh']);"
     f"u(username='karasay', password='{PASSWORD}', role='officer', districts=['karasay']);"
     "call_command('birtizim_outreach_demo')"
 )
@@ -37,7 +38,12 @@ def test_leadership_assigns_the_meeting_flag_the_officer_answers_and_it_is_close
         flag = page.locator(f'table.flags tr[data-key="{MEETING_KEY}"]')
         expect(flag).to_have_attribute("data-severity", "high")
         explanation = flag.locator("td.explanation")
-        for part in ("Талгарский район сообщает об охвате 100% жителей", "23%", "95% ДИ 19–27%", "3\u00a0вопроса"):
+        for part in (
+            "Енбекшиказахский район сообщает об охвате 100% жителей",
+            "23%",
+            "95% ДИ 19–27%",
+            "3\u00a0вопроса",
+        ):
             expect(explanation).to_contain_text(part)
         # The first rows are the high ones, and the tile counts them.
         assert page.locator("table.flags tbody tr").first.get_attribute("data-severity") == "high"
@@ -45,12 +51,12 @@ def test_leadership_assigns_the_meeting_flag_the_officer_answers_and_it_is_close
         assert page.get_attribute('[data-severity="high"].num', "data-value") == str(high)
         page.screenshot(path=str(ARTIFACTS / "outreach-flags.png"), full_page=True)
 
-        # Filtering by district through htmx keeps only Talgar's flags.
-        page.select_option("#flag-filters select[name=district]", "talgar")
+        # Filtering by district through htmx keeps only Enbekshikazakh's flags.
+        page.select_option("#flag-filters select[name=district]", "enbekshikazakh")
         expect(page.locator('table.flags tbody tr[data-key*=":koksu:"]')).to_have_count(0)
         expect(page.locator("table.flags tbody tr").first).to_have_attribute("data-key", MEETING_KEY)
         keys = page.locator("table.flags tbody tr").evaluate_all("rows => rows.map(r => r.dataset.key)")
-        assert keys and all(":talgar:" in k for k in keys)
+        assert keys and all(":enbekshikazakh:" in k for k in keys)
 
         flag.locator("a.state").click()
         page.wait_for_load_state()
@@ -70,7 +76,7 @@ def test_leadership_assigns_the_meeting_flag_the_officer_answers_and_it_is_close
         )
         row.locator("form.answer button").click()
         expect(page.locator(f"#followup-{follow_up}")).to_have_attribute("data-state", "answered")
-        # Nothing of Karasay's for Talgar's officer.
+        # Nothing of Karasay's for Enbekshikazakh's officer.
         assert page.goto(url + "/outreach/districts/karasay/").status == 404  # type: ignore[union-attr]
         page.goto(url + "/outreach/")
         log_out(page)

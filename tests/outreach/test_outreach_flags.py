@@ -19,6 +19,7 @@ from birtizim.outreach.model import (
     SurveyResult,
 )
 from birtizim.outreach.run_figures import load_figures
+from birtizim.outreach.survey import by_occupation, overall
 from birtizim.synth.outreach import AS_OF, PERIODS, build_demo
 
 MEETING_SENTENCE = (
@@ -64,13 +65,29 @@ def test_the_case_from_the_regional_meeting_is_flagged_on_hand_built_data() -> N
     assert not [f for f in evaluate_all(honest, periods=["2019-11"]) if f.code.startswith("reported_reach")]
 
 
+CLAIMING = ("aksu", "alakol", "balkhash", "enbekshikazakh")  # the meeting's "100% of residents reached"
+
+
 @pytest.mark.parametrize("seed", [1, 7])
 def test_the_meeting_case_is_flagged_in_the_demo_whatever_the_seed(seed: int) -> None:
     flags = evaluate_all(build_demo(seed), as_of=AS_OF)
-    assert one(flags, "reported_reach_vs_survey", "talgar", "2019-12").explanation == MEETING_SENTENCE
-    log = one(flags, "reported_reach_vs_log", "talgar", "2019-12")
-    assert "outreach log adds up to 48,000 people, 24% of 200,000 residents" in log.explanation
-    assert one(flags, "questions_per_reach", "talgar", "2019-12").severity == "medium"
+    for district in CLAIMING:
+        survey = one(flags, "reported_reach_vs_survey", district, "2019-12")
+        assert survey.severity == "high" and survey.numbers["reported_reach_share"] == 1.0
+        assert survey.numbers["questions_to_date"] == 3
+        log = one(flags, "reported_reach_vs_log", district, "2019-12")
+        assert log.severity == "high" and 0.7 < (log.numbers["left"] or 0) < 0.82  # 100% less 19–27% logged
+    enbekshikazakh = one(flags, "reported_reach_vs_survey", "enbekshikazakh", "2019-12").explanation
+    assert enbekshikazakh == (
+        "Enbekshikazakh reports 100% of residents reached, yet the survey found 23% (95% CI 19–27%) had never "
+        "heard of OSMS and only 3 questions were received for 72,000 reached."
+    )
+    log = one(flags, "reported_reach_vs_log", "enbekshikazakh", "2019-12")
+    assert "outreach log adds up to 72,000 people, 24% of 300,000 residents" in log.explanation
+    assert one(flags, "questions_per_reach", "enbekshikazakh", "2019-12").severity == "medium"
+    # No other district claims anything like it.
+    claims = {f.district for f in flags if f.code.startswith("reported_reach_vs")}
+    assert claims == set(CLAIMING)
 
 
 def test_the_demo_raises_its_planted_flags_and_nothing_else_of_high_severity() -> None:
@@ -84,12 +101,12 @@ def test_the_demo_raises_its_planted_flags_and_nothing_else_of_high_severity() -
         "Koksu has not submitted its report for 2019-12, due 2020-01-05; 18 of 19 districts have (95%)."
     )
     one(flags, "report_missing", "balkhash", "2019-10")
-    late = one(flags, "report_late", "uygur", "2019-11")
+    late = one(flags, "report_late", "talgar", "2019-11")
     assert late.explanation == (
-        "Uygur submitted its report for 2019-11 on 2019-12-14, 9 days after the due date 2019-12-05."
+        "Talgar submitted its report for 2019-11 on 2019-12-14, 9 days after the due date 2019-12-05."
     )
     one(flags, "report_late", "sarkand", "2019-12")
-    assert {f.district for f in flags if f.severity == "high"} == {"talgar", "kerbulak"}
+    assert {f.district for f in flags if f.severity == "high"} == {*CLAIMING, "kerbulak"}
     ranks = [SEVERITY_RANK[f.severity] for f in flags]
     assert ranks == sorted(ranks)
     assert len({f.key for f in flags}) == len(flags)
@@ -132,10 +149,25 @@ def test_the_demo_is_deterministic() -> None:
     assert len(first.districts) == 19
     # The planted numbers do not move with the seed.
     for data in (first, other):
-        talgar = [s for s in data.surveys if s.district == "talgar"]
-        assert (sum(s.sample_size for s in talgar), sum(s.n_unaware for s in talgar)) == (400, 92)
-        assert sum(e.reach for e in data.events if e.district == "talgar") == 48_000
-        assert sum(q.count for q in data.questions if q.district == "talgar") == 3
+        cells = [s for s in data.surveys if s.district == "enbekshikazakh"]
+        assert (sum(s.sample_size for s in cells), sum(s.n_unaware for s in cells)) == (400, 92)
+        assert sum(e.reach for e in data.events if e.district == "enbekshikazakh") == 72_000
+        assert sum(q.count for q in data.questions if q.district in CLAIMING) == 3 * len(CLAIMING)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_demo_survey_tells_the_meetings_story(seed: int) -> None:
+    """About 23% of those asked never heard of OSMS and about 26% rate the work poor; builders and
+    civil servants are the least aware, and their intervals say the gap is not sampling noise."""
+    data = build_demo(seed)
+    region = overall(data.surveys, "2019-11")
+    assert region is not None
+    assert 0.21 <= region.unaware.share <= 0.25 and region.unaware.low < 0.23 < region.unaware.high + 0.01
+    assert 0.24 <= region.poor.share <= 0.28
+    groups = sorted(by_occupation(data.surveys, "2019-11").values(), key=lambda o: -o.unaware.share)
+    assert {g.group for g in groups[:2]} == {"builders", "civil servants"}
+    # Both least aware groups sit above the region's interval, not just above its share.
+    assert all(g.unaware.low > region.unaware.high for g in groups[:2])
 
 
 def test_figures_come_from_a_runs_district_report(tmp_path: Path) -> None:
@@ -151,7 +183,7 @@ def test_figures_come_from_a_runs_district_report(tmp_path: Path) -> None:
     figures = load_figures(run)
     assert figures[0] == DistrictFigures(codes[0], 1000, 920, 0.92)
     data = build_demo(1, figures=figures)
-    assert sum(e.reach for e in data.events if e.district == "talgar") == 240  # 24% of 1,000
+    assert sum(e.reach for e in data.events if e.district == "enbekshikazakh") == 240  # 24% of 1,000
     assert evaluate_all(data, as_of=AS_OF)  # the whole pass runs on a run's scale
     with pytest.raises(ValueError, match="the demo plants its cases in"):
         build_demo(1, figures=figures[:3])

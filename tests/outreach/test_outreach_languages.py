@@ -74,15 +74,18 @@ def test_the_meeting_case_reads_correctly_in_russian_and_kazakh() -> None:
 
 def test_the_demo_reads_in_russian_with_dates_and_periods_as_russians_write_them() -> None:
     flags = evaluate_all(build_demo(1), as_of=AS_OF, language="ru")
-    assert one(flags, "reported_reach_vs_survey", "talgar", "2019-12").explanation == MEETING_RU
-    log = one(flags, "reported_reach_vs_log", "talgar", "2019-12").explanation
-    assert f"охвачено 48{NBSP}000{NBSP}человек — 24% из 200{NBSP}000 жителей" in log
+    assert one(flags, "reported_reach_vs_survey", "enbekshikazakh", "2019-12").explanation == (
+        "Енбекшиказахский район сообщает об охвате 100% жителей, однако опрос показал, что 23% (95% ДИ 19–27%) "
+        f"никогда не слышали об ОСМС, а на 72{NBSP}000 охваченных поступило лишь 3{NBSP}вопроса."
+    )
+    log = one(flags, "reported_reach_vs_log", "enbekshikazakh", "2019-12").explanation
+    assert f"охвачено 72{NBSP}000{NBSP}человек — 24% из 300{NBSP}000 жителей" in log
     assert "расхождение 6,1 п. п." in one(flags, "actualisation_vs_list", "kerbulak", "2019-12").explanation
     assert one(flags, "report_missing", "koksu", "2019-12").explanation == (
         f"Коксуский район не сдал отчёт за 12.2019 (срок 05.01.2020); сдали 18 из 19{NBSP}районов (95%)."
     )
-    assert one(flags, "report_late", "uygur", "2019-11").explanation == (
-        f"Уйгурский район сдал отчёт за 11.2019 только 14.12.2019 — на 9{NBSP}дней позже срока (05.12.2019)."
+    assert one(flags, "report_late", "talgar", "2019-11").explanation == (
+        f"Талгарский район сдал отчёт за 11.2019 только 14.12.2019 — на 9{NBSP}дней позже срока (05.12.2019)."
     )
     sarkand = one(flags, "report_late", "sarkand", "2019-12").explanation
     assert sarkand.endswith(f"на 2{NBSP}дня позже срока (05.01.2020).")

@@ -16,7 +16,7 @@ from birtizim.tables.bin_number import make_bin
 from birtizim.web.accounts.services import user_create
 from birtizim.web.outreach.models import FollowUp, ImportBatch
 
-MEETING_KEY = f"reported_reach_vs_survey:{HOME}:2019-12"
+MEETING_KEY = f"report_late:{HOME}:2019-11"  # the demo's flag in the officer's own district
 
 
 def a_bin() -> str:

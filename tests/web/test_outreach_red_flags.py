@@ -30,7 +30,8 @@ from birtizim.web.outreach.models import (
 )
 
 ADMIN = Scope(Role.ADMIN, None)
-MEETING_KEY = f"reported_reach_vs_survey:{HOME}:2019-12"
+CLAIM = "enbekshikazakh"  # one of the four districts that report 100% coverage in the demo
+MEETING_KEY = f"reported_reach_vs_survey:{CLAIM}:2019-12"
 
 
 def load_demo() -> str:
@@ -58,10 +59,12 @@ def test_the_meeting_case_is_on_the_red_flags_page_in_the_readers_language(world
     out = load_demo()
     assert "the current run's district figures" in out
     page = client_for("admin").get("/outreach/").content.decode()
-    talgar = row(page, MEETING_KEY)
-    assert 'data-severity="high"' in talgar
-    for part in ("Талгарский район сообщает об охвате 100% жителей", "23%", "95% ДИ 19–27%", "3\u00a0вопроса"):
-        assert part in talgar, part
+    claim = row(page, MEETING_KEY)
+    assert 'data-severity="high"' in claim
+    for part in ("Енбекшиказахский район сообщает об охвате 100% жителей", "23%", "95% ДИ 19–27%", "3\u00a0вопроса"):
+        assert part in claim, part
+    for district in ("aksu", "alakol", "balkhash"):
+        assert 'data-severity="high"' in row(page, f"reported_reach_vs_survey:{district}:2019-12")
     # The high flags come first, and their count is on the page.
     severities = re.findall(r'<tr data-key="[^"]+" data-severity="(\w+)"', page)
     assert severities == sorted(severities, key=["high", "medium", "low"].index)
@@ -71,7 +74,7 @@ def test_the_meeting_case_is_on_the_red_flags_page_in_the_readers_language(world
     kazakh = client_for("admin")
     kazakh.cookies["django_language"] = "kk"
     kk_row = row(kazakh.get("/outreach/").content.decode(), MEETING_KEY)
-    assert "Талғар ауданы тұрғындардың 100% қамтылғанын хабарлайды" in kk_row
+    assert "Еңбекшіқазақ ауданы тұрғындардың 100% қамтылғанын хабарлайды" in kk_row
 
 
 def test_the_demo_command_uses_the_runs_figures_and_is_idempotent(world: World, db: None) -> None:
@@ -94,9 +97,9 @@ def test_the_demo_command_uses_the_runs_figures_and_is_idempotent(world: World, 
     }
     assert again == first
     assert FollowUpStep.objects.count() == steps  # nothing raised or cleared the second time
-    # The planted 24% of residents is 24% of this run's Talgar, not of the reference population.
-    talgar = sum(OutreachEvent.objects.filter(district=HOME).values_list("reach", flat=True))
-    assert talgar == round(residents(world, HOME) * 0.24)
+    # The planted 24% of residents is 24% of this run's Enbekshikazakh, not of the reference population.
+    logged = sum(OutreachEvent.objects.filter(district=CLAIM).values_list("reach", flat=True))
+    assert logged == round(residents(world, CLAIM) * 0.24)
     assert MEETING_KEY in {k for k, _, _ in first["followups"]}
 
 
@@ -231,7 +234,7 @@ def test_the_export_holds_the_flags_as_text_in_the_readers_language(world: World
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         xml = "".join(book.read(n).decode() for n in book.namelist() if n.startswith("xl/"))
     assert "<f>" not in xml  # no formula anywhere
-    assert "Талгарский район сообщает об охвате 100% жителей" in xml
+    assert "Енбекшиказахский район сообщает об охвате 100% жителей" in xml
     assert "=HYPERLINK(" in xml.replace("&quot;", '"')
     rows = FollowUp.objects.filter(flagged=True, severity="high").count()
     from python_calamine import CalamineWorkbook

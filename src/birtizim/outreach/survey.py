@@ -107,3 +107,10 @@ def by_occupation(results: Iterable[SurveyResult], period: str | None = None) ->
         if summary is not None:
             out[occupation] = summary
     return out
+
+
+def overall(results: Iterable[SurveyResult], period: str, group: str = "all") -> SurveySummary | None:
+    """Every district's sample in ``period`` pooled: the region's share (what a meeting quotes)."""
+    rows = list(results)
+    cells = [c for district in sorted({r.district for r in rows}) for c in district_cells(rows, district, period)]
+    return _summarise(group, cells)

@@ -23,6 +23,7 @@ from birtizim.reference.osms import (
     ContributorType,
     Status,
 )
+from birtizim.synth.district_profiles import not_listed_share
 from birtizim.synth.forms import NameForms
 
 IntArray = npt.NDArray[np.int64]
@@ -206,13 +207,17 @@ def draw_population(
         event_date=event,
         **cols,
     )
-    _draw_situations(pop, rng)
+    _draw_situations(pop, not_listed_share(region, pop.district), rng)
     _decide_status(pop)
     return pop
 
 
-def _draw_situations(pop: Population, rng: np.random.Generator) -> None:
-    """Each person's real situation: which agency *should* list them. Noise comes later."""
+def _draw_situations(pop: Population, not_listed: npt.NDArray[np.float64], rng: np.random.Generator) -> None:
+    """Each person's real situation: which agency *should* list them. Noise comes later.
+
+    ``not_listed`` is each person's district's share of residents able to work who are in no list
+    (``district_profiles``): it is what makes districts' actualisation differ.
+    """
     n = len(pop)
     age = pop.age()
 
@@ -239,7 +244,9 @@ def _draw_situations(pop: Population, rng: np.random.Generator) -> None:
 
     # Contributions: employment among working-age people who are not otherwise out of work.
     contributor = np.zeros(n, np.int64)
-    kind = rng.choice(5, n, p=[0.26, 0.60, 0.06, 0.04, 0.04])  # none, employee, IE, self-employed, ESP
+    # None (in no list) by the district's share; otherwise employee, IE, self-employed, ESP payer.
+    listed_kind = 1 + rng.choice(4, n, p=np.array([0.60, 0.06, 0.04, 0.04]) / 0.74)
+    kind = np.where(rng.random(n) < not_listed, 0, listed_kind)
     can_work = working_age & ~s["student"] & ~s["nonworking_parent"] & ~s["unemployed"] & ~s["asp"]
     contributor[can_work] = kind[can_work]
     contributor[on_leave] = 1  # leave is taken from a job

@@ -5,15 +5,17 @@ January 2020, when outreach was at its height. Every district logs events and re
 is surveyed in November (by occupation) and reports monthly. The seed moves the ordinary noise;
 the planted cases below have fixed numbers whatever the seed, so tests and demos can name them:
 
-- the case from the regional meeting: **Talgar** reports 100% of residents reached (from
-  November) while its log adds up to 24% of residents (48,000 of 200,000, most of it from
-  October), the November survey found 92 of 400 (23%) had never heard of OSMS, and only 3
-  questions arrived in six months;
+- the case from the regional meeting: **Aksu, Alakol, Balkhash and Enbekshikazakh** report 100% of
+  residents reached (from November) while their logs add up to 19–27% of residents (most of it
+  from October), their November surveys found 23–27% had never heard of OSMS, and only 3
+  questions arrived in each in six months;
+- across the region the November survey finds about 23% unaware of OSMS and about 26% rating the
+  outreach poor; builders and civil servants are the least aware (as the meeting heard);
 - **Eskeldi** logs a regional broadcast as 45,000 people reached in October: an outlier across
   districts and against its own months, with questions far below that reach;
 - **Kerbulak** reports 99% actualisation for December, far above the single list;
 - **Panfilov** leaves the actualisation blank in its September report;
-- **Balkhash** (October) and **Koksu** (December) never report; **Uygur** reports November 9 days
+- **Balkhash** (October) and **Koksu** (December) never report; **Talgar** reports November 9 days
   late and **Sarkand** December 2 days late.
 
 District figures are the reference populations with a made-up actualisation unless a run's
@@ -46,14 +48,20 @@ PERIODS = ("2019-07", "2019-08", "2019-09", "2019-10", "2019-11", "2019-12")
 SURVEY_PERIOD = "2019-11"
 AS_OF = dt.date(2020, 1, 20)  # after December's reports were due
 
-MEETING_DISTRICT = "talgar"
+# District -> (logged reach as a share of residents, survey sample, of whom never heard of OSMS).
+CLAIMS: dict[str, tuple[float, int, int]] = {
+    "aksu": (0.22, 360, 97),
+    "alakol": (0.27, 400, 104),
+    "balkhash": (0.19, 320, 83),
+    "enbekshikazakh": (0.24, 400, 92),
+}
 OUTLIER_DISTRICT = "eskeldi"
 OUTLIER_PERIOD = "2019-10"
 OVERSTATING_DISTRICT = "kerbulak"
 BLANK_FIELD = ("panfilov", "2019-09")
 MISSING = (("balkhash", "2019-10"), ("koksu", "2019-12"))
-LATE = {("uygur", "2019-11"): 9, ("sarkand", "2019-12"): 2}
-PLANTED = {MEETING_DISTRICT, OUTLIER_DISTRICT, OVERSTATING_DISTRICT, BLANK_FIELD[0], "balkhash", "koksu"}
+LATE = {("talgar", "2019-11"): 9, ("sarkand", "2019-12"): 2}
+PLANTED = {*CLAIMS, OUTLIER_DISTRICT, OVERSTATING_DISTRICT, BLANK_FIELD[0], "balkhash", "koksu"}
 
 # Relative size of one event's reach by kind: a broadcast reaches more than a reception.
 KIND_WEIGHTS: dict[EventKind, float] = {
@@ -82,17 +90,23 @@ AUDIENCES = (
     "parents of young children",
 )
 # Occupation -> (share of a survey sample, how much likelier than average to be unaware of OSMS).
-# Informal and seasonal work (building sites, markets, farms) is where OSMS was least known.
+# The meeting heard that builders and civil servants knew least of OSMS (civil servants are paid
+# by the state and never had to register for anything themselves); medics and teachers, who deal
+# with clinics and payroll questions, knew most.
 OCCUPATIONS: dict[str, tuple[float, float]] = {
-    "builders": (0.15, 1.8),
-    "civil servants": (0.1, 0.3),
-    "teachers": (0.12, 0.5),
+    "builders": (0.15, 1.6),
+    "civil servants": (0.1, 1.5),
+    "teachers": (0.12, 0.6),
     "medics": (0.08, 0.4),
-    "farmers": (0.15, 1.5),
-    "market traders": (0.12, 1.4),
-    "pensioners": (0.16, 1.0),
-    "students": (0.12, 1.2),
+    "farmers": (0.15, 1.1),
+    "market traders": (0.12, 1.1),
+    "pensioners": (0.16, 0.9),
+    "students": (0.12, 0.8),
 }
+# A district's average unaware share and share rating the outreach poor: around the region's 23%
+# and 26% from the meeting's survey.
+UNAWARE_RANGE = (0.18, 0.25)
+POOR_RANGE = (0.21, 0.31)
 CHANNELS = ("call centre 1414", "public reception", "eGov online", "social media", "letter")
 TOPICS = (
     "checking my status",
@@ -103,9 +117,7 @@ TOPICS = (
     "self-employed and the single payment",
 )
 
-# Talgar's planted numbers, as shares of its residents so a run's figures can be used too.
-MEETING_REACH_SHARE = 0.24  # 48,000 of 200,000
-MEETING_SURVEY = (400, 92)  # asked, never heard of OSMS
+# The claiming districts' planted numbers, as shares of residents so a run's figures can be used too.
 MEETING_QUESTIONS = {"2019-08": 1, "2019-10": 1, "2019-12": 1}
 MEETING_REPORTED = {"2019-07": 0.05, "2019-08": 0.1, "2019-09": 0.2, "2019-10": 0.6, "2019-11": 1.0, "2019-12": 1.0}
 OUTLIER_BROADCAST_SHARE = 0.9  # 45,000 of Eskeldi's 50,000
@@ -169,7 +181,7 @@ def _survey(rng: random.Random, district: str, sample: int, unaware: int | None)
     """One district's survey by occupation; ``unaware`` fixes the district's total when given."""
     sizes = [round(sample * share) for share, _ in OCCUPATIONS.values()]
     sizes[-1] += sample - sum(sizes)
-    base = rng.uniform(0.05, 0.12)
+    base = rng.uniform(*UNAWARE_RANGE)
     risks = [min(0.95, base * factor) for _, factor in OCCUPATIONS.values()]
     if unaware is None:
         counts = [sum(rng.random() < p for _ in range(n)) for p, n in zip(risks, sizes, strict=True)]
@@ -183,7 +195,7 @@ def _survey(rng: random.Random, district: str, sample: int, unaware: int | None)
             for i in order:
                 if sum(counts) < unaware and counts[i] < sizes[i]:
                     counts[i] += 1
-    poor_rate = rng.uniform(0.1, 0.25)
+    poor_rate = rng.uniform(*POOR_RANGE)
     return [
         SurveyResult(district, occupation, SURVEY_PERIOD, n, k, sum(rng.random() < poor_rate for _ in range(n)))
         for occupation, n, k in zip(OCCUPATIONS, sizes, counts, strict=True)
@@ -206,9 +218,9 @@ def build_demo(seed: int = 1, *, figures: Sequence[DistrictFigures] | None = Non
     for fig in sorted(figs, key=lambda f: f.district):
         d, residents = fig.district, fig.residents
         reach_to_date = 0
-        if d == MEETING_DISTRICT:
-            # A trickle until September, then "reach" on paper: 24% of residents in all.
-            total = round(residents * MEETING_REACH_SHARE)
+        if d in CLAIMS:
+            # A trickle until September, then "reach" on paper: a fifth to a quarter of residents in all.
+            total = round(residents * CLAIMS[d][0])
             early = round(residents * 0.0075)
             late = _split(total - 3 * early, 3, rng)
             targets = dict(zip(PERIODS, [early] * 3 + late, strict=True))
@@ -220,12 +232,13 @@ def build_demo(seed: int = 1, *, figures: Sequence[DistrictFigures] | None = Non
         question_rate = rng.uniform(25, 45)
         for period in PERIODS:
             month = _events(rng, d, period, targets[period])
+            # The district's own work: its report rounds this up (the regional broadcast is not its own).
+            reach_to_date += sum(e.reach for e in month)
             if d == OUTLIER_DISTRICT and period == OUTLIER_PERIOD:
                 broadcast = round(residents * OUTLIER_BROADCAST_SHARE)
                 month.append(OutreachEvent(d, _day(rng, period), "broadcast", "general public", broadcast))
             events += month
-            reach_to_date += sum(e.reach for e in month)
-            if d == MEETING_DISTRICT:
+            if d in CLAIMS:
                 questions += _questions(rng, d, period, MEETING_QUESTIONS.get(period, 0))
             else:
                 # Real outreach brings 25–45 questions per 10,000 reached (the broadcast brings none).
@@ -240,7 +253,7 @@ def build_demo(seed: int = 1, *, figures: Sequence[DistrictFigures] | None = Non
                 if (d, period) in LATE
                 else due - dt.timedelta(days=rng.randint(0, 4))
             )
-            if d == MEETING_DISTRICT:
+            if d in CLAIMS:
                 reach_share: float = MEETING_REPORTED[period]
             else:
                 # Districts round their coverage up, but within reason of what they logged.
@@ -252,8 +265,8 @@ def build_demo(seed: int = 1, *, figures: Sequence[DistrictFigures] | None = Non
                 actualisation = None
             reports.append(DistrictReport(d, period, reach_share, actualisation, submitted, due))
 
-        if d == MEETING_DISTRICT:
-            surveys += _survey(rng, d, *MEETING_SURVEY)
+        if d in CLAIMS:
+            surveys += _survey(rng, d, *CLAIMS[d][1:])
         else:
             surveys += _survey(rng, d, rng.randint(300, 400), None)
 

@@ -34,7 +34,7 @@ from birtizim.outreach.completeness import Completeness, completeness
 from birtizim.outreach.messages import language_of
 from birtizim.outreach.model import default_due_on
 from birtizim.outreach.rules import DEFAULT_RULES, Rule, RuleError, rules_from_toml
-from birtizim.outreach.survey import SurveySummary, by_district, by_occupation
+from birtizim.outreach.survey import SurveySummary, by_district, by_occupation, overall
 from birtizim.reference import DEFAULT_REGION, District
 from birtizim.reference import region as reference_region
 from birtizim.web.accounts.permissions import Action, require
@@ -346,8 +346,10 @@ def surveys_overview(*, scope: Scope) -> dict[str, Any]:
     period = max((c.period for c in cells), default=None)
     return {
         "districts": rows,
+        "overall": overall(cells, period) if period else None,
         "occupation_period": period,
-        "occupations": list(by_occupation(cells, period).values()) if period else [],
+        # The least aware first: they are whom the next outreach should reach.
+        "occupations": sorted(by_occupation(cells, period).values(), key=lambda o: -o.unaware.share) if period else [],
         "cells": SurveyResult.objects.filter(district__in=list(names))[:300],
     }
 
