@@ -3,10 +3,12 @@
     python -m bench.web_pages --region bench/.data/almaty-2059200-s1 --requests 100
     deploy/postgres.sh run -- python -m bench.web_pages --region ... --load --users 50 --seconds 60
 
-The region's files go through the web's own upload and run services (as an analyst's would). Then,
-by default, the dashboard, a work-list page and a work-list search are requested ``--requests`` times
-each through Django's full stack (middleware, sessions, scope checks, audit rows, templates) with DEBUG
-off, in this process: no HTTP server, no network.
+The region's files go through the web's own upload and run services (as an analyst's would; the run is
+then published). Then, by default, the dashboard, a work-list page and a work-list search, and the review
+band's list and one of its rows are requested ``--requests`` times each through Django's full stack
+(middleware, sessions, scope checks, audit rows, templates) with DEBUG off, in this process: no HTTP
+server, no network. The review load is reported beside them: rows in the review band, by source and by
+district.
 
 ``--load`` measures the production stack instead: gunicorn with deploy/gunicorn.conf.py (``--workers``
 sync workers, production settings) on the database of DATABASE_URL (PostgreSQL, as in production;
@@ -77,6 +79,7 @@ def _load_run(region: Path) -> tuple[Any, float]:
     run = services.run_execute(claimed)
     if run.state != Run.State.SUCCEEDED:
         sys.exit(f"the run failed: {run.error}")
+    run = services.run_publish(scope=scope, user=analyst, run=run, acknowledged=True, note="benchmark")
     return run, time.perf_counter() - started
 
 
@@ -109,6 +112,22 @@ def _time(client: Any, url: str, requests: int, headers: dict[str, str] | None =
         "p95_ms": round(cuts[94] * 1000, 1),
         "max_ms": round(max(seconds) * 1000, 1),
         "bytes": size,
+    }
+
+
+def _review_load(run: Any) -> dict[str, Any]:
+    """How many rows wait for a person: in all, by source and by district (busiest first)."""
+    from birtizim.web.registry import runstore
+
+    by_source = runstore.rows(run.folder, "SELECT source, count(*) AS rows FROM review GROUP BY 1 ORDER BY 2 DESC")
+    by_district = runstore.rows(
+        run.folder, "SELECT district, count(*) AS rows FROM review GROUP BY 1 ORDER BY 2 DESC, 1"
+    )
+    return {
+        "rows": sum(int(r["rows"]) for r in by_source),
+        "agency_rows": int(runstore.value(run.folder, "SELECT count(*) FROM agency") or 0),
+        "by_source": by_source,
+        "by_district": by_district,
     }
 
 
@@ -378,6 +397,25 @@ def main() -> None:
     analyst.force_login(_user("bench-analyst-web", Role.ANALYST, []))
     officer.force_login(_user("bench-officer", Role.OFFICER, [district]))
     htmx = {"HX-Request": "true"}
+    review = _review_load(run)
+    busiest = review["by_district"][0]["district"] if review["by_district"] else district
+    reviewer = Client()
+    reviewer.force_login(_user("bench-reviewer", Role.OFFICER, [busiest]))
+    row = runstore.value(
+        run.folder,
+        "SELECT record_id FROM review ORDER BY coalesce(share, match_probability, 0) DESC, source, row_number LIMIT 1",
+    )
+    review_pages = {
+        "review list, first page (analyst, whole region)": _time(analyst, "/review/", args.requests),
+        "review list, page 20 (analyst)": _time(analyst, "/review/?page=20", args.requests),
+        f"review list (officer of the district with most review rows, {busiest})": _time(
+            reviewer, "/review/", args.requests
+        ),
+    }
+    if row is not None:  # a small or clean region may leave nothing to review
+        review_pages["review row with its candidates (analyst)"] = _time(
+            analyst, f"/review/{run.pk}/{row}/", args.requests
+        )
     pages = {
         "dashboard (analyst, whole region)": _time(analyst, "/", args.requests),
         "work list, first page (officer)": _time(officer, f"/worklists/{district}/", args.requests),
@@ -385,6 +423,7 @@ def main() -> None:
         "work list search by surname (htmx)": _time(
             officer, f"/worklists/{district}/?q={some_name}", args.requests, htmx
         ),
+        **review_pages,
     }
     result = {
         "residents": residents,
@@ -392,9 +431,15 @@ def main() -> None:
         "run_seconds_through_web_services": None if load_seconds != load_seconds else round(load_seconds, 1),
         "district": district,
         "work_list_rows": listed,
+        "review": review,
         "pages": pages,
     }
     print(f"run #{run.pk}: {residents:,} residents; {district}: {listed:,} residents in the work list")
+    print(
+        f"review band: {review['rows']:,} rows of {review['agency_rows']:,} agency rows "
+        f"({review['rows'] / max(review['agency_rows'], 1):.3%}); by source: "
+        + ", ".join(f"{s['source']} {s['rows']:,}" for s in review["by_source"])
+    )
     if result["run_seconds_through_web_services"] is not None:
         print(f"upload + run through the web services: {result['run_seconds_through_web_services']} s")
     print("| page | p50 ms | p95 ms | max ms | KiB |\n|---|---:|---:|---:|---:|")

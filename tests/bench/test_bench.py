@@ -84,7 +84,11 @@ def test_the_web_page_timer_loads_a_region_and_times_every_page(tmp_path: Path) 
     )  # fmt: skip
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["residents"] == json.loads((tmp_path / "region/manifest.json").read_text())["residents"]
-    assert len(result["pages"]) == 4
+    pages = list(result["pages"])
+    # four work pages, the review list three ways, and a review row when the run has one
+    review_rows = result["review"]["rows"]
+    assert len(pages) == 7 + (review_rows > 0) and sum(p.startswith("review") for p in pages) == 3 + (review_rows > 0)
+    assert review_rows == sum(s["rows"] for s in result["review"]["by_source"])
     for page in result["pages"].values():
         assert page["requests"] == 5 and 0 < page["p50_ms"] <= page["p95_ms"] <= page["max_ms"]
 

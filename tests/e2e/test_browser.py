@@ -50,6 +50,10 @@ def test_an_analyst_runs_the_region_and_an_officer_records_an_outcome(server: tu
         page.click("#start-run")
         expect(page.locator("#run-state")).to_have_attribute("data-state", "succeeded", timeout=120_000)
         page.screenshot(path=str(ARTIFACTS / "run-finished.png"), full_page=True)
+        # a finished run is a draft: the analyst reads it and publishes it (the first has nothing to compare with)
+        expect(page.locator("#publication")).to_have_attribute("data-publication", "draft")
+        page.click("#publish-run")
+        page.wait_for_load_state()
 
         page.goto(url + "/")
         folder = next((data / "runs").iterdir())

@@ -70,6 +70,7 @@ def world(django_db_setup: None, django_db_blocker: Any, region: Path) -> World:
         assert claimed is not None
         run = services.run_execute(claimed)
         assert run.state == Run.State.SUCCEEDED, run.error
+        run = services.run_publish(scope=Scope(Role.ANALYST, None), user=users["analyst"], run=run)
     yield World(region, run, users)
     runstore.close_all()
 

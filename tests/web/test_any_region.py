@@ -67,6 +67,7 @@ def test_it_runs_a_registry_of_another_region_and_shows_its_places(
     assert '"warning": "no_known_region"' in done.log  # a code and its figures, said in words by the page
     with translation.override("en"):
         assert any("match no known region" in text for _t, text in run_log.lines(done.log))
+    services.run_publish(scope=ANALYST, user=user, run=done, acknowledged=True, note="another region, on purpose")
     names = {d["district"]: d["name"] for d in done.summary["districts"]}
     assert names == {
         "burabai": "Бурабайский район",

@@ -65,9 +65,11 @@ def test_a_parents_link_works_once_under_twenty_simultaneous_answers(world: Worl
 
 
 def test_twenty_outcomes_posted_at_once_are_twenty_rows_each_audited_once(world: World) -> None:
-    # The world's run folder, under a run row of this test's own (these tests start from an empty database).
-    Run.objects.create(
-        state=Run.State.SUCCEEDED, folder=world.run.folder, summary=world.run.summary, finished_at=timezone.now()
+    # The world's run folder, under a published run row of this test's own (these tests start from an empty
+    # database); the posts name it as the work list's form does.
+    now = timezone.now()
+    run = Run.objects.create(
+        state=Run.State.SUCCEEDED, folder=world.run.folder, summary=world.run.summary, finished_at=now, published_at=now
     )
     officer = user_create(
         username="race-officer", password="correct-horse-battery", role=Role.OFFICER, districts=[HOME]
@@ -77,7 +79,9 @@ def test_twenty_outcomes_posted_at_once_are_twenty_rows_each_audited_once(world:
     def record(i: int) -> int:
         client = Client()
         client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
-        return client.post(f"/people/{person}/outcome/", {"result": "reached", "comment": f"call {i}"}).status_code
+        return client.post(
+            f"/people/{person}/outcome/", {"result": "reached", "comment": f"call {i}", "run": run.pk}
+        ).status_code
 
     statuses = together(record)
     assert statuses == [302] * AT_ONCE, statuses

@@ -1,5 +1,5 @@
 """The dashboard's figures are rendered once per run, scope and language and then served from memory:
-the copy never crosses scopes or languages, and a new run replaces it."""
+the copy never crosses scopes or languages, and a newly published run replaces it (a draft does not)."""
 
 from __future__ import annotations
 
@@ -34,5 +34,10 @@ def test_the_dashboard_copy_follows_scope_language_and_run(world: World, client_
         **world.run.summary,
         "districts": [{**d, "residents": d["residents"] + 1} for d in world.run.summary["districts"]],
     }
-    Run.objects.create(state=Run.State.SUCCEEDED, folder=world.run.folder, summary=summary, finished_at=timezone.now())
-    assert residents(client_for("officer").get("/").content) == talgar + 1
+    draft = Run.objects.create(
+        state=Run.State.SUCCEEDED, folder=world.run.folder, summary=summary, finished_at=timezone.now()
+    )
+    assert residents(client_for("officer").get("/").content) == talgar  # a draft is not on the dashboard
+    draft.published_at = timezone.now()
+    draft.save(update_fields=["published_at"])
+    assert residents(client_for("officer").get("/").content) == talgar + 1  # published: the new figures

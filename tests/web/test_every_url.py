@@ -46,6 +46,7 @@ from birtizim.web.outreach.models import FollowUp, ImportBatch
 from birtizim.web.projects import services as project_services
 from birtizim.web.projects.models import Alert, Report
 from birtizim.web.registry import runstore
+from birtizim.web.registry.models import Decision, Merge
 from birtizim.web.vouchers import models as vm
 from birtizim.web.vouchers import tokens
 
@@ -66,6 +67,9 @@ class Side:
     follow_up: FollowUp | None = None
     batch: ImportBatch | None = None
     token: str = ""
+    reviewed: list[int] = field(default_factory=list)  # the run's review rows of this district
+    decision: Decision | None = None
+    merge: Merge | None = None
 
     def resident_markers(self) -> list[str]:
         """What shows a resident of this side's work list."""
@@ -138,6 +142,18 @@ def build_side(world: World, district: str, officer: str, objects: Objects) -> S
     link = vm.ConfirmationLink.objects.filter(timesheet=club.sheet).first()
     assert link is not None  # submitting the month issued the parents' links
     found.token = tokens.token_for(link)
+    found.reviewed = [
+        int(r["record_id"])
+        for r in runstore.rows(world.run.folder, "SELECT record_id FROM review WHERE district = ?", [district])
+    ]
+    found.decision = Decision.objects.create(
+        source="pension", fingerprint=f"{district[:8]:0>16}", verdict="none", district=district,
+        run=world.run, record_id=1, rejected=[{"person_id": people[0], "fingerprint": "0" * 16}],
+    )  # fmt: skip
+    found.merge = Merge.objects.create(
+        person_id=people[1], person_fingerprint="0" * 16, into_id=people[0], into_fingerprint="0" * 16,
+        reason="registered twice", district=district, run=world.run,
+    )  # fmt: skip
     return found
 
 
@@ -228,6 +244,18 @@ CASES: dict[str, Kwargs] = {
     "person_iin": one(person_id=lambda s, ss: s.people[0]),
     "outcome": one(person_id=lambda s, ss: s.people[0]),
     "audit_log": NONE,
+    # Review, decisions and publication
+    "run_publish": one(run_id=lambda s, ss: ss.run_id),
+    "run_discard": one(run_id=lambda s, ss: ss.run_id),
+    "review": NONE,
+    "review_item": lambda s, ss: [{"run_id": ss.run_id, "record_id": r} for r in s.reviewed],
+    "review_decide": lambda s, ss: [{"run_id": ss.run_id, "record_id": r} for r in s.reviewed],
+    "decisions": NONE,
+    "decision_undo": one(decision_id=lambda s, ss: s.decision.pk),  # type: ignore[union-attr]
+    "merge_undo": one(merge_id=lambda s, ss: s.merge.pk),  # type: ignore[union-attr]
+    "person": one(person_id=lambda s, ss: s.people[0]),
+    "person_detach": one(person_id=lambda s, ss: s.people[0]),
+    "person_merge": one(person_id=lambda s, ss: s.people[0]),
     # Construction
     "projects:portfolio": NONE,
     "projects:portfolio_export": NONE,

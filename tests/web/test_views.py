@@ -13,6 +13,8 @@ from typing import Any
 from conftest import HOME, World, person_in
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from birtizim.web.accounts.models import Role
+from birtizim.web.accounts.scope import Scope
 from birtizim.web.audit.models import Access
 from birtizim.web.registry import runstore
 
@@ -135,6 +137,8 @@ def test_the_next_run_shows_what_changed_after_an_outcome(world: World, client_f
     second.uploads.set(world.run.uploads.all())
     claimed = services.run_claim_next()
     assert claimed is not None and services.run_execute(claimed).state == Run.State.SUCCEEDED
+    analyst = Scope(Role.ANALYST, None)
+    services.run_publish(scope=analyst, user=world.users["analyst"], run=claimed, acknowledged=True, note="same files")
     page = client_for("officer").get(f"/worklists/{HOME}/").content.decode()
     assert 'id="changes"' in page and f"#{world.run.pk}" in page
 

@@ -123,6 +123,14 @@ def reconcile(
     memory_limit: Annotated[
         str, typer.Option(help="DuckDB's memory before it spills to disk, e.g. 2GB (the whole process uses more).")
     ] = "2GB",
+    identities: Annotated[
+        Path | None,
+        typer.Option(help="An earlier run's identities.parquet: residents keep their person_id across runs."),
+    ] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(help="People's decisions to apply (CSV or Parquet: action, source, fingerprint, person_id, ...)."),
+    ] = None,
 ) -> None:
     """Reconcile agency lists into one list of residents with one OSMS status each."""
     from birtizim.engine.pipeline import STEPS
@@ -152,6 +160,8 @@ def reconcile(
                 full_iin=full_iin,
                 memory_limit=memory_limit,
                 progress=progress,
+                identities=identities,
+                decisions=decisions,
             )
     except SourceError as exc:
         fail(str(exc))
@@ -220,6 +230,19 @@ def _print_districts(run: Run) -> None:
         f"{linking.iin_holders_kept:,} kept with that resident, {linking.linked_to_another_resident:,} linked "
         "by names to another resident (conflict iin_of_another_resident)"
     )
+    known = run.identities
+    console.print(
+        f"Identities: {known.get('read', 0):,} read, {known.get('new', 0):,} new (identities.parquet: give it to the "
+        "next run with --identities so that residents keep their person_id)"
+    )
+    told = run.decisions
+    if told.given:
+        console.print(
+            f"Decisions: {told.given:,} given, {told.applied:,} applied; not applied: {told.row_absent:,} rows "
+            f"no longer in the lists, {told.person_gone:,} residents gone, {told.person_changed:,} residents whose "
+            f"record changed, {told.contradictory:,} contradictory; merges {told.merges_applied:,} applied, "
+            f"{told.merges_stale:,} not"
+        )
     for warning in run.warnings:
         console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
 
@@ -227,12 +250,30 @@ def _print_districts(run: Run) -> None:
 @app.command("eval")
 def evaluate(
     run: Annotated[Path, typer.Option(help="A run folder written by `birtizim reconcile`.")],
-    truth: Annotated[Path, typer.Option(help="The truth/ folder of the synthetic region.")],
+    truth: Annotated[Path | None, typer.Option(help="The truth/ folder of the synthetic region.")] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(help="People's decisions (CSV or Parquet) to measure the run against, as ground truth."),
+    ] = None,
 ) -> None:
-    """Link precision/recall/F1 and status accuracy of a run against synthetic ground truth (JSON)."""
+    """A run against synthetic ground truth (link precision/recall/F1, status accuracy) and/or against
+    people's decisions (how often the engine agreed with them), as JSON."""
+    from birtizim.engine.sources import SourceError
     from birtizim.eval import evaluate as run_eval
+    from birtizim.eval.decisions import agreement
 
-    for needed in (run / "links.parquet", truth / "rows.parquet"):
-        if not needed.is_file():
-            fail(f"{needed}: not found")
-    print(json.dumps(run_eval(run, truth), ensure_ascii=False, indent=2))
+    if truth is None and decisions is None:
+        fail("give --truth DIR (a synthetic region's truth/), --decisions FILE (people's decisions), or both")
+    needed = [run / "links.parquet"] + ([truth / "rows.parquet"] if truth else []) + ([decisions] if decisions else [])
+    for path in needed:
+        if not path.is_file():
+            fail(f"{path}: not found")
+    if decisions is not None and not (run / "run.duckdb").is_file():
+        fail(f"{run / 'run.duckdb'}: not found")
+    result: dict[str, object] = run_eval(run, truth) if truth else {}
+    if decisions is not None or truth is None:
+        try:
+            result["decisions"] = agreement(run, decisions)
+        except SourceError as exc:
+            fail(str(exc))
+    print(json.dumps(result, ensure_ascii=False, indent=2))

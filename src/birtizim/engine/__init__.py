@@ -8,6 +8,11 @@ Everything above the engine (the web, the modules, the command line) imports the
   used;
 * reading a finished run: ``run_cursor``, ``run_rows``, ``run_value``, ``close_runs``; the one
   ``actualisation`` figure; ``iin_sql`` (an IIN column, masked unless asked);
+* identities and decisions: ``IDENTITIES_FILE`` (a run's identity table, handed to the next run),
+  ``DECISION_COLUMNS`` and ``write_decisions`` (people's decisions for the next run),
+  ``row_fingerprint_sql`` and ``person_fingerprint_sql`` (the keys decisions name rows and residents by);
+* publication: ``compare_runs`` (a run beside the published one, with ``RunThresholds`` and warnings),
+  ``describe_warning``;
 * rules: ``iin`` (parse, validate, clean, make), ``names`` (folding spellings), the BIN
   (``validate_bin``, ``is_valid_bin``, ``make_bin``, ``InvalidBIN``), ``xlsx`` (the SQL-driven, text-safe
   workbook writer).
@@ -23,11 +28,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from birtizim.engine import iin, names
+    from birtizim.engine.decisions import COLUMNS as DECISION_COLUMNS
+    from birtizim.engine.decisions import person_fingerprint_sql, row_fingerprint_sql
+    from birtizim.engine.decisions import write_csv as write_decisions
     from birtizim.engine.export import iin_sql
+    from birtizim.engine.identity import FILE as IDENTITIES_FILE
     from birtizim.engine.ingest import Source
     from birtizim.engine.pipeline import STEPS, Run, reconcile
     from birtizim.engine.preview import Bounds as PreviewBounds
     from birtizim.engine.preview import Preview, preview
+    from birtizim.engine.publication import Thresholds as RunThresholds
+    from birtizim.engine.publication import compare as compare_runs
+    from birtizim.engine.publication import describe as describe_warning
     from birtizim.engine.runs import actualisation, close_runs, run_cursor, run_rows, run_value
     from birtizim.engine.sources import KINDS, Mapping, SourceError
     from birtizim.tables import xlsx
@@ -52,6 +64,14 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "close_runs": ("runs", "close_runs"),
     "actualisation": ("runs", "actualisation"),
     "iin_sql": ("export", "iin_sql"),
+    "IDENTITIES_FILE": ("identity", "FILE"),
+    "DECISION_COLUMNS": ("decisions", "COLUMNS"),
+    "write_decisions": ("decisions", "write_csv"),
+    "row_fingerprint_sql": ("decisions", "row_fingerprint_sql"),
+    "person_fingerprint_sql": ("decisions", "person_fingerprint_sql"),
+    "compare_runs": ("publication", "compare"),
+    "RunThresholds": ("publication", "Thresholds"),
+    "describe_warning": ("publication", "describe"),
     "iin": ("iin", None),
     "names": ("names", None),
     "xlsx": ("birtizim.tables.xlsx", None),
@@ -62,6 +82,8 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
 }
 
 __all__ = [  # the public names; each is a key of _PUBLIC (tests/test_layers.py checks)
+    "DECISION_COLUMNS",
+    "IDENTITIES_FILE",
     "KINDS",
     "STEPS",
     "InvalidBIN",
@@ -69,21 +91,27 @@ __all__ = [  # the public names; each is a key of _PUBLIC (tests/test_layers.py 
     "Preview",
     "PreviewBounds",
     "Run",
+    "RunThresholds",
     "Source",
     "SourceError",
     "actualisation",
     "close_runs",
+    "compare_runs",
+    "describe_warning",
     "iin",
     "iin_sql",
     "is_valid_bin",
     "make_bin",
     "names",
+    "person_fingerprint_sql",
     "preview",
     "reconcile",
+    "row_fingerprint_sql",
     "run_cursor",
     "run_rows",
     "run_value",
     "validate_bin",
+    "write_decisions",
     "xlsx",
 ]
 

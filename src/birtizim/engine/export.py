@@ -26,8 +26,9 @@ PARQUET_QUERIES = {
     "raw_iins": """
         SELECT source, row_number, iin_raw FROM agency ORDER BY source, row_number""",
     "review": """
-        SELECT a.source, a.row_number, r.person_id, r.match_probability
-        FROM review r JOIN agency a USING (record_id) ORDER BY a.source, a.row_number""",
+        SELECT a.source, a.row_number, f.fingerprint, r.person_id, r.match_probability
+        FROM review r JOIN agency a USING (record_id) JOIN row_fingerprints f USING (record_id)
+        ORDER BY a.source, a.row_number""",
 }
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from birtizim.engine import probabilistic
+from birtizim.engine import decisions, identity, probabilistic
 
 # Splink match probabilities. Pairs from CANDIDATE up are a row's candidates. At most one resident is
 # the row's person, so each candidate's odds are weighed against the other candidates' and against
@@ -97,15 +97,25 @@ def build_persons(con: duckdb.DuckDBPyConnection) -> None:
                     ELSE 'IIN repeated in the registry (the first row is kept)' END
         FROM records r JOIN registry_rows k USING (record_id) WHERE NOT k.kept;
 
-
+        CREATE OR REPLACE TEMP TABLE registry_keys AS
+        SELECT 'iin:' || iin AS key FROM records JOIN registry_rows USING (record_id) WHERE kept;
+        """
+    )
+    # A resident's person_id is the stable id of their IIN (identity.py), not their row in this file.
+    identity.ensure(con)
+    identity.assign(con, "registry_keys")
+    con.execute(
+        """
         CREATE OR REPLACE TABLE persons AS
         -- (a resident's own IIN is a range of one, for the comparison with a scientific-notation range)
-        SELECT row_number AS person_id, record_id, iin, CAST(iin AS BIGINT) AS iin_n, left(iin, 6) AS iin_head,
+        SELECT i.person_id, record_id, iin, CAST(iin AS BIGINT) AS iin_n, left(iin, 6) AS iin_head,
                CAST(iin AS BIGINT) AS iin_lo, CAST(iin AS BIGINT) AS iin_hi,
                last_name, first_name, patronymic,
                surname_key, first_key, patronymic_key, pair_key, birth_date, sex, district, k.address_key,
                registry_status, status_date
-        FROM records JOIN registry_rows USING (record_id) LEFT JOIN address_keys k USING (address) WHERE kept;
+        FROM records JOIN registry_rows USING (record_id) LEFT JOIN address_keys k USING (address)
+        JOIN identities i ON i.key = 'iin:' || records.iin
+        WHERE kept;
 
         DELETE FROM records WHERE record_id IN (SELECT record_id FROM registry_rows WHERE NOT kept);
 
@@ -123,8 +133,14 @@ def build_persons(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TABLE iin_doubtful (record_id BIGINT);
         -- a disputed row linked by names to a resident other than its IIN's holder
         CREATE OR REPLACE TABLE iin_elsewhere (record_id BIGINT, holder BIGINT);
+        -- every candidate pair the model scored, with its share among the row's candidates (for the review
+        -- band's page and for rows whose candidate people rejected: decisions.py)
+        CREATE OR REPLACE TABLE candidate_pool (record_id BIGINT, person_id BIGINT, share DOUBLE,
+                                                match_probability DOUBLE);
         """
     )
+    # The key of an agency row across runs (decisions name rows by it; people outside the registry too).
+    decisions.fingerprint_rows(con)
 
 
 # Names that agree: both keys, swapped, one exact and the other close, or the surname and a first name
@@ -299,7 +315,7 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
     weigh_iin_holders(con, model, prior, linking)
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE prob_best AS
+        CREATE OR REPLACE TEMP TABLE prob_shares AS
         WITH scored AS (
             SELECT m.record_id, m.person_id, m.match_probability AS p, lp.bits,
                    m.match_probability / greatest(1 - m.match_probability, 1e-12) * pow(2, lp.bits) AS odds,
@@ -309,7 +325,7 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
             JOIN unlinked u USING (record_id) JOIN persons c USING (person_id)
             WHERE m.record_id NOT IN (SELECT record_id FROM iin_disputed)
         )
-        SELECT s.record_id, s.person_id, s.p,
+        SELECT s.record_id, s.person_id, s.p, s.odds, s.bits,
                -- at most one resident is the row's person: each candidate's odds against the others'
                -- and against someone the candidates do not include (NONE_ODDS)
                s.odds / (CASE WHEN bool_or(s.full_name) OVER (PARTITION BY s.record_id) THEN {OUTSIDER_ODDS}
@@ -319,8 +335,10 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
                -- (a list that cannot hold the resident takes the full name's word no more)
                coalesce(u.surname_key = ps.surname_key AND u.first_key = ps.first_key
                         AND u.patronymic_key = ps.patronymic_key AND s.bits >= 0, false) AS full_name_agrees
-        FROM scored s JOIN unlinked u USING (record_id) JOIN persons ps USING (person_id)
-        QUALIFY row_number() OVER (PARTITION BY s.record_id ORDER BY s.odds DESC, s.person_id) = 1;
+        FROM scored s JOIN unlinked u USING (record_id) JOIN persons ps USING (person_id);
+        CREATE OR REPLACE TEMP TABLE prob_best AS
+        SELECT * FROM prob_shares
+        QUALIFY row_number() OVER (PARTITION BY record_id ORDER BY odds DESC, person_id) = 1;
 
         INSERT INTO links
         SELECT record_id, person_id, 'probabilistic', p FROM prob_best
@@ -330,6 +348,30 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
         WHERE NOT (posterior >= {ACCEPT} OR (candidates = 1 AND full_name_agrees)) AND p >= {REVIEW};
         """
     )
+    _keep_candidates(con)
+
+
+def _keep_candidates(con: duckdb.DuckDBPyConnection) -> None:
+    """``candidate_pool``: every scored pair with its share among the row's candidates, Splink's match
+    probability, each comparison's level and weight (``gamma_*``, ``mw_*``) and what the list says
+    (``mw_list``). Disputed rows give their holder (scored with the IIN) and the others (without it),
+    with the posterior of ``weigh_iin_holders`` as the share."""
+    kept = "m.* EXCLUDE (record_id, person_id, evidence)"
+    parts = [
+        f"""SELECT s.record_id, s.person_id, s.posterior AS share, {kept}, s.bits AS mw_list
+            FROM prob_shares s JOIN prob_matches m USING (record_id, person_id)"""
+    ]
+    if decisions.table_exists(con, "holder_posterior"):
+        parts += [
+            f"""SELECT h.record_id, h.person_id, h.p AS share, {kept}, lp.bits AS mw_list
+                FROM holder_posterior h LEFT JOIN holder_matches m USING (record_id, person_id)
+                LEFT JOIN list_prior lp USING (record_id, person_id) WHERE h.is_holder""",
+            f"""SELECT h.record_id, h.person_id, h.p AS share, {kept}, lp.bits AS mw_list
+                FROM holder_posterior h JOIN prob_matches m USING (record_id, person_id)
+                LEFT JOIN list_prior lp USING (record_id, person_id)
+                WHERE NOT h.is_holder AND h.person_id IS NOT NULL""",
+        ]
+    con.execute("CREATE OR REPLACE TABLE candidate_pool AS " + " UNION ALL BY NAME ".join(parts))
 
 
 def weigh_iin_holders(con: duckdb.DuckDBPyConnection, model: dict[str, Any], prior: float, linking: Linking) -> None:
@@ -586,22 +628,28 @@ def _first_name_agreement_by_chance(con: duckdb.DuckDBPyConnection) -> dict[str,
 
 
 def link_new(con: duckdb.DuckDBPyConnection) -> None:
-    """Rows that match nobody: one new person per distinct valid IIN, or per row without one.
-    Rows awaiting review are linked to no one until a person decides."""
+    """Rows that match nobody: one new person per distinct valid IIN no resident carries, or per distinct
+    row content (its fingerprint: a list naming the same person twice gives one person). Their ids are
+    stable too (``identity``). Rows awaiting review are linked to no one until a person decides."""
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE orphans AS
-        SELECT * FROM agency
-        WHERE record_id NOT IN (SELECT record_id FROM links) AND record_id NOT IN (SELECT record_id FROM review);
-
+        CREATE OR REPLACE TEMP TABLE orphan_keys AS
+        SELECT a.record_id,
+               -- a resident's IIN on a row people said is not that resident's names the row, not the IIN
+               CASE WHEN a.iin_valid AND a.iin NOT IN (SELECT iin FROM persons) THEN 'iin:' || a.iin
+                    ELSE 'row:' || f.fingerprint END AS key
+        FROM agency a JOIN row_fingerprints f USING (record_id)
+        WHERE a.record_id NOT IN (SELECT record_id FROM links) AND a.record_id NOT IN (SELECT record_id FROM review)
+        """
+    )
+    identity.assign(con, "orphan_keys")
+    con.execute(
+        """
         CREATE OR REPLACE TABLE new_persons AS
-        SELECT (SELECT coalesce(max(person_id), 0) FROM persons) + row_number() OVER (ORDER BY k) AS person_id, k
-        FROM (SELECT DISTINCT CASE WHEN iin_valid THEN 'iin:' || iin ELSE 'row:' || record_id END AS k FROM orphans);
+        SELECT DISTINCT i.person_id, o.key AS k FROM orphan_keys o JOIN identities i USING (key);
 
         INSERT INTO links
-        SELECT o.record_id, n.person_id, 'new', NULL
-        FROM orphans o JOIN new_persons n
-          ON n.k = CASE WHEN o.iin_valid THEN 'iin:' || o.iin ELSE 'row:' || o.record_id END;
+        SELECT o.record_id, i.person_id, 'new', NULL FROM orphan_keys o JOIN identities i USING (key);
         """
     )
 
@@ -621,7 +669,12 @@ def link_all(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> Li
         WHERE record_id NOT IN (SELECT record_id FROM links) AND record_id NOT IN (SELECT record_id FROM review)
         """
     )
+    # What people decided (decisions.py): rows they settled, pairs they rejected, then residents they merged.
+    decisions.ensure(con)
+    decisions.apply_rows(con)
     link_new(con)
+    decisions.apply_merges(con)
+    decisions.keep_review_candidates(con)
     review = con.execute("SELECT count(*) FROM review").fetchone()
     linking.review = int(review[0]) if review else 0
     return linking

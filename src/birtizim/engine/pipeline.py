@@ -12,7 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from birtizim.engine import export, iin, ingest, link, names, report, status
+from birtizim.engine import decisions as decision_table
+from birtizim.engine import export, identity, iin, ingest, link, names, publication, report, status
 from birtizim.engine.ingest import Ingested, Source
 from birtizim.tables import places
 
@@ -42,6 +43,8 @@ class Run:
 
     warnings: list[str] = field(default_factory=list)  # worth a person's attention; the run still stands
     district_names: dict[str, str] = field(default_factory=dict)  # code -> English name (or as written)
+    decisions: decision_table.Applied = field(default_factory=decision_table.Applied)
+    identities: dict[str, int] = field(default_factory=dict)  # "read": from the table given, "new": given now
 
 
 def reconcile(
@@ -53,7 +56,15 @@ def reconcile(
     full_iin: bool = False,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     progress: Progress | None = None,
+    identities: Path | None = None,
+    decisions: Path | None = None,
 ) -> Run:
+    """Read ``sources``, link, decide statuses and write the run folder ``out``.
+
+    ``identities``: the identity table of an earlier run (its ``identities.parquet``), so that residents
+    keep their ids; without it ids are given afresh (in the order of the keys, so the same files give the
+    same ids). ``decisions``: people's decisions to apply (``decisions.py``: a Parquet or CSV table).
+    """
     started = time.perf_counter()
     say = progress or (lambda _step: None)
     out.mkdir(parents=True, exist_ok=True)
@@ -74,17 +85,24 @@ def reconcile(
     try:
         iin.install_sql(con)
         names.install_sql(con)
+        known = identity.load(con, identities)
+        decision_table.load(con, decisions)
         t = time.perf_counter()
         reading = ingest.read(con, sources, region=region, as_of=as_of, progress=say)
         chosen, as_of, ingested = reading.region, reading.as_of, reading.ingested
+        # while the files are at hand: two kinds given the same bytes, a file with another kind's columns
+        checks = publication.file_checks(ingested)
+        reading.warnings.extend(publication.describe(w) for w in checks)
         t = timed("read", t)
         linking = link.link_all(con, as_of)
+        applied = decision_table.summary(con)
         t = timed("link", t)
         status.decide(con, as_of)
         t = timed("status", t)
         report.build(con, chosen, ingested)
         t = timed("report", t)
         export.write_parquet(con, out)
+        identity.write(con, out)
         export.write_report(con, out / "report.xlsx", full_iin=full_iin)
         export.write_worklists(con, out / "worklists", full_iin=full_iin)
         timed("export", t)
@@ -99,6 +117,8 @@ def reconcile(
             linking=linking,
             warnings=reading.warnings,
             district_names={d.code: d.name_en for d in (*chosen.districts, places.UNPLACED)},
+            decisions=applied,
+            identities=_identity_counts(con, known),
         )
         meta = {
             "region": run.region,
@@ -107,6 +127,9 @@ def reconcile(
             "seconds": run.seconds,
             "timings": timings,
             "linking": asdict(linking),
+            "decisions": asdict(applied),
+            "file_checks": [asdict(w) for w in checks],
+            "identities": run.identities,
             "warnings": run.warnings,
             "sources": [{**asdict(i), "path": str(i.path)} for i in ingested],
         }
@@ -119,12 +142,21 @@ def reconcile(
         shutil.rmtree(out / ".spill", ignore_errors=True)
 
 
-# What run.duckdb keeps: the results and the agency rows they explain. Registry rows live on as
-# ``statuses`` (one per person); intermediate tables stay behind in memory.
+def _identity_counts(con: duckdb.DuckDBPyConnection, known: int) -> dict[str, int]:
+    total = con.execute("SELECT count(*) FROM identities").fetchone()
+    return {"read": known, "new": (int(total[0]) if total else 0) - known}
+
+
+# What run.duckdb keeps: the results and the agency rows they explain (with their fingerprints). Registry
+# rows live on as ``statuses`` (one per person); intermediate tables stay behind in memory. The review
+# band keeps its candidates with each comparison's weight, and the decisions their states.
 PERSISTED = (
     "statuses",
     "links",
     "review",
+    "review_candidates",
+    "decided",
+    "merged",
     "conflicts",
     "rejects",
     "district_report",
@@ -141,7 +173,10 @@ def _persist(con: duckdb.DuckDBPyConnection, db: Path) -> None:
     try:
         for table in PERSISTED:
             con.execute(f"CREATE TABLE run_file.{table} AS SELECT * FROM memory.{table}")
-        con.execute("CREATE TABLE run_file.agency AS SELECT * FROM memory.records WHERE source <> 'registry'")
+        con.execute(
+            "CREATE TABLE run_file.agency AS SELECT r.*, f.fingerprint "
+            "FROM memory.records r JOIN memory.row_fingerprints f USING (record_id)"
+        )
         con.execute(f"CREATE VIEW run_file.persons AS SELECT {export.PERSON_COLUMNS} FROM statuses")
     finally:
         con.execute("DETACH run_file")

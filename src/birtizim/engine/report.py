@@ -76,16 +76,20 @@ def build(con: duckdb.DuckDBPyConnection, region: Region, ingested: list[Ingeste
         in_conflict AS (SELECT DISTINCT record_id FROM conflicts WHERE record_id IS NOT NULL
                         AND type NOT IN ('not_in_registry', 'uncertain_match'))
         SELECT f.source, f.file, f.rows_in AS rows_received,
-               (SELECT count(*) FROM rejects r WHERE r.file = f.file) AS rejected,
+               (SELECT count(*) FROM rejects r WHERE r.source = f.source AND r.file = f.file) AS rejected,
                count(l.record_id) FILTER (l.method = 'iin') AS matched_iin,
                count(l.record_id) FILTER (l.method = 'iin_repaired') AS iin_repaired,
                count(l.record_id) FILTER (l.method = 'probabilistic') AS matched_probabilistic,
-               (SELECT count(*) FROM review v JOIN agency a USING (record_id) WHERE a.file = f.file) AS for_review,
+               count(l.record_id) FILTER (l.method = 'decided') AS matched_decided,
+               (SELECT count(*) FROM review v JOIN agency a USING (record_id)
+                WHERE a.source = f.source AND a.file = f.file) AS for_review,
                count(l.record_id) FILTER (l.method = 'new') AS not_in_registry,
                count(l.record_id) FILTER (l.copies > 1 AND l.method <> 'new') AS duplicate_rows,
                count(DISTINCT l.person_id) FILTER (l.method <> 'new') AS distinct_residents,
                count(l.record_id) FILTER (l.record_id IN (SELECT record_id FROM in_conflict)) AS rows_in_conflict
-        FROM source_files f LEFT JOIN linked l ON l.file = f.file
+        -- a row belongs to its kind and its file: two kinds given one file (the same bytes uploaded under
+        -- two kinds are stored once) must not count each other's rows
+        FROM source_files f LEFT JOIN linked l ON l.source = f.source AND l.file = f.file
         WHERE f.source <> 'registry'
         GROUP BY f.source, f.file, f.rows_in
         ORDER BY f.source

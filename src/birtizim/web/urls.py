@@ -25,6 +25,18 @@ urlpatterns = [
     path("worklists/<slug:district>/export.xlsx", views.worklist_export, name="worklist_export"),
     path("people/<int:person_id>/iin/", views.person_iin, name="person_iin"),
     path("people/<int:person_id>/outcome/", views.outcome, name="outcome"),
+    # Review, decisions that last, and publication (docs/web.md)
+    path("runs/<int:run_id>/publish/", views.run_publish, name="run_publish"),
+    path("runs/<int:run_id>/discard/", views.run_discard, name="run_discard"),
+    path("review/", views.review, name="review"),
+    path("review/<int:run_id>/<int:record_id>/", views.review_item, name="review_item"),
+    path("review/<int:run_id>/<int:record_id>/decide/", views.review_decide, name="review_decide"),
+    path("review/decisions/", views.decisions, name="decisions"),
+    path("review/decisions/<int:decision_id>/undo/", views.decision_undo, name="decision_undo"),
+    path("review/merges/<int:merge_id>/undo/", views.merge_undo, name="merge_undo"),
+    path("people/<int:person_id>/", views.person, name="person"),
+    path("people/<int:person_id>/detach/", views.person_detach, name="person_detach"),
+    path("people/<int:person_id>/merge/", views.person_merge, name="person_merge"),
     path("audit/", audit_views.audit_log, name="audit_log"),
     # The modules: capital repair deadlines, children's club vouchers, outreach and plausibility, fare inspection.
     path("projects/", include("birtizim.web.projects.urls")),

@@ -47,6 +47,7 @@ def figures_export(*, scope: Scope, run: Run) -> Path:
         ("matched_iin", _("By IIN")),
         ("iin_repaired", _("Repaired IIN")),
         ("matched_probabilistic", _("Probabilistic")),
+        ("matched_decided", _("By people")),
         ("for_review", _("For review")),
         ("not_in_registry", _("Not in registry")),
         ("duplicate_rows", _("Duplicate rows")),

@@ -1,13 +1,17 @@
-"""Uploaded agency files, reconciliation runs, and the outcomes officers record for residents.
+"""Uploaded agency files, reconciliation runs, the outcomes officers record for residents, and the
+decisions people make where the engine cannot (review, merges, detached rows).
 
 The single list itself (millions of rows) stays in each run's DuckDB file; these tables hold what
-the web adds: who uploaded what, which run is current, and the work done on the lists.
+the web adds: who uploaded what, which run is published, and the work done on the lists. Residents
+are named by their stable ``person_id`` (the engine's identity table), which means the same person
+in every run.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from birtizim.engine import KINDS
@@ -55,12 +59,29 @@ class Run(models.Model):
     region = models.CharField(max_length=32, blank=True)
     as_of = models.DateField(null=True, blank=True)
     summary = models.JSONField(default=dict)  # region and district figures, for trends across runs
+    # A finished run is a draft until an analyst publishes it (the dashboard, trend and work lists show
+    # published runs only) or discards it; ``comparison`` is the engine's comparison with the run that was
+    # published when this one finished (engine.compare_runs, with ``against_run``), warnings included.
+    comparison = models.JSONField(default=dict)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    discarded_at = models.DateTimeField(null=True, blank=True)
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    publication_note = models.TextField(blank=True, max_length=2000)  # why it was published over warnings
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"run {self.pk} ({self.state})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.SUCCEEDED and self.published_at is None and self.discarded_at is None
 
 
 class Outcome(models.Model):
@@ -75,7 +96,8 @@ class Outcome(models.Model):
         NOT_FOUND = "not_found", _("Not found")
 
     run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="outcomes")
-    # The IIN, not the run's person_id, identifies the resident across runs.
+    # The stable person_id names the resident in every run; the IIN is kept as the registry wrote it then.
+    person_id = models.BigIntegerField(null=True, db_index=True)
     iin = models.CharField(max_length=12, db_index=True)
     district = models.CharField(max_length=64, db_index=True)
     result = models.CharField(max_length=16, choices=Result.choices)
@@ -87,3 +109,80 @@ class Outcome(models.Model):
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
+
+
+class Decision(models.Model):
+    """What a person decided about an agency row the engine could not settle (or linked wrongly).
+
+    The row is named by what stays true of it from one file to the next (its source kind and the
+    engine's fingerprint of its content), the residents by their stable ids and the fingerprints of
+    their registry records at the time; every later run applies it (engine.decisions). One live decision
+    per row: a second person deciding the same row at once is refused by the unique constraint.
+    Undoing keeps the row (``undone_at``): nothing is lost, and the engine's own answer returns.
+    """
+
+    class Verdict(models.TextChoices):
+        SAME = "same", _("Same person")
+        NONE = "none", _("None of these")
+        UNSURE = "unsure", _("Unsure")
+        DETACH = "detach", _("Detached from the resident")
+
+    source = models.CharField(max_length=32)
+    fingerprint = models.CharField(max_length=16)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    person_id = models.BigIntegerField(null=True, blank=True)  # SAME: the resident
+    person_fingerprint = models.CharField(max_length=16, blank=True)
+    # NONE and DETACH: the residents people said the row is not ([{"person_id", "fingerprint"}])
+    rejected = models.JSONField(default=list, blank=True)
+    district = models.CharField(max_length=64, db_index=True)  # whose work it is (the scope)
+    run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="decisions")  # the run it was shown from
+    record_id = models.BigIntegerField()  # the row in that run
+    comment = models.TextField(blank=True, max_length=2000)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "fingerprint"], condition=Q(undone_at__isnull=True), name="one_live_decision_per_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.fingerprint} {self.verdict}"
+
+
+class Merge(models.Model):
+    """Two residents who are one person (a registry duplicate): ``person_id`` goes into ``into_id`` in every
+    later run. Undoing keeps the row; the next run has both residents again."""
+
+    person_id = models.BigIntegerField()  # the resident absorbed
+    person_fingerprint = models.CharField(max_length=16)
+    into_id = models.BigIntegerField()  # the resident who stays
+    into_fingerprint = models.CharField(max_length=16)
+    different_iins = models.BooleanField(default=False)  # both IINs valid and different: confirmed with a reason
+    reason = models.TextField(max_length=2000)
+    district = models.CharField(max_length=64, db_index=True)  # the staying resident's
+    run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="merges")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person_id"], condition=Q(undone_at__isnull=True), name="one_live_merge_per_resident"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} -> {self.into_id}"

@@ -30,3 +30,9 @@ def value(folder: str, sql: str, params: list[Any] | None = None) -> Any:
 def close_all() -> None:
     """Tests and the worker release files before they are removed."""
     engine.close_runs()
+
+
+def has_table(folder: str, table: str) -> bool:
+    """Whether the run has ``table`` (runs made before a table existed lack it)."""
+    found = value(folder, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table])
+    return bool(found)

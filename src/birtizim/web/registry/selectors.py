@@ -11,20 +11,28 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from birtizim import engine
 from birtizim.web.accounts.permissions import Action, may, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels
-from birtizim.web.common.errors import NotFound
+from birtizim.web.common.errors import Conflict, NotFound
 from birtizim.web.registry import runstore, worklist_table
-from birtizim.web.registry.models import Outcome, Run
+from birtizim.web.registry.models import Decision, Merge, Outcome, Run
 
 PAGE_SIZE = 50
 
 
 def run_current() -> Run | None:
-    return Run.objects.filter(state=Run.State.SUCCEEDED).order_by("-finished_at", "-id").first()
+    """The published run: what the dashboard, the trend and the work lists show (drafts never)."""
+    return published_runs().order_by("-published_at", "-id").first()
+
+
+def published_runs() -> QuerySet[Run]:
+    return Run.objects.filter(state=Run.State.SUCCEEDED, published_at__isnull=False)
 
 
 def _totals(districts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -51,7 +59,7 @@ def dashboard_get(*, scope: Scope, run: Run) -> dict[str, Any]:
                 "actualisation"
             ],
         }
-        for r in Run.objects.filter(state=Run.State.SUCCEEDED).order_by("finished_at", "id")
+        for r in published_runs().order_by("published_at", "id")
     ]
     may_open = may(scope, Action.PEOPLE_READ)
     return {
@@ -182,16 +190,51 @@ def mask(iin: object) -> str:
 
 
 def person_get(*, scope: Scope, run: Run, person_id: int) -> dict[str, Any]:
+    """A resident of ``run`` by their stable id (with the fingerprint decisions name them by); 404 outside
+    the scope."""
     require(scope, Action.PEOPLE_READ)
     found = runstore.rows(
         run.folder,
-        """SELECT person_id, iin, last_name, first_name, patronymic, birth_date, district, status, category
-           FROM statuses WHERE person_id = ?""",
+        f"""SELECT person_id, iin, last_name, first_name, patronymic, birth_date, sex, district, status, category,
+                   registry_status, {engine.person_fingerprint_sql()} AS person_fingerprint
+            FROM statuses WHERE person_id = ?""",
         [person_id],
     )
     if not found or not scope.covers(found[0]["district"]):
         raise NotFound
     return found[0]
+
+
+def person_current(*, scope: Scope, run: Run, person_id: int, shown_run: Run | None = None) -> dict[str, Any]:
+    """The resident ``person_id`` as the current run ``run`` has them, for a form or a reveal sent from a page
+    of ``shown_run``. Ids are stable, but a page can outlive its run: the resident must be in the current
+    run and, where the page's run still answers, carry the IIN the page showed. Otherwise the post is
+    refused with a reason (409) -- never applied to whoever holds the number now."""
+    require(scope, Action.PEOPLE_READ)
+    shown = None
+    if shown_run is not None and shown_run.pk != run.pk and shown_run.folder:
+        try:
+            shown = person_get(scope=scope, run=shown_run, person_id=person_id)
+        except (NotFound, FileNotFoundError):
+            shown = None
+    try:
+        now = person_get(scope=scope, run=run, person_id=person_id)
+    except NotFound:
+        if shown is None:
+            raise
+        raise Conflict(
+            _(
+                "This resident is not in the current list (run #%(run)s): the page was shown from run #%(shown)s. "
+                "Reload the work list; nothing was saved."
+            )
+            % {"run": run.pk, "shown": shown_run.pk if shown_run else "?"}
+        ) from None
+    if shown is not None and shown["iin"] != now["iin"]:
+        raise Conflict(
+            _("The page was shown from run #%(shown)s and names someone else than run #%(run)s; reload it.")
+            % {"run": run.pk, "shown": shown_run.pk if shown_run else "?"}
+        )
+    return now
 
 
 def changes_since(*, scope: Scope, run: Run, district: str) -> list[dict[str, Any]]:
@@ -227,3 +270,314 @@ def changes_since(*, scope: Scope, run: Run, district: str) -> list[dict[str, An
             }
         )
     return out
+
+
+# --- a resident's rows (detaching, merging) ------------------------------------------------------------
+
+
+def person_rows(*, scope: Scope, run: Run, person_id: int) -> list[dict[str, Any]]:
+    """The agency rows the run links to the resident, with how and the fingerprint a decision names them by."""
+    person_get(scope=scope, run=run, person_id=person_id)
+    return runstore.rows(
+        run.folder,
+        """SELECT a.record_id, a.source, a.row_number, a.fingerprint, a.iin, a.last_name, a.first_name, a.patronymic,
+                  a.birth_date, a.district_raw, l.method, l.match_probability
+           FROM links l JOIN agency a USING (record_id) WHERE l.person_id = ? ORDER BY a.source, a.row_number""",
+        [person_id],
+    )
+
+
+def person_row(*, run: Run, person_id: int, record_id: int) -> dict[str, Any]:
+    """One row the run links to the resident (404 when it is not theirs); the caller checked the scope."""
+    found = runstore.rows(
+        run.folder,
+        """SELECT a.record_id, a.source, a.row_number, a.fingerprint FROM links l JOIN agency a USING (record_id)
+           WHERE l.person_id = ? AND l.record_id = ?""",
+        [person_id, record_id],
+    )
+    if not found:
+        raise NotFound
+    return found[0]
+
+
+def merges_of(*, person_id: int) -> list[Merge]:
+    """Live merges that take the resident in or take them away."""
+    found = Merge.objects.filter(undone_at=None).filter(Q(person_id=person_id) | Q(into_id=person_id))
+    return list(found.select_related("decided_by"))
+
+
+# --- the review band -----------------------------------------------------------------------------------
+
+REVIEW_PAGE_SIZE = 50
+REVIEW_STATES = ("open", "left", "unsure", "stale", "decided", "all")
+
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    source: str = ""
+    district: str = ""
+    low: float = 0.0  # the best candidate's probability, from
+    high: float = 1.0  # ... to
+    state: str = "open"  # open: left, unsure or stale (a person must look)
+
+    def query(self) -> str:
+        """The filters as a query string, for the links between rows."""
+        from urllib.parse import urlencode
+
+        return urlencode(
+            {
+                k: v
+                for k, v in (
+                    ("source", self.source),
+                    ("district", self.district),
+                    ("low", self.low),
+                    ("high", self.high),
+                    ("state", self.state),
+                )
+                if v not in ("", None)
+            }
+        )
+
+
+def review_run(*, scope: Scope, run_id: int | None) -> Run:
+    """The run whose review band to show: the published one, or a draft for those who run and publish."""
+    require(scope, Action.REVIEW)
+    current = run_current()
+    if run_id is None or (current is not None and run_id == current.pk):
+        if current is None:
+            raise NotFound
+        return current
+    if not may_see_drafts(scope):
+        raise NotFound
+    found = Run.objects.filter(pk=run_id, state=Run.State.SUCCEEDED).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def may_see_drafts(scope: Scope) -> bool:
+    return may(scope, Action.PUBLISH)
+
+
+def _live_decisions(scope: Scope) -> pa.Table:
+    """Every live decision in the scope, as a table DuckDB can join with the review band."""
+    found = Decision.objects.filter(undone_at=None)
+    if scope.districts is not None:
+        found = found.filter(district__in=sorted(scope.districts))
+    rows = list(found.values_list("id", "source", "fingerprint", "verdict", "decided_at", "run_id"))
+    return pa.table(
+        {
+            "decision_id": pa.array([r[0] for r in rows], pa.int64()),
+            "source": pa.array([r[1] for r in rows], pa.string()),
+            "fingerprint": pa.array([r[2] for r in rows], pa.string()),
+            "verdict": pa.array([r[3] for r in rows], pa.string()),
+            "decided_at": pa.array([r[4] for r in rows], pa.timestamp("us", tz="UTC")),
+            "decision_run": pa.array([r[5] for r in rows], pa.int64()),
+        }
+    )
+
+
+def _review_where(scope: Scope, filters: ReviewFilters) -> tuple[str, list[Any]]:
+    where: list[str] = ["true"]
+    params: list[Any] = []
+    if scope.districts is not None:
+        where.append(f"r.district IN ({', '.join('?' for _ in scope.districts)})")
+        params += sorted(scope.districts)
+    if filters.source:
+        where.append("r.source = ?")
+        params.append(filters.source)
+    if filters.district:
+        where.append("r.district = ?")
+        params.append(filters.district)
+    where.append("coalesce(r.share, r.match_probability, 0) BETWEEN ? AND ?")
+    params += [filters.low, filters.high]
+    return " AND ".join(where), params
+
+
+# The state of a review row: nobody decided it (left), someone was unsure, a decision the run was given
+# and could not apply (stale: the row or the resident changed since), or a decision made since (it applies
+# from the next run). The one parameter is when the run took the decisions (it was claimed).
+_STATE = """CASE WHEN d.decision_id IS NULL THEN 'left' WHEN d.verdict = 'unsure' THEN 'unsure'
+                 WHEN d.decided_at < ? AND EXISTS (SELECT 1 FROM decided x WHERE x.source = r.source
+                      AND x.fingerprint = r.fingerprint AND x.state <> 'applied') THEN 'stale'
+                 ELSE 'decided' END"""
+
+
+def _taken(run: Run) -> Any:
+    return run.claimed_at or run.created_at
+
+
+def _review_cursor(scope: Scope, run: Run) -> Any:
+    cur = runstore.cursor(run.folder)
+    cur.register("live_decisions", _live_decisions(scope))
+    return cur
+
+
+def review_page(*, scope: Scope, run: Run, filters: ReviewFilters, page: int = 1) -> dict[str, Any]:
+    """A page of the review band (the scope's districts, the filters), each row with its best candidate and
+    its state, and the counts of what is left."""
+    require(scope, Action.REVIEW)
+    if not runstore.has_table(run.folder, "review_candidates"):
+        return {"rows": [], "counts": {}, "total": 0, "number": 1, "pages": 1, "sources": [], "districts": []}
+    where, params = _review_where(scope, filters)
+    cur = _review_cursor(scope, run)
+    try:
+        cur.execute(
+            f"""CREATE OR REPLACE TEMP TABLE shown AS
+                SELECT r.record_id, r.source, r.row_number, r.last_name, r.first_name, r.patronymic, r.birth_date,
+                       r.district, r.share, r.match_probability, r.reason, {_STATE} AS state, d.decision_id
+                FROM review r LEFT JOIN live_decisions d USING (source, fingerprint) WHERE {where}""",
+            [_taken(run), *params],
+        )
+        counts = dict(cur.execute("SELECT state, count(*) FROM shown GROUP BY 1").fetchall())
+        wanted = _state_sql(filters.state)
+        total = int((cur.execute(f"SELECT count(*) FROM shown WHERE {wanted}").fetchone() or (0,))[0])
+        pages = max(1, -(-total // REVIEW_PAGE_SIZE))
+        number = min(max(1, page), pages)
+        cur.execute(
+            f"""SELECT * FROM (
+                    SELECT s.*, c.person_id AS best_id, c.last_name AS best_last_name,
+                           c.first_name AS best_first_name, c.patronymic AS best_patronymic,
+                           c.birth_date AS best_birth_date
+                    FROM shown s LEFT JOIN review_candidates c ON c.record_id = s.record_id AND c.rank = 1)
+                WHERE {wanted} ORDER BY {_REVIEW_ORDER}
+                LIMIT {REVIEW_PAGE_SIZE} OFFSET {(number - 1) * REVIEW_PAGE_SIZE}"""
+        )
+        names = [d[0] for d in cur.description or []]
+        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        scoped, scoped_params = _review_where(scope, ReviewFilters())
+        sources = [
+            s
+            for (s,) in cur.execute(
+                f"SELECT DISTINCT source FROM review r WHERE {scoped} ORDER BY 1", scoped_params
+            ).fetchall()
+        ]
+        districts = [
+            d
+            for (d,) in cur.execute(
+                f"SELECT DISTINCT district FROM review r WHERE {scoped} ORDER BY 1", scoped_params
+            ).fetchall()
+        ]
+    finally:
+        cur.close()
+    counts = {k: int(counts.get(k, 0)) for k in ("left", "unsure", "stale", "decided")}
+    counts["in_band"] = sum(counts.values())
+    counts["open"] = counts["left"] + counts["unsure"] + counts["stale"]
+    return {
+        "rows": rows,
+        "counts": counts,
+        "total": total,
+        "number": number,
+        "pages": pages,
+        "sources": sources,
+        "districts": districts,
+    }
+
+
+_REVIEW_ORDER = "coalesce(share, match_probability, 0) DESC, source, row_number"
+
+
+def _state_sql(state: str) -> str:
+    if state == "all":
+        return "true"
+    if state == "open":
+        return "state IN ('left', 'unsure', 'stale')"
+    return f"state = '{state if state in REVIEW_STATES else 'left'}'"
+
+
+def review_row(*, scope: Scope, run: Run, record_id: int) -> dict[str, Any]:
+    """One row of the review band, its candidates (best first) with each comparison's level and weight,
+    and the row's live decision; 404 when the row is not in the band or outside the scope."""
+    require(scope, Action.REVIEW)
+    if not runstore.has_table(run.folder, "review_candidates"):
+        raise NotFound
+    found = runstore.rows(run.folder, "SELECT * FROM review WHERE record_id = ?", [record_id])
+    if not found or not scope.covers(found[0]["district"]):
+        raise NotFound
+    row = found[0]
+    row["candidates"] = runstore.rows(
+        run.folder, "SELECT * FROM review_candidates WHERE record_id = ? ORDER BY rank", [record_id]
+    )
+    row["decision"] = (
+        Decision.objects.filter(source=row["source"], fingerprint=row["fingerprint"], undone_at=None)
+        .select_related("decided_by")
+        .first()
+    )
+    stale = runstore.rows(
+        run.folder,
+        "SELECT state FROM decided WHERE source = ? AND fingerprint = ? AND state <> 'applied' LIMIT 1",
+        [row["source"], row["fingerprint"]],
+    )
+    row["stale_because"] = stale[0]["state"] if stale else ""
+    return row
+
+
+def review_neighbours(*, scope: Scope, run: Run, filters: ReviewFilters, record_id: int) -> dict[str, int | None]:
+    """The rows before and after ``record_id`` among the open rows of the filtered band (for next/previous)."""
+    where, params = _review_where(scope, filters)
+    cur = _review_cursor(scope, run)
+    try:
+        rows = cur.execute(
+            f"""SELECT record_id, {_STATE} AS state FROM review r LEFT JOIN live_decisions d USING (source, fingerprint)
+                WHERE {where} ORDER BY {_REVIEW_ORDER}""",
+            [_taken(run), *params],
+        ).fetchall()
+    finally:
+        cur.close()
+    wanted = {"open": ("left", "unsure", "stale"), "all": None}.get(filters.state, (filters.state,))
+    ids = [int(r) for r, state in rows if r == record_id or wanted is None or state in wanted]
+    at = ids.index(record_id) if record_id in ids else -1
+    return {
+        "previous": ids[at - 1] if at > 0 else None,
+        "next": ids[at + 1] if 0 <= at < len(ids) - 1 else (ids[0] if at < 0 and ids else None),
+        "position": at + 1,
+        "of": len(ids),
+    }
+
+
+def decisions_list(*, scope: Scope) -> QuerySet[Decision]:
+    require(scope, Action.REVIEW)
+    found = Decision.objects.select_related("decided_by", "undone_by")
+    return found if scope.districts is None else found.filter(district__in=sorted(scope.districts))
+
+
+def merges_list(*, scope: Scope) -> QuerySet[Merge]:
+    require(scope, Action.REVIEW)
+    found = Merge.objects.select_related("decided_by", "undone_by")
+    return found if scope.districts is None else found.filter(district__in=sorted(scope.districts))
+
+
+# --- publication ----------------------------------------------------------------------------------------
+
+
+def publication_thresholds() -> Any:
+    """The limits past which a run's change is a warning (settings.PUBLICATION_THRESHOLDS over the engine's)."""
+    return engine.RunThresholds(**getattr(settings, "PUBLICATION_THRESHOLDS", {}))
+
+
+def run_comparison(*, run: Run) -> dict[str, Any]:
+    """The run beside the run published now: as kept when it finished, or read again if another run has been
+    published since (nothing is written: a page only reads)."""
+    current = run_current()
+    against = current.pk if current is not None and current.pk != run.pk else None
+    if run.published_at is not None:  # a published run keeps what it was published against
+        return dict(run.comparison)
+    if run.comparison and run.comparison.get("against_run") == against:
+        return dict(run.comparison)
+    other = runstore.run_path(current.folder) if current is not None and against is not None else None
+    try:
+        found = engine.compare_runs(runstore.run_path(run.folder), other, publication_thresholds())
+    except Exception:  # a folder gone, a file unreadable: the page says so, and publishing needs a reason
+        return comparison_failed(against=against)
+    return {**found.as_json(), "against_run": against}
+
+
+def comparison_failed(*, against: int | None) -> dict[str, Any]:
+    """The comparison of a run that could not be compared: one warning, so publishing needs a reason."""
+    return {"warnings": [{"code": "comparison_failed"}], "against_run": against}
+
+
+def runs_list(*, scope: Scope) -> list[Run]:
+    """The latest runs with their files (for the runs page: each run's files and headline figures)."""
+    require(scope, Action.RUN)
+    return list(Run.objects.select_related("requested_by", "published_by").prefetch_related("uploads")[:50])

@@ -1,12 +1,16 @@
 """Writes: store an upload, queue a run, claim and execute runs (with a heartbeat, and the recovery of
-runs whose worker died), record an officer's outcome."""
+runs whose worker died), publish or discard a finished run, record an officer's outcome, and people's
+decisions about rows and residents (decide, undo, detach, merge)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,18 +18,22 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from birtizim import engine
+from birtizim.eval.decisions import agreement
 from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
+from birtizim.web.audit.models import Access
+from birtizim.web.audit.services import access_record
 from birtizim.web.common import intake
-from birtizim.web.common.errors import NotFound
-from birtizim.web.registry import run_log, runstore, selectors
-from birtizim.web.registry.models import Outcome, Run, Upload
+from birtizim.web.common.errors import Conflict, NotFound
+from birtizim.web.registry import identity_store, run_log, runstore, selectors
+from birtizim.web.registry.models import Decision, Merge, Outcome, Run, Upload
 
 log = logging.getLogger("birtizim.web.runs")
 
@@ -245,7 +253,7 @@ def run_execute(run: Run) -> Run:
     sources = [engine.Source(u.kind, Path(settings.DATA_DIR) / u.stored_path) for u in uploads]
     relative = run_folder(run)
     folder = Path(settings.DATA_DIR) / relative
-    shutil.rmtree(folder, ignore_errors=True)
+    _remove_folder(relative)  # a run file this process opened is released first (a reused run id)
     total = len(sources) + len(engine.STEPS)
     done = 0
 
@@ -262,8 +270,12 @@ def run_execute(run: Run) -> Run:
     _mine(run).update(log=run.log)
     outcome: dict[str, Any]
     try:
-        with RunHeartbeat(run):
-            result = engine.reconcile(sources, folder, progress=progress)
+        # People's decisions so far go with the run; the identity table is held from reading to replacing
+        # (inside the heartbeat: a worker waiting for another run's table is alive).
+        decided = decisions_file(folder)
+        with RunHeartbeat(run), identity_store.held() as identities:
+            result = engine.reconcile(sources, folder, progress=progress, identities=identities, decisions=decided)
+            identity_store.replace(folder)
     except RunLost:
         log.warning("run %s: taken over by another worker; this attempt stops", run.pk)
         _remove_folder(relative)
@@ -279,12 +291,24 @@ def run_execute(run: Run) -> Run:
         for warning in result.warnings:  # the run stands, but a person should read these
             run.log += run_log.warning_event(warning)
         _append_log(run, "done", seconds=round(result.seconds, 1))
+        try:
+            comparison = run_compare(folder)
+        except Exception as exc:  # the run stands; publishing it then needs a person's reason
+            log.error("run %s: the comparison failed: %s", run.pk, traceback.format_exception_only(exc)[-1].strip())
+            published = selectors.run_current()
+            comparison = selectors.comparison_failed(against=published.pk if published else None)
         outcome = {
             "state": Run.State.SUCCEEDED,
             "folder": str(relative),
             "region": result.region,
             "as_of": result.as_of,
-            "summary": run_summary(str(relative)),
+            "summary": {
+                **run_summary(str(relative)),
+                "review": result.review,
+                "decisions": dataclasses.asdict(result.decisions),
+                "agreement": agreement(folder),
+            },
+            "comparison": comparison,
             "progress": 100,
         }
         log.info("run %s succeeded in %.1f s", run.pk, result.seconds)
@@ -320,17 +344,25 @@ def run_summary(folder: str) -> dict[str, Any]:
 
 
 def outcome_record(
-    *, scope: Scope, user: User, run: Run, person_id: int, result: str, actualised_as: str, comment: str
+    *,
+    scope: Scope,
+    user: User,
+    run: Run,
+    person_id: int,
+    result: str,
+    actualised_as: str,
+    comment: str,
+    shown_run: Run | None = None,
 ) -> Outcome:
+    """Record what an officer found for the resident ``person_id`` of the current run ``run``, as shown on a
+    page of ``shown_run``: the same resident there and now, or refused (``selectors.person_current``)."""
     require(scope, Action.OUTCOME_RECORD)
     if result not in Outcome.Result.values:
         raise ValueError(f"unknown outcome {result!r}")
-    found = runstore.rows(run.folder, "SELECT iin, district, status FROM statuses WHERE person_id = ?", [person_id])
-    if not found or not scope.covers(found[0]["district"]):
-        raise NotFound  # another district's resident does not exist for this officer
-    person = found[0]
+    person = selectors.person_current(scope=scope, run=run, person_id=person_id, shown_run=shown_run)
     return Outcome.objects.create(
         run=run,
+        person_id=person_id,
         iin=person["iin"],
         district=person["district"],
         result=result,
@@ -339,3 +371,325 @@ def outcome_record(
         comment=comment.strip(),
         recorded_by=user,
     )
+
+
+# --- runs: what goes in, how they compare, publication ------------------------------------------------
+
+
+def decisions_file(folder: Path) -> Path:
+    """Every live decision and merge as the engine's decisions table, written into the run's folder (the
+    run keeps what it was given). "Unsure" tells the engine nothing; "same" also carries the residents
+    rejected before it."""
+    rows: list[dict[str, object]] = []
+    for d in Decision.objects.filter(undone_at=None).exclude(verdict=Decision.Verdict.UNSURE).order_by("id"):
+        row = {"source": d.source, "fingerprint": d.fingerprint}
+        if d.verdict == Decision.Verdict.SAME:
+            rows.append({**row, "action": "same", "person_id": d.person_id, "person_fingerprint": d.person_fingerprint})
+        rows += [
+            {**row, "action": "not", "person_id": r["person_id"], "person_fingerprint": r["fingerprint"]}
+            for r in d.rejected
+            if r["person_id"] != d.person_id
+        ]
+    for m in Merge.objects.filter(undone_at=None).order_by("id"):
+        rows.append(
+            {
+                "action": "merge",
+                "person_id": m.person_id,
+                "person_fingerprint": m.person_fingerprint,
+                "into_id": m.into_id,
+                "into_fingerprint": m.into_fingerprint,
+            }
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "decisions.csv"
+    engine.write_decisions(path, rows)
+    return path
+
+
+def run_compare(folder: Path) -> dict[str, Any]:
+    """The finished run in ``folder`` beside the run published now (engine.compare_runs), kept on the run."""
+    published = selectors.run_current()
+    against = runstore.run_path(published.folder) if published is not None else None
+    found = engine.compare_runs(folder, against, selectors.publication_thresholds())
+    return {**found.as_json(), "against_run": published.pk if published is not None else None}
+
+
+def run_publish(*, scope: Scope, user: User, run: Run, acknowledged: bool = False, note: str = "") -> Run:
+    """Publish a draft: from now on the dashboard, trend and work lists show it. A run with warnings is
+    published only when the analyst says they read them and why it should stand."""
+    require(scope, Action.PUBLISH)
+    if not run.is_draft:
+        raise Conflict(
+            _("Run #%(run)s is not a draft: only a finished run not yet published or discarded can be.")
+            % {"run": run.pk}
+        )
+    current = selectors.run_current()
+    if current is not None and current.finished_at and run.finished_at and run.finished_at < current.finished_at:
+        raise Conflict(
+            _("Run #%(newer)s, finished after this one, is already published: publish a newer run instead.")
+            % {"newer": current.pk}
+        )
+    comparison = selectors.run_comparison(run=run)
+    note = note.strip()
+    if comparison["warnings"] and not (acknowledged and note):
+        raise Conflict(
+            _("This run has warnings. Read them, tick that you have, and say why it should be published anyway.")
+        )
+    with transaction.atomic():
+        done = Run.objects.filter(pk=run.pk, state=Run.State.SUCCEEDED, published_at=None, discarded_at=None).update(
+            published_at=timezone.now(), published_by=user, publication_note=note[:2000], comparison=comparison
+        )
+        if not done:
+            raise Conflict(_("Someone published or discarded run #%(run)s meanwhile.") % {"run": run.pk})
+        access_record(user=user, action=Access.Action.PUBLISH, run_id=run.pk, query=note)
+    run.refresh_from_db()
+    return run
+
+
+def run_discard(*, scope: Scope, user: User, run: Run, note: str = "") -> Run:
+    """Set a draft aside: it is never shown on the dashboard; its files and figures stay for the record."""
+    require(scope, Action.PUBLISH)
+    with transaction.atomic():
+        done = Run.objects.filter(pk=run.pk, state=Run.State.SUCCEEDED, published_at=None, discarded_at=None).update(
+            discarded_at=timezone.now(), discarded_by=user, publication_note=note.strip()[:2000]
+        )
+        if not done:
+            raise Conflict(
+                _("Run #%(run)s is not a draft: only a finished run not yet published or discarded can be.")
+                % {"run": run.pk}
+            )
+        access_record(user=user, action=Access.Action.DISCARD, run_id=run.pk, query=note)
+    run.refresh_from_db()
+    return run
+
+
+# --- decisions about rows and residents ---------------------------------------------------------------
+
+
+def _already(decision: Decision) -> Conflict:
+    who = decision.decided_by.get_username() if decision.decided_by else "—"
+    when = date_format(timezone.localtime(decision.decided_at), "DATETIME_FORMAT")
+    return Conflict(
+        _("%(who)s already decided this row (%(verdict)s, %(when)s); undo that decision to change it.")
+        % {"who": who, "verdict": decision.get_verdict_display(), "when": when}
+    )
+
+
+def _replace_live(*, source: str, fingerprint: str, user: User, run: Run, replaceable: bool) -> list[dict[str, Any]]:
+    """Undo the row's live decision if the new one may take its place; returns the residents it rejected
+    (they stay rejected). A decision made from this very run, other than "unsure", is someone else's
+    answer to the same question: refused, unless ``replaceable`` (a detach overrides any link)."""
+    live = Decision.objects.filter(source=source, fingerprint=fingerprint, undone_at=None).first()
+    if live is None:
+        return []
+    if not replaceable and live.verdict != Decision.Verdict.UNSURE and live.run_id == run.pk:
+        raise _already(live)
+    if not Decision.objects.filter(pk=live.pk, undone_at=None).update(undone_at=timezone.now(), undone_by=user):
+        raise _already(live)
+    return list(live.rejected)
+
+
+@contextmanager
+def _one_at_a_time() -> Iterator[None]:
+    """Two people writing about one row at the same moment: on PostgreSQL the unique constraint refuses the
+    second (``_create_decision``); SQLite refuses a second writer with "database is locked". Either way the
+    second is told, and nothing of theirs is half-written."""
+    try:
+        yield
+    except OperationalError:
+        raise Conflict(_("Someone was saving a decision about this row at the same moment; reload the page.")) from None
+
+
+def _create_decision(**fields: Any) -> Decision:
+    """Insert the row's live decision; a concurrent one wins the unique constraint and this one is refused."""
+    try:
+        with transaction.atomic():
+            return Decision.objects.create(**fields)
+    except IntegrityError:
+        live = Decision.objects.filter(
+            source=fields["source"], fingerprint=fields["fingerprint"], undone_at=None
+        ).first()
+        raise _already(live) if live else Conflict(_("Someone decided this row meanwhile.")) from None
+
+
+def decision_record(
+    *,
+    scope: Scope,
+    user: User,
+    run: Run,
+    record_id: int,
+    fingerprint: str,
+    verdict: str,
+    person_id: int | None = None,
+    comment: str = "",
+) -> Decision:
+    """Decide a row of the review band of ``run`` as shown (its fingerprint): the same person as one of its
+    candidates, none of them, or unsure. Audited; applied from the next run on."""
+    require(scope, Action.REVIEW)
+    if verdict not in (Decision.Verdict.SAME, Decision.Verdict.NONE, Decision.Verdict.UNSURE):
+        raise ValueError(f"unknown verdict {verdict!r}")
+    item = selectors.review_row(scope=scope, run=run, record_id=record_id)
+    if item["fingerprint"] != fingerprint:
+        raise Conflict(_("This row has changed since the page was shown; reload it."))
+    candidates = {int(c["person_id"]): c for c in item["candidates"]}
+    if verdict == Decision.Verdict.SAME and person_id not in candidates:
+        raise Conflict(_("That resident is not one of this row's candidates; reload the page."))
+    with _one_at_a_time(), transaction.atomic():
+        rejected = _replace_live(source=item["source"], fingerprint=fingerprint, user=user, run=run, replaceable=False)
+        if verdict == Decision.Verdict.NONE:
+            rejected += [{"person_id": pid, "fingerprint": c["person_fingerprint"]} for pid, c in candidates.items()]
+        chosen = candidates.get(person_id or -1)
+        decision = _create_decision(
+            source=item["source"],
+            fingerprint=fingerprint,
+            verdict=verdict,
+            person_id=person_id if verdict == Decision.Verdict.SAME else None,
+            person_fingerprint=chosen["person_fingerprint"] if chosen and verdict == Decision.Verdict.SAME else "",
+            rejected=_distinct(rejected),
+            district=item["district"],
+            run=run,
+            record_id=record_id,
+            comment=comment.strip()[:2000],
+            decided_by=user,
+        )
+        access_record(
+            user=user,
+            action=Access.Action.DECIDE,
+            run_id=run.pk,
+            district=item["district"],
+            query=verdict,
+            person_ids=list(candidates),
+        )
+    return decision
+
+
+def _distinct(rejected: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[int, dict[str, Any]] = {}
+    for r in rejected:
+        seen.setdefault(int(r["person_id"]), {"person_id": int(r["person_id"]), "fingerprint": r["fingerprint"]})
+    return list(seen.values())
+
+
+def decision_undo(*, scope: Scope, user: User, decision_id: int) -> Decision:
+    """Undo a live decision: the next run gives the engine's own answer again. Audited."""
+    decision = Decision.objects.filter(pk=decision_id).first()
+    if decision is None or not scope.covers(decision.district):
+        raise NotFound
+    require(scope, Action.REVIEW, district=decision.district)
+    with transaction.atomic():
+        if not Decision.objects.filter(pk=decision.pk, undone_at=None).update(undone_at=timezone.now(), undone_by=user):
+            raise Conflict(_("This decision was already undone."))
+        access_record(
+            user=user,
+            action=Access.Action.UNDO_DECISION,
+            run_id=decision.run_id,
+            district=decision.district,
+            person_ids=[p for p in [decision.person_id] if p is not None],
+        )
+    decision.refresh_from_db()
+    return decision
+
+
+def detach_record(
+    *, scope: Scope, user: User, run: Run, person_id: int, record_id: int, fingerprint: str, comment: str = ""
+) -> Decision:
+    """Say a row linked to the resident is not theirs: from the next run it waits for review with its other
+    candidates, or is a person outside the registry. Replaces any live decision about the row. Audited."""
+    require(scope, Action.REVIEW)
+    person = selectors.person_get(scope=scope, run=run, person_id=person_id)
+    row = selectors.person_row(run=run, person_id=person_id, record_id=record_id)
+    if row["fingerprint"] != fingerprint:
+        raise Conflict(_("This row has changed since the page was shown; reload it."))
+    with _one_at_a_time(), transaction.atomic():
+        rejected = _replace_live(source=row["source"], fingerprint=fingerprint, user=user, run=run, replaceable=True)
+        rejected.append({"person_id": person_id, "fingerprint": person["person_fingerprint"]})
+        decision = _create_decision(
+            source=row["source"],
+            fingerprint=fingerprint,
+            verdict=Decision.Verdict.DETACH,
+            rejected=_distinct(rejected),
+            district=person["district"],
+            run=run,
+            record_id=record_id,
+            comment=comment.strip()[:2000],
+            decided_by=user,
+        )
+        access_record(
+            user=user, action=Access.Action.DETACH, run_id=run.pk, district=person["district"], person_ids=[person_id]
+        )
+    return decision
+
+
+def merge_create(
+    *, scope: Scope, user: User, run: Run, person_id: int, into_id: int, reason: str = "", confirmed: bool = False
+) -> Merge:
+    """Merge resident ``person_id`` into ``into_id`` (a registry duplicate): from the next run one resident
+    holds both residents' rows. Two different valid IINs are two people unless someone confirms with a reason."""
+    require(scope, Action.MERGE)
+    if person_id == into_id:
+        raise Conflict(_("A resident cannot be merged into themselves."))
+    absorbed = selectors.person_get(scope=scope, run=run, person_id=person_id)
+    staying = selectors.person_get(scope=scope, run=run, person_id=into_id)
+    reason = reason.strip()
+    different = bool(
+        absorbed["iin"]
+        and staying["iin"]
+        and absorbed["iin"] != staying["iin"]
+        and engine.iin.is_valid(absorbed["iin"])
+        and engine.iin.is_valid(staying["iin"])
+    )
+    if different and not (confirmed and reason):
+        raise Conflict(
+            _(
+                "These residents have two different valid IINs, so they are two people unless you confirm "
+                "the merge and say why."
+            )
+        )
+    live = Merge.objects.filter(undone_at=None)
+    if live.filter(person_id=into_id).exists():
+        raise Conflict(_("The resident to keep was merged into another resident; merge into that one instead."))
+    if live.filter(into_id=person_id).exists():
+        raise Conflict(_("Other residents were merged into this one; merge the other way, or undo those merges first."))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                merge = Merge.objects.create(
+                    person_id=person_id,
+                    person_fingerprint=absorbed["person_fingerprint"],
+                    into_id=into_id,
+                    into_fingerprint=staying["person_fingerprint"],
+                    different_iins=different,
+                    reason=reason[:2000],
+                    district=staying["district"],
+                    run=run,
+                    decided_by=user,
+                )
+        except IntegrityError:
+            raise Conflict(_("This resident is already merged into another one.")) from None
+        access_record(
+            user=user,
+            action=Access.Action.MERGE,
+            run_id=run.pk,
+            district=staying["district"],
+            person_ids=[person_id, into_id],
+        )
+    return merge
+
+
+def merge_undo(*, scope: Scope, user: User, merge_id: int) -> Merge:
+    merge = Merge.objects.filter(pk=merge_id).first()
+    if merge is None:
+        raise NotFound
+    require(scope, Action.MERGE, district=merge.district)
+    with transaction.atomic():
+        if not Merge.objects.filter(pk=merge.pk, undone_at=None).update(undone_at=timezone.now(), undone_by=user):
+            raise Conflict(_("This merge was already undone."))
+        access_record(
+            user=user,
+            action=Access.Action.UNDO_MERGE,
+            run_id=merge.run_id,
+            district=merge.district,
+            person_ids=[merge.person_id, merge.into_id],
+        )
+    merge.refresh_from_db()
+    return merge

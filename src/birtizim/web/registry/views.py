@@ -6,9 +6,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
@@ -20,9 +22,10 @@ from birtizim.web.accounts.scope import scope_for
 from birtizim.web.audit.models import Access
 from birtizim.web.audit.services import access_record, iin_hash
 from birtizim.web.common import charts, labels
+from birtizim.web.common.errors import Conflict
 from birtizim.web.common.http import AuthedRequest, temporary_download
-from birtizim.web.registry import exports, selectors, services, worklist_table
-from birtizim.web.registry.forms import OutcomeForm, UploadForm
+from birtizim.web.registry import exports, publication_words, review_words, selectors, services, worklist_table
+from birtizim.web.registry.forms import DecisionForm, DetachForm, MergeForm, OutcomeForm, PublishForm, UploadForm
 from birtizim.web.registry.models import Run, Upload
 
 
@@ -46,9 +49,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     if run is None:
         return render(request, "registry/dashboard_empty.html", {"runs": Run.objects.all()[:5]})
     # The figures change only with the runs: each gunicorn worker renders them once per current run (and
-    # number of runs, for the trend), scope and language -- the body has no form and nothing of the
-    # request -- and serves that copy.
-    runs = Run.objects.filter(state=Run.State.SUCCEEDED).count()
+    # number of published runs, for the trend), scope and language -- the body has no form and nothing of
+    # the request -- and serves that copy. A draft changes nothing the dashboard shows.
+    runs = selectors.published_runs().count()
     districts = "*" if scope.districts is None else ",".join(sorted(scope.districts))
     finished = run.finished_at.timestamp() if run.finished_at else 0
     key = f"dashboard:{run.pk}:{finished}:{runs}:{scope.role}:{districts}:{get_language()}"
@@ -135,7 +138,38 @@ def runs(request: AuthedRequest) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect("runs")
         return redirect("run_detail", run_id=run.pk)
-    return render(request, "registry/runs.html", {"runs": Run.objects.select_related("requested_by")[:50]})
+    current = selectors.run_current()
+    return render(
+        request,
+        "registry/runs.html",
+        {"runs": selectors.runs_list(scope=scope), "current": current.pk if current else None},
+    )
+
+
+# The comparison's source columns, after the rows received: each method's rows, review, not in the registry.
+SOURCE_KEYS = (
+    "rows_received",
+    "matched_iin",
+    "iin_repaired",
+    "matched_probabilistic",
+    "matched_decided",
+    "for_review",
+    "not_in_registry",
+)
+
+
+def _run_page(request: AuthedRequest, run: Run, form: PublishForm | None = None, status: int = 200) -> HttpResponse:
+    """The run's page: progress while it runs; once finished, the comparison with the published run and,
+    for a draft, the forms to publish or discard it."""
+    context: dict[str, object] = {"run": run, "current": selectors.run_current()}
+    if run.state == Run.State.SUCCEEDED:
+        comparison = selectors.run_comparison(run=run)
+        context["comparison"] = comparison
+        context["warnings"] = publication_words.sentences(comparison.get("warnings", []))
+        context["source_keys"] = SOURCE_KEYS
+        context["form"] = form or PublishForm()
+    template = "registry/_run_progress.html" if request.htmx and run.state != Run.State.SUCCEEDED else None
+    return render(request, template or "registry/run_detail.html", context, status=status)
 
 
 @login_required
@@ -144,8 +178,51 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     require(scope, Action.RUN)
     run = get_object_or_404(Run, pk=run_id)
-    template = "registry/_run_progress.html" if request.htmx else "registry/run_detail.html"
-    return render(request, template, {"run": run})
+    if request.htmx and request.htmx.target == "run-progress" and run.state != Run.State.SUCCEEDED:
+        return render(request, "registry/_run_progress.html", {"run": run})
+    if request.htmx and request.htmx.target == "run-progress":
+        # finished while the page polled: the whole page has more to show (the comparison, publishing)
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return _run_page(request, run)
+
+
+@login_required
+@require_POST
+def run_publish(request: AuthedRequest, run_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope, Action.PUBLISH)
+    run = get_object_or_404(Run, pk=run_id)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return _run_page(request, run, form, status=400)
+    try:
+        services.run_publish(scope=scope, user=request.user, run=run, **form.cleaned_data)
+    except Conflict as exc:
+        form.add_error(None, str(exc))
+        return _run_page(request, run, form, status=409)
+    messages.success(
+        request, _("Run #%(run)s is published: the dashboard and the work lists show it.") % {"run": run.pk}
+    )
+    return redirect("dashboard")
+
+
+@login_required
+@require_POST
+def run_discard(request: AuthedRequest, run_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope, Action.PUBLISH)
+    run = get_object_or_404(Run, pk=run_id)
+    form = PublishForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.run_discard(scope=scope, user=request.user, run=run, note=note)
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Run #%(run)s is discarded; the published run stays.") % {"run": run.pk})
+    return redirect("runs")
 
 
 @login_required
@@ -215,13 +292,20 @@ def worklist_export(request: AuthedRequest, district: str) -> FileResponse:
     return temporary_download(exported.path, f"worklist-{district}-run{run.pk}.xlsx")
 
 
+def _shown_run(request: AuthedRequest) -> Run | None:
+    """The run a page was shown from: its forms and reveals send it (``run``), so that a post that outlived
+    its run is checked against the run the officer looked at."""
+    raw = request.POST.get("run") or request.GET.get("run") or ""
+    return Run.objects.filter(pk=int(raw), state=Run.State.SUCCEEDED).first() if raw.isdigit() else None
+
+
 @login_required
 @require_POST
 def person_iin(request: AuthedRequest, person_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     require(scope, Action.IIN_REVEAL)
     run = _current_run()
-    person = selectors.person_get(scope=scope, run=run, person_id=person_id)
+    person = selectors.person_current(scope=scope, run=run, person_id=person_id, shown_run=_shown_run(request))
     access_record(
         user=request.user,
         action=Access.Action.REVEAL_IIN,
@@ -241,14 +325,17 @@ def outcome(request: AuthedRequest, person_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     require(scope, Action.OUTCOME_RECORD)
     run = _current_run()
-    person = selectors.person_get(scope=scope, run=run, person_id=person_id)
-    if request.method == "GET":
-        return render(request, "registry/_outcome_form.html", {"form": OutcomeForm(), "person_id": person_id})
+    shown = _shown_run(request)
+    person = selectors.person_current(scope=scope, run=run, person_id=person_id, shown_run=shown)
+    if request.method == "GET":  # the form names the run the row was shown from, as the post will
+        context = {"form": OutcomeForm(), "person_id": person_id, "run": shown or run}
+        return render(request, "registry/_outcome_form.html", context)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        return render(request, "registry/_outcome_form.html", {"form": form, "person_id": person_id}, status=400)
+        context = {"form": form, "person_id": person_id, "run": shown or run}
+        return render(request, "registry/_outcome_form.html", context, status=400)
     recorded = services.outcome_record(
-        scope=scope, user=request.user, run=run, person_id=person_id, **form.cleaned_data
+        scope=scope, user=request.user, run=run, person_id=person_id, shown_run=shown, **form.cleaned_data
     )
     access_record(
         user=request.user,
@@ -261,3 +348,251 @@ def outcome(request: AuthedRequest, person_id: int) -> HttpResponse:
         return render(request, "registry/_outcome_done.html", {"outcome": recorded})
     messages.success(request, _("Outcome recorded."))
     return redirect("worklist", district=person["district"])
+
+
+# --- review: rows the engine could not settle, residents, decisions ---------------------------------------
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _number(value: str | None, default: float) -> float:
+    try:
+        return min(max(float(value or default), 0.0), 1.0)
+    except ValueError:
+        return default
+
+
+def _filters(request: AuthedRequest) -> selectors.ReviewFilters:
+    get = request.GET
+    state = get.get("state", "open")
+    return selectors.ReviewFilters(
+        source=get.get("source", "")[:32],
+        district=get.get("district", "")[:64],
+        low=_number(get.get("low"), 0.0),
+        high=_number(get.get("high"), 1.0),
+        state=state if state in selectors.REVIEW_STATES else "open",
+    )
+
+
+@login_required
+@require_GET
+def review(request: AuthedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope, Action.REVIEW)
+    run = selectors.review_run(scope=scope, run_id=_int(request.GET.get("run")))
+    filters = _filters(request)
+    page = selectors.review_page(scope=scope, run=run, filters=filters, page=_page_number(request))
+    access_record(
+        user=request.user,
+        action=Access.Action.VIEW_REVIEW,
+        run_id=run.pk,
+        district=filters.district,
+        query=filters.query()[:200],
+        person_ids=[r["best_id"] for r in page["rows"] if r["best_id"] is not None],
+        records=len(page["rows"]),
+    )
+    drafts = [r for r in Run.objects.filter(state=Run.State.SUCCEEDED)[:10] if r.is_draft]
+    context = {
+        "run": run,
+        "page": page,
+        "filters": filters,
+        "agreement": run.summary.get("agreement") or {},
+        "drafts": drafts if selectors.may_see_drafts(scope) else [],
+        "states": selectors.REVIEW_STATES,
+    }
+    return render(request, "registry/review.html", context)
+
+
+@login_required
+@require_GET
+def review_item(request: AuthedRequest, run_id: int, record_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope, Action.REVIEW)
+    run = selectors.review_run(scope=scope, run_id=run_id)
+    filters = _filters(request)
+    row = selectors.review_row(scope=scope, run=run, record_id=record_id)
+    # candidates of other districts are shown (the decision needs them), their pages only to those who cover them
+    candidates = [
+        {**c, "comparisons": review_words.comparisons(c), "linkable": scope.covers(c["district"])}
+        for c in row["candidates"]
+    ]
+    access_record(
+        user=request.user,
+        action=Access.Action.VIEW_REVIEW,
+        run_id=run.pk,
+        district=row["district"],
+        person_ids=[int(c["person_id"]) for c in candidates],
+    )
+    context = {
+        "run": run,
+        "row": row,
+        "candidates": candidates,
+        "fields": review_words.side_by_side(row, candidates),
+        "filters": filters,
+        "around": selectors.review_neighbours(scope=scope, run=run, filters=filters, record_id=record_id),
+        "form": DecisionForm(initial={"fingerprint": row["fingerprint"]}),
+    }
+    return render(request, "registry/review_item.html", context)
+
+
+@login_required
+@require_POST
+def review_decide(request: AuthedRequest, run_id: int, record_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope, Action.REVIEW)
+    current = selectors.run_current()
+    if current is not None and run_id != current.pk and not selectors.may_see_drafts(scope):
+        # the page outlived its run: the row, if it still waits, is in the published run's band
+        messages.error(
+            request,
+            _("The list was updated since this page was shown (run #%(run)s is published now); nothing was saved.")
+            % {"run": current.pk},
+        )
+        return redirect("review")
+    run = selectors.review_run(scope=scope, run_id=run_id)
+    filters = _filters(request)
+    back = f"{reverse('review_item', args=[run.pk, record_id])}?{filters.query()}"
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    try:
+        services.decision_record(
+            scope=scope,
+            user=request.user,
+            run=run,
+            record_id=record_id,
+            fingerprint=form.cleaned_data["fingerprint"],
+            verdict=form.cleaned_data["verdict"],
+            person_id=form.cleaned_data["person_id"],
+            comment=form.cleaned_data["comment"],
+        )
+    except Conflict as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, _("Decided; the next run applies it."))
+    following = selectors.review_neighbours(scope=scope, run=run, filters=filters, record_id=record_id)["next"]
+    if following is None or following == record_id:
+        return redirect(f"{reverse('review')}?run={run.pk}&{filters.query()}")
+    return redirect(f"{reverse('review_item', args=[run.pk, following])}?{filters.query()}")
+
+
+@login_required
+@require_GET
+def decisions(request: AuthedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope, Action.REVIEW)
+    page = Paginator(selectors.decisions_list(scope=scope), 100).get_page(request.GET.get("page"))
+    return render(
+        request, "registry/decisions.html", {"page": page, "merges": selectors.merges_list(scope=scope)[:100]}
+    )
+
+
+@login_required
+@require_POST
+def decision_undo(request: AuthedRequest, decision_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope, Action.REVIEW)
+    try:
+        services.decision_undo(scope=scope, user=request.user, decision_id=decision_id)
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Undone; the next run gives the engine's own answer again."))
+    return redirect("decisions")
+
+
+@login_required
+@require_POST
+def merge_undo(request: AuthedRequest, merge_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope, Action.MERGE)
+    try:
+        services.merge_undo(scope=scope, user=request.user, merge_id=merge_id)
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Undone; the next run has both residents again."))
+    return redirect("decisions")
+
+
+def _person_page(
+    request: AuthedRequest, run: Run, person_id: int, merge_form: MergeForm | None = None, status: int = 200
+) -> HttpResponse:
+    scope = scope_for(request.user)
+    person = selectors.person_get(scope=scope, run=run, person_id=person_id)
+    rows = selectors.person_rows(scope=scope, run=run, person_id=person_id)
+    access_record(
+        user=request.user,
+        action=Access.Action.VIEW_PERSON,
+        run_id=run.pk,
+        district=person["district"],
+        person_ids=[person_id],
+        records=len(rows),
+    )
+    context = {
+        "run": run,
+        "person": {**person, "iin_masked": selectors.mask(person["iin"])},
+        "rows": rows,
+        "merges": selectors.merges_of(person_id=person_id),
+        "merge_form": merge_form or MergeForm(),
+    }
+    return render(request, "registry/person.html", context, status=status)
+
+
+@login_required
+@require_GET
+def person(request: AuthedRequest, person_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope, Action.REVIEW)
+    run = selectors.review_run(scope=scope, run_id=_int(request.GET.get("run")))
+    return _person_page(request, run, person_id)
+
+
+@login_required
+@require_POST
+def person_detach(request: AuthedRequest, person_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope, Action.REVIEW)
+    run = selectors.review_run(scope=scope, run_id=_int(request.POST.get("run")))
+    selectors.person_get(scope=scope, run=run, person_id=person_id)  # another district's resident: 404 first
+    form = DetachForm(request.POST)
+    back = f"{reverse('person', args=[person_id])}?run={run.pk}"
+    if not form.is_valid():
+        messages.error(request, _("Choose a row to detach."))
+        return redirect(back)
+    try:
+        services.detach_record(scope=scope, user=request.user, run=run, person_id=person_id, **form.cleaned_data)
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Detached; from the next run the row is no longer this resident's."))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def person_merge(request: AuthedRequest, person_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(scope, Action.MERGE)
+    run = selectors.review_run(scope=scope, run_id=_int(request.POST.get("run")))
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        return _person_page(request, run, person_id, form, status=400)
+    try:
+        services.merge_create(
+            scope=scope,
+            user=request.user,
+            run=run,
+            person_id=form.cleaned_data["other"],
+            into_id=person_id,
+            reason=form.cleaned_data["reason"],
+            confirmed=form.cleaned_data["confirmed"],
+        )
+    except Conflict as exc:
+        form.add_error(None, str(exc))
+        return _person_page(request, run, person_id, form, status=409)
+    messages.success(request, _("Merged; from the next run one resident holds both residents' rows."))
+    return redirect(f"{reverse('person', args=[person_id])}?run={run.pk}")

@@ -53,6 +53,8 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
+    # the resident's stable number: the same person in every run (the export names its run in the file name)
+    Column("person_id", _("Resident number"), "w.person_id", page=False),
     Column("iin", _("IIN"), "{iin}"),
     Column("last_name", _("Surname"), "w.last_name"),
     Column("first_name", _("First name"), "w.first_name"),

@@ -65,3 +65,12 @@ function markScrollers() {
 document.addEventListener("DOMContentLoaded", markScrollers);
 window.addEventListener("resize", markScrollers);
 document.addEventListener("htmx:afterSwap", markScrollers);
+
+// A refusal with a reason (409: the page outlived its run, someone decided first) is shown where the answer
+// would have gone; htmx leaves error answers out by default.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  if (event.detail.xhr.status === 409) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -55,4 +55,6 @@ class Command(BaseCommand):
         while (claimed := services.run_claim_next()) is not None:  # this run and any queued before it
             services.run_execute(claimed)
         run.refresh_from_db()
+        if run.is_draft:  # the demo's first run is published by its analyst, as a person would after reading it
+            run = services.run_publish(scope=scope, user=analyst, run=run, acknowledged=True, note="demo")
         self.stdout.write(f"run {run.pk}: {run.state} {run.error}".rstrip())
