@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
 
 from birtizim.web.common import charts, labels
 
@@ -88,3 +89,10 @@ def in_row(field: Any, key: Any) -> str:
     unique with the row's key (``id_result-25``), so that each row's ``<label for=...>`` names its own field
     and no id repeats on the page."""
     return str(field.as_widget(attrs={"id": f"{field.auto_id}-{key}"}))
+
+
+@register.filter
+def data(value: Any) -> str:
+    """A piece of data inside a translated sentence (a username, a file name): marked ``translate="no"``, so
+    that neither a browser's translator nor the language check takes it for the page's wording."""
+    return format_html('<span translate="no">{}</span>', value)
