@@ -105,6 +105,10 @@ def _share(value: Any) -> str:
 
 
 def warning_text(code: str, params: dict[str, Any]) -> str:
+    if isinstance(params.get("check"), dict):  # a check of the files given (``engine.publication``)
+        from birtizim.web.registry import publication_words
+
+        return publication_words.sentence(params["check"])
     template = WARNING.get(code)
     if template is None:
         return code
