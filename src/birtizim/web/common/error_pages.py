@@ -16,6 +16,10 @@ from django.utils.translation import gettext as _
 
 def _page(request: HttpRequest, status: int, title: str, message: str, detail: str = "") -> HttpResponse:
     context = {"status": status, "title": title, "message": message, "detail": detail}
+    if not hasattr(request, "user"):  # refused before the login was read (a bad Host header, say)
+        from django.contrib.auth.models import AnonymousUser
+
+        request.user = AnonymousUser()
     return render(request, "error.html", context, status=status)
 
 
