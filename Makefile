@@ -10,7 +10,7 @@ DEMO_RESIDENTS ?= 20000
 DEMO_SEED ?= 1
 DEMO_DIR ?= data/demo
 
-.PHONY: install install-bench browser demo serve test lint typecheck pytest pytest-sqlite pytest-postgres bench bench-small bench-robust bench-national bench-web bench-load clean
+.PHONY: install install-bench browser axe demo serve test lint typecheck pytest pytest-sqlite pytest-postgres bench bench-small bench-robust bench-national bench-web bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
 	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
+
+# The accessibility test's rules: axe-core from the npm registry into ./node_modules (package.json pins the
+# version, package-lock.json its checksum); tests/web/test_axe.py injects node_modules/axe-core/axe.min.js.
+axe: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # The web demo: a synthetic region reconciled through the web's own upload and run services, demo
 # users (passwords printed once), the modules' demo data (construction objects, a voucher programme
@@ -65,10 +73,10 @@ typecheck: install-bench
 # throwaway server that deploy/postgres.sh starts on a unix socket in a temporary folder and removes.
 pytest: pytest-sqlite pytest-postgres
 
-pytest-sqlite: install browser
+pytest-sqlite: install browser axe
 	$(BIN)/pytest
 
-pytest-postgres: install browser
+pytest-postgres: install browser axe
 	deploy/postgres.sh run -- $(BIN)/pytest
 
 test: lint typecheck pytest

@@ -81,7 +81,7 @@ def test_a_month_from_marks_to_payment(server: Server) -> None:
         expect(page.locator("#timesheet-status")).to_have_attribute("data-status", "submitted")
         page.goto(page.url + "links/")
         links = {
-            card.locator("strong").inner_text().split()[0]: card.locator("a.parent-link").get_attribute("href")
+            card.locator(".name").inner_text().split()[0]: card.locator("a.parent-link").get_attribute("href")
             for card in page.locator(".links .card").all()
         }
         assert set(links) == {"Айдана", "Ерлан"} and page.locator("svg.qr").count() == 2

@@ -89,6 +89,18 @@ def test_the_template_round_trips_through_the_importer(tmp_path: Path) -> None:
     assert (empty.rows, empty.rejects) == ((), ())
 
 
+@pytest.mark.parametrize(("language", "header"), [("ru", "Район"), ("kk", "Аудан"), ("en", "District")])
+def test_a_template_in_one_language_round_trips_too(tmp_path: Path, language: str, header: str) -> None:
+    events = build_demo(1).events[:40]
+    path = write_events_template(tmp_path / "template.xlsx", events, language=language)
+    result = import_events(path)
+    assert result.rejects == () and result.rows == events
+    assert result.columns["district"] == header
+    questions = build_demo(1).questions[:20]
+    asked = import_questions(write_questions_template(tmp_path / "questions.xlsx", questions, language=language))
+    assert asked.rejects == () and asked.rows == questions
+
+
 def test_dates_after_the_limit_are_rejected(tmp_path: Path) -> None:
     path = tmp_path / "log.csv"
     path.write_text("District,Date,Kind,Reach\nTalgar,2019-10-05,meeting,10\nTalgar,2029-10-05,meeting,10\n")

@@ -1,6 +1,7 @@
 """Each flag on a hand-built case where it must fire and one where it must not."""
 
 import datetime as dt
+import json
 
 import pytest
 from voucher_builder import OCT, Tables
@@ -31,6 +32,11 @@ def test_never_attends_fires_for_a_listed_child_never_present() -> None:
     rows = t.flag("never_attends")
     assert [r["entity_id"] for r in rows] == [ghost]
     assert "present at 0 of 9 sessions" in rows[0]["evidence"] and "9 excused" in rows[0]["evidence"]
+    # The same figures, named, for pages in the reader's language.
+    assert json.loads(rows[0]["facts"]) == {
+        "group": g, "sessions": 9, "first_day": "2019-10-02", "last_day": "2019-10-30",
+        "excused": 9, "unexcused": 0, "unmarked": 0,
+    }  # fmt: skip
 
 
 def test_never_attends_spares_one_presence_a_closed_enrolment_and_a_newcomer() -> None:
@@ -313,6 +319,12 @@ def test_off_schedule_marks_fire_for_an_extra_session() -> None:
         in (rows[0]["evidence"])
     )
     assert "3 sessions held that week against 2" in rows[0]["evidence"]
+    facts = json.loads(rows[0]["facts"])
+    assert facts["date"] == "2019-10-19" and facts["start"] == "20:30" and facts["children"] == 1
+    assert facts["slots"] == [
+        {"weekday": 1, "start": "15:30", "end": "17:00"}, {"weekday": 3, "start": "15:30", "end": "17:00"},
+    ]  # fmt: skip
+    assert (facts["week_sessions"], facts["week_slots"]) == (3, 2)
 
 
 def test_off_schedule_marks_spare_a_make_up_for_a_cancelled_session() -> None:
@@ -378,6 +390,8 @@ def test_duplicate_timesheet_flags_the_later_copy() -> None:
     assert [(r["entity_id"], r["period"]) for r in rows] == [(copy, OCT)]
     assert f"timesheet {first} (created 2019-11-02 09:00:00) already covers" in rows[0]["evidence"]
     assert "12,000.00 tenge claimed again" in rows[0]["evidence"]
+    facts = json.loads(rows[0]["facts"])
+    assert facts["first_timesheet"] == first and facts["period"] == "2019-10-01" and float(facts["amount"]) == 12000
 
 
 # ----- running them all -----

@@ -102,3 +102,13 @@ def in_english(settings: Any) -> Any:
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Any:
+    """Each test starts with an empty cache: ids come back after a rolled-back test, so a page's copy kept
+    by one test (the dashboards keep theirs by run and data stamp) could otherwise answer another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

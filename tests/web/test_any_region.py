@@ -13,12 +13,13 @@ import pytest
 from conftest import World
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from birtizim.engine import iin
 from birtizim.tables import places
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope
-from birtizim.web.registry import runstore, services
+from birtizim.web.registry import run_log, runstore, services
 from birtizim.web.registry.models import Run, Upload
 
 ANALYST = Scope(Role.ANALYST, None)
@@ -63,7 +64,9 @@ def test_it_runs_a_registry_of_another_region_and_shows_its_places(
     done = services.run_execute(claimed)
     own_runs.append(done.folder)
     assert done.state == Run.State.SUCCEEDED and done.region == ""
-    assert "warning: the registry's district names match no known region" in done.log
+    assert '"warning": "no_known_region"' in done.log  # a code and its figures, said in words by the page
+    with translation.override("en"):
+        assert any("match no known region" in text for _t, text in run_log.lines(done.log))
     services.run_publish(scope=ANALYST, user=user, run=done, acknowledged=True, note="another region, on purpose")
     names = {d["district"]: d["name"] for d in done.summary["districts"]}
     assert names == {

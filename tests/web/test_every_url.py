@@ -160,13 +160,14 @@ def build_side(world: World, district: str, officer: str, objects: Objects) -> S
 def cross(a: Side, b: Side) -> None:
     """A case of ``a``'s club about ``b``'s child (a child of one district in a club of another)."""
     a.cross_flag = vm.Flag.objects.create(
-        key=f"ghost_child:child:{b.club.child.pk}:-",
-        code="ghost_child",
+        key=f"outside_region:child:{b.club.child.pk}:-",
+        code="outside_region",
         entity_kind="child",
         entity_id=b.club.child.pk,
         provider_ids=[a.club.club.provider.pk],
         district=a.district,
-        evidence="present at 0 of 8 sessions",
+        evidence="the IIN is not in the region's single list; marked present at 8 sessions",
+        facts={"no_iin": False, "present": 8, "first_day": "2019-10-01", "last_day": "2019-10-31", "providers": 1},
     )
 
 
@@ -186,6 +187,11 @@ class Sides:
 
 @pytest.fixture
 def sides(world: World, fares: FaresWorld, db: None) -> Sides:
+    return build_sides(world, fares)
+
+
+def build_sides(world: World, fares: FaresWorld) -> Sides:
+    """Both sides' records in every module (the language test builds them on top of the demo's data)."""
     objects = build_objects(world)
     home = build_side(world, HOME, "officer", objects)
     other = build_side(world, OTHER, "other_officer", objects)
@@ -282,6 +288,10 @@ CASES: dict[str, Kwargs] = {
     "vouchers:timesheet_move": one(timesheet_id=lambda s, ss: s.club.sheet.pk),
     "vouchers:links": one(timesheet_id=lambda s, ss: s.club.sheet.pk),
     "vouchers:timesheet_export": one(timesheet_id=lambda s, ss: s.club.sheet.pk),
+    "vouchers:link_reissue": lambda s, ss: [
+        {"link_id": pk}
+        for pk in vm.ConfirmationLink.objects.filter(timesheet=s.club.sheet).values_list("pk", flat=True)
+    ],
     "vouchers:confirm": one(token=lambda s, ss: s.token),
     "vouchers:dashboard": NONE,
     "vouchers:timesheets": NONE,

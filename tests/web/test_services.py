@@ -78,7 +78,10 @@ def test_it_lets_only_one_worker_claim_a_run(world: World, db: None) -> None:
 
 def test_it_needs_a_registry_before_a_run(world: World, db: None, monkeypatch: Any) -> None:
     monkeypatch.setattr(services, "latest_uploads", lambda: {})
-    with pytest.raises(services.UploadError, match="registry"):
+    with translation.override("en"), pytest.raises(services.UploadError, match="registry"):
+        services.run_create(scope=ANALYST, user=world.users["analyst"])
+    # The refusal is shown on the page as it is: in the reader's language.
+    with translation.override("ru"), pytest.raises(services.UploadError, match="регистр населения"):
         services.run_create(scope=ANALYST, user=world.users["analyst"])
 
 

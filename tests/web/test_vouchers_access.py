@@ -59,6 +59,7 @@ def side(district: str, username: str) -> Side:
     flag = m.Flag.objects.create(
         key=f"over_capacity:group:{club.group.pk}:-", code="over_capacity", entity_kind="group",
         entity_id=club.group.pk, provider_ids=[club.provider.pk], district=district, evidence="capacity 10: 12",
+        facts={"capacity": 10, "enrolled": 12, "enrolled_on": "2019-10-01", "present": 0, "present_on": None},
     )  # fmt: skip
     return Side(club, user, enrolment.child, session, sheet, flag)
 
@@ -164,6 +165,7 @@ def test_it_masks_iins_and_audits_every_list_of_children(sides: tuple[Side, Side
         assert a.child.iin not in page and a.child.iin[-4:] in page and a.child.last_name not in page
     login(a.user).get(f"/vouchers/timesheets/{a.sheet.pk}/export.xlsx")
     rows = list(Access.objects.order_by("id")[before:])
-    assert [r.action for r in rows] == ["view_list", "view_list", "export"]
+    assert [r.action for r in rows] == ["view_records", "view_records", "export"]
+    assert [r.subject for r in rows] == ["vouchers.group_roster", "vouchers.group_roster", "vouchers.timesheet_export"]
     assert all(r.records == 1 and r.district == "talgar" for r in rows)
     assert rows[0].username == "club-a" and rows[1].username == "officer"

@@ -179,7 +179,8 @@ def test_it_audits_every_page_listing_children(client_for: Any) -> None:
     officer.get(f"/vouchers/children/{child.pk}/")
     officer.get("/vouchers/queue/applications/?batch=pending")
     rows = list(Access.objects.order_by("id")[before:])
-    assert [r.action for r in rows] == ["view_list"] * 3 and all(r.username == "officer" for r in rows)
+    assert [r.action for r in rows] == ["view_records"] * 3 and all(r.username == "officer" for r in rows)
+    assert [r.subject for r in rows] == ["vouchers.children", "vouchers.child", "vouchers.applications_pending"]
     assert rows[0].records == 1 and rows[1].district == "talgar"
 
 

@@ -11,7 +11,7 @@ from conftest import World
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from test_vouchers_builder import OCT, RATE, Club, local, new_iin
 
 from birtizim.vouchers import links, payment
@@ -119,7 +119,7 @@ def test_it_refuses_a_stale_second_clerk(db: None) -> None:
     services.timesheet_transition(scope=provider_scope(club), user=None, timesheet=sheet, target="submitted")
     first, second = m.Timesheet.objects.get(pk=sheet.pk), m.Timesheet.objects.get(pk=sheet.pk)
     services.timesheet_transition(scope=ADMIN, user=None, timesheet=first, target="parent_confirmed")
-    with pytest.raises(services.RuleViolation, match="changed meanwhile"):
+    with translation.override("en"), pytest.raises(services.RuleViolation, match="changed meanwhile"):
         services.timesheet_transition(scope=ADMIN, user=None, timesheet=second, target="draft")
 
 
@@ -207,6 +207,25 @@ def test_it_refuses_a_forged_link(db: None) -> None:
     with pytest.raises(links.ForgedLink):
         services.confirmation_record(token=unissued, outcome="confirmed")
     assert not m.Confirmation.objects.exists()
+
+
+def test_it_reissues_a_link_and_refuses_the_old_one(db: None) -> None:
+    club = Club()
+    a, old = submitted(club)
+    record = m.ConfirmationLink.objects.get(enrolment=a)
+    # Another club, an officer or an analyst cannot reissue the club's links: to them the link does not exist.
+    for stranger in (provider_scope(Club()), OFFICER, ANALYST):
+        with pytest.raises(NotFound):
+            services.link_reissue(scope=stranger, link_id=record.pk)
+    later = timezone.now() + dt.timedelta(days=1)
+    fresh = services.link_reissue(scope=provider_scope(club), link_id=record.pk, now=later)
+    assert fresh.pk == record.pk and fresh.nonce != record.nonce and fresh.expires_at > record.expires_at
+    with pytest.raises(links.ReplacedLink):
+        services.confirmation_record(token=old, outcome="confirmed", now=later)
+    services.confirmation_record(token=token_of(a), outcome="confirmed", now=later)
+    # Answered: nothing left to reissue.
+    with translation.override("en"), pytest.raises(services.RuleViolation, match="already answered"):
+        services.link_reissue(scope=provider_scope(club), link_id=record.pk, now=later)
 
 
 def test_it_refuses_an_expired_link(db: None) -> None:

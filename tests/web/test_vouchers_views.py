@@ -99,6 +99,32 @@ def test_it_refuses_forged_and_expired_links_with_a_clear_page(db: None) -> None
     assert not m.Confirmation.objects.exists()
 
 
+def test_it_marks_an_expired_link_and_lets_the_provider_make_a_new_one(db: None) -> None:
+    from birtizim.web.audit.models import Access
+
+    club = Club()
+    e, sheet, old = prepared(club)
+    m.ConfirmationLink.objects.filter(enrolment=e).update(
+        sent_at=timezone.now() - dt.timedelta(days=30), expires_at=timezone.now() - dt.timedelta(days=20)
+    )
+    old = tokens.token_for(m.ConfirmationLink.objects.select_related("enrolment").get(enrolment=e))
+    provider = login(club.user("printer"))
+    page = provider.get(f"/vouchers/timesheets/{sheet.pk}/links/").content.decode()
+    assert 'data-expired="1"' in page and "/reissue/" in page
+    link = m.ConfirmationLink.objects.get(enrolment=e)
+    # Only the club that hands the links out makes a new one.
+    assert login(Club().user("other-club")).post(f"/vouchers/links/{link.pk}/reissue/").status_code == 404
+    made = provider.post(f"/vouchers/links/{link.pk}/reissue/")
+    assert made.status_code == 302 and made["Location"] == f"/vouchers/timesheets/{sheet.pk}/links/"
+    assert Access.objects.filter(action=Access.Action.REISSUE_LINK, subject_ref=link.pk).count() == 1
+    page = provider.get(f"/vouchers/timesheets/{sheet.pk}/links/").content.decode()
+    assert 'data-expired="0"' in page
+    refused = provider.get(f"/vouchers/confirm/{old}/")
+    assert refused.status_code == 410 and 'data-refusal="expired"' in refused.content.decode()
+    fresh = tokens.token_for(m.ConfirmationLink.objects.select_related("enrolment").get(enrolment=e))
+    assert provider.get(f"/vouchers/confirm/{fresh}/").status_code == 200
+
+
 def test_it_prints_one_link_and_qr_code_per_child_for_the_provider_only(
     world: World, db: None, client_for: Any
 ) -> None:
@@ -187,3 +213,13 @@ def drawn_modules(svg: str) -> set[tuple[int, int]]:
 
 def dark_modules(symbol: Any, border: int = 4) -> set[tuple[int, int]]:
     return {(c + border, r + border) for r, row in enumerate(symbol.matrix) for c, v in enumerate(row) if v}
+
+
+def test_it_fills_the_session_date_as_a_date_input_reads_it(db: None) -> None:
+    """A date input takes an ISO value only: the Russian "14.10.2019" would leave the picker blank."""
+    club = Club()
+    club.enrol()
+    page = login(club.user("club")).get(f"/vouchers/groups/{club.group.pk}/").content.decode()
+    date = re.search(r'<input type="date" name="date" value="([^"]*)"', page)
+    assert date is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date.group(1))
+    assert re.search(r'<label for="id_date">[^<]+</label>', page)  # and named by its label

@@ -73,7 +73,9 @@ def write_worklists(con: duckdb.DuckDBPyConnection, folder: Path, *, full_iin: b
         CREATE OR REPLACE TABLE worklist AS
         SELECT s.person_id, coalesce(s.district, {quote_literal(places.UNPLACED.code)}) AS district,
                s.iin, s.last_name, s.first_name, s.patronymic, s.birth_date, s.age, s.status, s.category,
-               string_agg(DISTINCT c.type, ', ') AS conflicts, string_agg(DISTINCT c.detail, '; ') AS details
+               string_agg(DISTINCT c.type, ', ') AS conflicts, string_agg(DISTINCT c.detail, '; ') AS details,
+               -- the conflicts' facts as one JSON array, for pages in the reader's language
+               '[' || string_agg(DISTINCT c.facts, ',' ORDER BY c.facts) || ']' AS facts
         FROM statuses s LEFT JOIN conflicts c USING (person_id)
         WHERE s.registry_status = 'resident' AND (s.status = 'undetermined' OR c.type IS NOT NULL)
         GROUP BY ALL
@@ -84,7 +86,7 @@ def write_worklists(con: duckdb.DuckDBPyConnection, folder: Path, *, full_iin: b
     for (district,) in con.execute("SELECT DISTINCT district FROM worklist ORDER BY 1").fetchall():
         path = folder / f"{re.sub(r'[^a-z0-9-]+', '_', str(district))}.xlsx"
         query = (
-            f"SELECT {iin_sql('iin', full_iin)} AS iin, * EXCLUDE (person_id, district, iin) FROM worklist "
+            f"SELECT {iin_sql('iin', full_iin)} AS iin, * EXCLUDE (person_id, district, iin, facts) FROM worklist "
             f"WHERE district = {quote_literal(str(district))} "
             "ORDER BY status, last_name, first_name, patronymic, birth_date, iin"
         )

@@ -29,6 +29,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -382,8 +383,8 @@ def stage_source(
         f"""
         INSERT INTO rejects
         SELECT source, file, row_number,
-               CASE WHEN iin_raw IS NULL AND last_name IS NULL AND first_name IS NULL THEN 'empty row'
-                    ELSE 'no usable IIN and no name' END
+               CASE WHEN iin_raw IS NULL AND last_name IS NULL AND first_name IS NULL THEN 'empty_row'
+                    ELSE 'no_iin_no_name' END
         FROM stage WHERE {unusable};
         DELETE FROM stage WHERE {unusable};
         """
@@ -427,6 +428,22 @@ def ingest_source(
 # ---- places, before any row is staged -----------------------------------------------------------------
 
 
+class Notice(str):
+    """A warning of the run: its English sentence (the command line prints it, ``run.json`` keeps it) that
+    also carries a ``code`` and the figures it names (``params``), so that a page can say the same in the
+    reader's language. Codes: ``region_share_low``, ``districts_not_in_region``, ``no_district``,
+    ``no_known_region``, ``rare_places_unplaced``, ``rows_without_district``."""
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, code: str, text: str, **params: Any) -> Notice:
+        notice = super().__new__(cls, text)
+        notice.code = code
+        notice.params = params
+        return notice
+
+
 @dataclass(frozen=True)
 class Reading:
     """Every source read: the region (a known one, or the registry's places as written), the status
@@ -435,7 +452,7 @@ class Reading:
     region: Region
     as_of: dt.date
     ingested: list[Ingested]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # each a Notice
 
 
 # Spellings named in a warning about unrecognised districts (place names, never personal data).
@@ -497,7 +514,7 @@ def choose_region(
     and when none covers enough of them the places are kept as written.
     """
     counted, with_place, registry_rows = _registry_places(con, registries)
-    warnings: list[str] = []
+    warnings: list[str] = []  # Notices
     known = regions()
     if region is not None and region not in known:
         raise SourceError(f"unknown region {region!r}; known regions: {', '.join(sorted(known))}")
@@ -510,16 +527,30 @@ def choose_region(
         covered = sum(p.rows for p in counted if p.key in places.aliases(code))
         if region is not None and with_place and covered < with_place * places.DETECT_SHARE:
             warnings.append(
-                f"only {covered / with_place:.0%} of the registry's rows that name a district name one of "
-                f"{chosen.name_en}'s"
+                Notice(
+                    "region_share_low",
+                    f"only {covered / with_place:.0%} of the registry's rows that name a district name one of "
+                    f"{chosen.name_en}'s",
+                    share=covered / with_place,
+                    region=code,
+                )
             )
         missing = [p for p in counted if p.key not in places.aliases(code)]
         if missing:
-            examples = ", ".join(repr(p.spelling[:40]) for p in missing[:WARNING_EXAMPLES])
+            spellings = [p.spelling[:40] for p in missing[:WARNING_EXAMPLES]]
+            examples = ", ".join(repr(s) for s in spellings)
+            more = len(missing) > WARNING_EXAMPLES
+            rows = sum(p.rows for p in missing)
             warnings.append(
-                f"{sum(p.rows for p in missing):,} registry rows name a district {chosen.name_en} does not have "
-                f"({examples}{', ...' if len(missing) > WARNING_EXAMPLES else ''}); "
-                f"they are counted under '{places.UNPLACED.name_en}'"
+                Notice(
+                    "districts_not_in_region",
+                    f"{rows:,} registry rows name a district {chosen.name_en} does not have "
+                    f"({examples}{', ...' if more else ''}); they are counted under '{places.UNPLACED.name_en}'",
+                    rows=rows,
+                    region=code,
+                    examples=spellings,
+                    more=more,
+                )
             )
     else:
         chosen, lookup = places.as_written(counted, as_of=as_of or dt.date.today())
@@ -528,25 +559,44 @@ def choose_region(
             con.execute(f"INSERT INTO run_places VALUES {values}")
         if not with_place:
             warnings.append(
-                "the registry names no district (no district column, or it is empty): every resident is counted "
-                f"under '{places.UNPLACED.name_en}'"
+                Notice(
+                    "no_district",
+                    "the registry names no district (no district column, or it is empty): every resident is "
+                    f"counted under '{places.UNPLACED.name_en}'",
+                )
             )
         else:
             best = f" (the closest, {known[found.best].name_en}, covers {found.share:.0%})" if found.best else ""
             warnings.append(
-                f"the registry's district names match no known region{best}; the {len(chosen.districts):,} places "
-                "are kept as written, grouped by their folded names; give --region CODE to choose a region"
+                Notice(
+                    "no_known_region",
+                    f"the registry's district names match no known region{best}; the {len(chosen.districts):,} "
+                    "places are kept as written, grouped by their folded names; give --region CODE to choose a "
+                    "region",
+                    places=len(chosen.districts),
+                    best=found.best,
+                    share=found.share if found.best else None,
+                )
             )
             if len(counted) > len(chosen.districts):
+                rarer = len(counted) - len(chosen.districts)
                 warnings.append(
-                    f"only the {places.MAX_PLACES} most frequent place names are kept; "
-                    f"{len(counted) - len(chosen.districts):,} rarer ones are counted under "
-                    f"'{places.UNPLACED.name_en}'"
+                    Notice(
+                        "rare_places_unplaced",
+                        f"only the {places.MAX_PLACES} most frequent place names are kept; {rarer:,} rarer ones are "
+                        f"counted under '{places.UNPLACED.name_en}'",
+                        kept=places.MAX_PLACES,
+                        rarer=rarer,
+                    )
                 )
     unnamed = registry_rows - with_place
     if with_place and unnamed:
         warnings.append(
-            f"{unnamed:,} registry rows name no district; they are counted under '{places.UNPLACED.name_en}'"
+            Notice(
+                "rows_without_district",
+                f"{unnamed:,} registry rows name no district; they are counted under '{places.UNPLACED.name_en}'",
+                rows=unnamed,
+            )
         )
     return chosen, warnings
 

@@ -92,7 +92,8 @@ def reconcile(
         chosen, as_of, ingested = reading.region, reading.as_of, reading.ingested
         # while the files are at hand: two kinds given the same bytes, a file with another kind's columns
         checks = publication.file_checks(ingested)
-        reading.warnings.extend(publication.describe(w) for w in checks)
+        # Each with its code and figures (a page says it in the reader's language), its English as the text.
+        reading.warnings.extend(ingest.Notice(w.code, publication.describe(w), check=asdict(w)) for w in checks)
         t = timed("read", t)
         linking = link.link_all(con, as_of)
         applied = decision_table.summary(con)

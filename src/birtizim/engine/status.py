@@ -103,53 +103,69 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TABLE conflicts AS
+        -- Each conflict's ``detail`` is an English sentence (the command line's report); ``facts`` holds the
+        -- same figures as a JSON object with its type, which the web says in the reader's language.
         -- person-level
         SELECT person_id, NULL::BIGINT AS record_id, NULL::VARCHAR AS source, NULL::BIGINT AS row_number,
                'contributions_and_nonworking_category' AS type,
                'paying contributions while listed as ' || concat_ws(', ',
                    CASE WHEN unemployed THEN 'registered unemployed' END,
                    CASE WHEN nonworking_parent THEN 'non-working parent' END,
-                   CASE WHEN asp THEN 'АСП recipient' END) AS detail
+                   CASE WHEN asp THEN 'АСП recipient' END) AS detail,
+               json_object('type', 'contributions_and_nonworking_category', 'unemployed', unemployed,
+                           'nonworking_parent', nonworking_parent, 'asp', asp)::VARCHAR AS facts
         FROM statuses WHERE status <> 'left' AND contributing AND (unemployed OR nonworking_parent OR asp)
         UNION ALL
         SELECT s.person_id, e.record_id, e.source, e.row_number, 'departed_but_listed',
                'registry: ' || s.registry_status || coalesce(' on ' || strftime(p.status_date, '%d.%m.%Y'), '')
-               || '; still in ' || e.source
+               || '; still in ' || e.source,
+               json_object('type', 'departed_but_listed', 'registry_status', s.registry_status,
+                           'on', p.status_date, 'source', e.source)::VARCHAR
         FROM statuses s JOIN evidence e USING (person_id) JOIN persons p USING (person_id)
         WHERE s.registry_status <> 'resident'
         UNION ALL
         SELECT s.person_id, e.record_id, e.source, e.row_number, 'category_age_mismatch',
-               e.source || ' list, age ' || s.age
+               e.source || ' list, age ' || s.age,
+               json_object('type', 'category_age_mismatch', 'source', e.source, 'age', s.age)::VARCHAR
         FROM statuses s JOIN evidence e USING (person_id)
         WHERE CASE {limits} ELSE false END
         UNION ALL
         SELECT s.person_id, e.record_id, e.source, e.row_number, 'district_mismatch',
-               e.source || ': ' || e.district_raw || ', registry: ' || s.district
+               e.source || ': ' || e.district_raw || ', registry: ' || s.district,
+               json_object('type', 'district_mismatch', 'source', e.source, 'written', e.district_raw,
+                           'district', e.district, 'registry', s.district)::VARCHAR
         FROM statuses s JOIN evidence e USING (person_id)
         WHERE e.district IS NOT NULL AND e.district <> s.district
         UNION ALL
         SELECT e.person_id, e.record_id, e.source, e.row_number, 'iin_birth_date_mismatch',
                'IIN says ' || strftime(iin_birth_date(e.iin), '%d.%m.%Y') || ', row says '
-               || strftime(e.birth_date, '%d.%m.%Y')
+               || strftime(e.birth_date, '%d.%m.%Y'),
+               json_object('type', 'iin_birth_date_mismatch', 'source', e.source,
+                           'iin_date', iin_birth_date(e.iin), 'row_date', e.birth_date)::VARCHAR
         FROM evidence e
         WHERE e.iin_valid AND e.birth_date IS NOT NULL AND e.birth_date <> iin_birth_date(e.iin)
         UNION ALL
         SELECT e.person_id, e.record_id, e.source, e.row_number, 'duplicate_in_list',
                'the same person is in ' || e.source || ' ' || count(*) OVER (PARTITION BY e.person_id, e.source)
-               || ' times'
+               || ' times',
+               json_object('type', 'duplicate_in_list', 'source', e.source,
+                           'times', count(*) OVER (PARTITION BY e.person_id, e.source))::VARCHAR
         FROM evidence e
         QUALIFY count(*) OVER (PARTITION BY e.person_id, e.source) > 1
         UNION ALL
         SELECT e.person_id, e.record_id, e.source, e.row_number, 'not_in_registry',
-               'matches no resident of the registry'
+               'matches no resident of the registry',
+               json_object('type', 'not_in_registry', 'source', e.source)::VARCHAR
         FROM evidence e WHERE e.method = 'new'
         UNION ALL
         SELECT e.person_id, e.record_id, e.source, e.row_number, 'iin_of_another_resident',
-               'the IIN is that of person ' || x.holder || '; names and birth date are those of person ' || e.person_id
+               'the IIN is that of person ' || x.holder || '; names and birth date are those of person ' || e.person_id,
+               json_object('type', 'iin_of_another_resident', 'source', e.source)::VARCHAR
         FROM evidence e JOIN iin_elsewhere x USING (record_id)
         UNION ALL
         SELECT e.person_id, e.record_id, e.source, e.row_number, 'iin_name_mismatch',
-               'linked by the IIN, but the row''s first name or birth date differ from the resident''s'
+               'linked by the IIN, but the row''s first name or birth date differ from the resident''s',
+               json_object('type', 'iin_name_mismatch', 'source', e.source)::VARCHAR
         FROM evidence e JOIN iin_doubtful USING (record_id)
         UNION ALL
         SELECT r.person_id, r.record_id, a.source, a.row_number, 'uncertain_match',
@@ -158,11 +174,14 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
                          || r.person_id || coalesce(', probability ' || round(r.match_probability, 3), '')
                     WHEN r.reason = 'iin_range'
                     THEN 'the IIN in scientific notation could be that of several residents of this name'
-                    ELSE 'possible match, probability ' || round(r.match_probability, 3) END
+                    ELSE 'possible match, probability ' || round(r.match_probability, 3) END,
+               json_object('type', 'uncertain_match', 'source', a.source, 'reason', r.reason,
+                           'probability', round(r.match_probability, 3))::VARCHAR
         FROM review r JOIN agency a USING (record_id)
         UNION ALL
         SELECT NULL, a.record_id, a.source, a.row_number, 'unknown_district',
-               'district not recognised: ' || a.district_raw
+               'district not recognised: ' || a.district_raw,
+               json_object('type', 'unknown_district', 'source', a.source, 'written', a.district_raw)::VARCHAR
         FROM agency a WHERE a.district_raw IS NOT NULL AND a.district IS NULL
         """
     )

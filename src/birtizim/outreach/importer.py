@@ -361,20 +361,37 @@ QUESTION_TEMPLATE_HEADERS = (
 )
 
 
+LANGUAGE_INDEX = {"ru": 0, "kk": 1, "en": 2}
+SHEET_NAMES = {None: ("Журнал", "Справочник"), "ru": ("Журнал", "Справочник"), "kk": ("Журнал", "Анықтамалық"),
+               "en": ("Log", "Reference")}  # fmt: skip
+REFERENCE_HEADERS = ("Район", "Аудан", "District", "Вид мероприятия", "Іс-шара түрі", "Kind")
+
+
+def _in(language: str | None, trilingual: str) -> str:
+    """One language's part of a "ru/kk/en" header (all three when ``language`` is None)."""
+    return trilingual if language is None else trilingual.split("/")[LANGUAGE_INDEX[language]]
+
+
 def _write(
     path: Path,
     headers: Sequence[str],
     rows: Iterable[Sequence[object]],
     region: str,
     lists: dict[int, str],
+    language: str | None = None,
 ) -> Path:
+    """The workbook; with ``language`` (ru, kk, en) its headers and lists are in that language alone --
+    the importer reads any of the three -- and without it in all three at once."""
     import xlsxwriter
 
     reg = reference_region(region)
     book = xlsxwriter.Workbook(str(path))
+    log_name, ref_name = SHEET_NAMES[language]
+    lists = {col: source.replace("Справочник!", f"{ref_name}!") for col, source in lists.items()}
+    headers = [_in(language, h) for h in headers]
     try:
-        sheet = book.add_worksheet("Журнал")
-        ref = book.add_worksheet("Справочник")
+        sheet = book.add_worksheet(log_name)
+        ref = book.add_worksheet(ref_name)
         bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         date_fmt = book.add_format({"num_format": "dd.mm.yyyy"})
         sheet.write_row(0, 0, headers, bold)
@@ -390,11 +407,19 @@ def _write(
                 else:
                     sheet.write(n, col, value)
         # The reference sheet: the drop-downs point at it, and officers read the accepted values there.
-        ref.write_row(0, 0, ("Район", "Аудан", "District", "Вид мероприятия", "Іс-шара түрі", "Kind"), bold)
-        for i, d in enumerate(reg.districts, start=1):
-            ref.write_row(i, 0, (d.name_ru, d.name_kk, d.name_en))
-        for i, labels in enumerate(KIND_LABELS.values(), start=1):
-            ref.write_row(i, 3, labels)
+        if language is None:
+            ref.write_row(0, 0, REFERENCE_HEADERS, bold)
+            for i, d in enumerate(reg.districts, start=1):
+                ref.write_row(i, 0, (d.name_ru, d.name_kk, d.name_en))
+            for i, labels in enumerate(KIND_LABELS.values(), start=1):
+                ref.write_row(i, 3, labels)
+        else:  # the drop-downs read columns A and D: one language's names there
+            at = LANGUAGE_INDEX[language]
+            ref.write_row(0, 0, (REFERENCE_HEADERS[at], "", "", REFERENCE_HEADERS[3 + at]), bold)
+            for i, d in enumerate(reg.districts, start=1):
+                ref.write_string(i, 0, (d.name_ru, d.name_kk, d.name_en)[at])
+            for i, labels in enumerate(KIND_LABELS.values(), start=1):
+                ref.write_string(i, 3, labels[at])
         ref.set_column(0, 5, 24)
         last = max(n, 500)  # room for the officer's own rows below the demo ones
         for col, source in lists.items():
@@ -405,21 +430,31 @@ def _write(
     return path
 
 
-def write_events_template(path: Path, events: Iterable[OutreachEvent] = (), *, region: str = DEFAULT_REGION) -> Path:
-    """An outreach-log workbook to hand out: trilingual headers, drop-downs, demo rows if given."""
-    names = {d.code: d.name_ru for d in reference_region(region).districts}
+def write_events_template(
+    path: Path, events: Iterable[OutreachEvent] = (), *, region: str = DEFAULT_REGION, language: str | None = None
+) -> Path:
+    """An outreach-log workbook to hand out: headers (trilingual, or in ``language``), drop-downs, demo rows
+    if given."""
+    at = LANGUAGE_INDEX.get(language or "ru", 0)
+    names = {d.code: (d.name_ru, d.name_kk, d.name_en)[at] for d in reference_region(region).districts}
     count = len(reference_region(region).districts)
-    rows = ((names.get(e.district, e.district), e.date, KIND_LABELS[e.kind][0], e.audience, e.reach) for e in events)
+    rows = ((names.get(e.district, e.district), e.date, KIND_LABELS[e.kind][at], e.audience, e.reach) for e in events)
     lists = {0: f"=Справочник!$A$2:$A${count + 1}", 2: f"=Справочник!$D$2:$D${len(KIND_LABELS) + 1}"}
-    return _write(path, EVENT_TEMPLATE_HEADERS, rows, region, lists)
+    return _write(path, EVENT_TEMPLATE_HEADERS, rows, region, lists, language)
 
 
 def write_questions_template(
-    path: Path, questions: Iterable[CitizenQuestion] = (), *, region: str = DEFAULT_REGION
+    path: Path,
+    questions: Iterable[CitizenQuestion] = (),
+    *,
+    region: str = DEFAULT_REGION,
+    language: str | None = None,
 ) -> Path:
     """A questions-and-complaints workbook, like ``write_events_template``."""
-    names = {d.code: d.name_ru for d in reference_region(region).districts}
+    at = LANGUAGE_INDEX.get(language or "ru", 0)
+    names = {d.code: (d.name_ru, d.name_kk, d.name_en)[at] for d in reference_region(region).districts}
     count = len(reference_region(region).districts)
-    labels = {"question": "вопрос", "complaint": "жалоба"}
+    labels = {"question": ("вопрос", "сұрақ", "question")[at], "complaint": ("жалоба", "шағым", "complaint")[at]}
     rows = ((names.get(q.district, q.district), q.date, q.channel, q.topic, q.count, labels[q.kind]) for q in questions)
-    return _write(path, QUESTION_TEMPLATE_HEADERS, rows, region, {0: f"=Справочник!$A$2:$A${count + 1}"})
+    lists = {0: f"=Справочник!$A$2:$A${count + 1}"}
+    return _write(path, QUESTION_TEMPLATE_HEADERS, rows, region, lists, language)

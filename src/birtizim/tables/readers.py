@@ -123,17 +123,18 @@ def _columns(types: dict[str, str]) -> str:
     return "{" + ", ".join(f"{quote_literal(name)}: {quote_literal(t)}" for name, t in types.items()) + "}"
 
 
+# Why a line could not be read, as a code with its figures (``too_many_fields:5:3``), so that the web can
+# say it in the reader's language: too_many_fields:FOUND:EXPECTED, too_few_fields:FOUND:EXPECTED,
+# not_utf8, unclosed_quote, line_too_long, unreadable_line.
 def _reason_sql(n: int) -> str:
     found = "TRY_CAST(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)"
     return f"""CASE
-        WHEN bool_or(error_type = 'TOO MANY COLUMNS')
-            THEN 'too many fields: ' || max({found}) || ' where the header has {n}'
-        WHEN bool_or(error_type = 'MISSING COLUMNS')
-            THEN 'too few fields: ' || min({found}) || ' where the header has {n}'
-        WHEN bool_or(error_type IN ('INVALID ENCODING', 'INVALID UNICODE')) THEN 'bytes that are not utf-8 text'
-        WHEN bool_or(error_type = 'UNQUOTED VALUE') THEN 'a quote that is not closed, or one inside an unquoted field'
-        WHEN bool_or(error_type = 'LINE SIZE OVER MAXIMUM') THEN 'a line longer than DuckDB reads'
-        ELSE lower(any_value(error_type)) END"""
+        WHEN bool_or(error_type = 'TOO MANY COLUMNS') THEN 'too_many_fields:' || max({found}) || ':{n}'
+        WHEN bool_or(error_type = 'MISSING COLUMNS') THEN 'too_few_fields:' || min({found}) || ':{n}'
+        WHEN bool_or(error_type IN ('INVALID ENCODING', 'INVALID UNICODE')) THEN 'not_utf8'
+        WHEN bool_or(error_type = 'UNQUOTED VALUE') THEN 'unclosed_quote'
+        WHEN bool_or(error_type = 'LINE SIZE OVER MAXIMUM') THEN 'line_too_long'
+        ELSE 'unreadable_line' END"""
 
 
 def _duckdb_csv(
@@ -236,7 +237,7 @@ def _careful_csv(
                     good.writerow([number, *(f.replace("\x00", "") for f in fields)])
                 else:
                     word = "many" if len(fields) > n else "few"
-                    bad.writerow([number, f"too {word} fields: {len(fields)} where the header has {n}"])
+                    bad.writerow([number, f"too_{word}_fields:{len(fields)}:{n}"])
         # new_line given: DuckDB would otherwise guess it, and a quoted CR in a cell can mislead the guess.
         load = (
             "SELECT * FROM read_csv({}, delim=',', header=false, columns={}, auto_detect=false, quote='\"', "

@@ -1,8 +1,10 @@
 """Fraud flags: each one SQL over whole tables, returning one row per suspect entity with evidence.
 
 A flag is a lead for a case worker, not a verdict: the evidence says what was seen, with the numbers,
-so the worker can check it against the register and the venue. Each flag is one set-based query over
-the tables of ``schema`` (whatever backs them: the synthetic Parquet files or the web app's
+so the worker can check it against the register and the venue. ``evidence`` says it in English (the
+command line, the evaluation); ``facts`` holds the same figures as a JSON object, named, so that the
+web says them in the reader's language and names the groups and children the ids stand for. Each flag
+is one set-based query over the tables of ``schema`` (whatever backs them: the synthetic Parquet files or the web app's
 database), with thresholds from ``Thresholds``.
 
 Flags and their entities:
@@ -79,7 +81,7 @@ class Flag:
     code: str
     entity_kind: str
     title: str
-    sql: Callable[[Thresholds], str]  # SELECT entity_id, period, provider_ids, value, evidence
+    sql: Callable[[Thresholds], str]  # SELECT entity_id, period, provider_ids, value, evidence, facts
 
 
 HOLIDAYS_TABLE: Final = "_voucher_holidays"
@@ -105,7 +107,9 @@ def _never_attends(t: Thresholds) -> str:
     SELECT enrolment_id, NULL::DATE, [provider_id], sessions,
            format('still listed in group {{}} but present at 0 of {{}} sessions from {{}} to {{}} '
                   || '({{}} excused, {{}} unexcused absences, {{}} unmarked)',
-                  group_id, sessions, first_day, last_day, excused, unexcused, sessions - excused - unexcused)
+                  group_id, sessions, first_day, last_day, excused, unexcused, sessions - excused - unexcused),
+           json_object('group', group_id, 'sessions', sessions, 'first_day', first_day, 'last_day', last_day,
+                       'excused', excused, 'unexcused', unexcused, 'unmarked', sessions - excused - unexcused)
     FROM held
     WHERE present = 0 AND sessions >= {t.never_attends_min_sessions}
     """
@@ -135,7 +139,9 @@ def _too_many_clubs(t: Thresholds) -> str:
     )
     SELECT child_id, NULL::DATE, provider_ids, clubs,
            format('child in {{}} clubs at once on {{}} (groups {{}}; {{}} providers); at most {t.max_clubs} allowed',
-                  clubs, day, array_to_string(group_ids, ', '), len(provider_ids))
+                  clubs, day, array_to_string(group_ids, ', '), len(provider_ids)),
+           json_object('clubs', clubs, 'day', day, 'groups', group_ids, 'providers', len(provider_ids),
+                       'allowed', {t.max_clubs})
     FROM peak WHERE clubs > {t.max_clubs}
     """
 
@@ -169,7 +175,15 @@ def _overlapping_groups(t: Thresholds) -> str:
                   first(group_b ORDER BY date, start_a, group_a, group_b),
                   first(strftime(start_b, '%H:%M') ORDER BY date, start_a, group_a, group_b),
                   first(strftime(end_b, '%H:%M') ORDER BY date, start_a, group_a, group_b),
-                  first(minutes ORDER BY date, start_a, group_a, group_b))
+                  first(minutes ORDER BY date, start_a, group_a, group_b)),
+           json_object('days', count(DISTINCT date), 'day', first(date ORDER BY date, start_a, group_a, group_b),
+                       'group_a', first(group_a ORDER BY date, start_a, group_a, group_b),
+                       'start_a', first(strftime(start_a, '%H:%M') ORDER BY date, start_a, group_a, group_b),
+                       'end_a', first(strftime(end_a, '%H:%M') ORDER BY date, start_a, group_a, group_b),
+                       'group_b', first(group_b ORDER BY date, start_a, group_a, group_b),
+                       'start_b', first(strftime(start_b, '%H:%M') ORDER BY date, start_a, group_a, group_b),
+                       'end_b', first(strftime(end_b, '%H:%M') ORDER BY date, start_a, group_a, group_b),
+                       'minutes', first(minutes ORDER BY date, start_a, group_a, group_b))
     FROM pairs GROUP BY child_id
     """
 
@@ -193,7 +207,9 @@ def _departed_attends(_t: Thresholds) -> str:
     SELECT c.child_id, NULL::DATE, a.provider_ids, a.present,
            format('the single list shows this child as {{}} (person {{}}); marked present at {{}} sessions '
                   || 'from {{}} to {{}} by {{}} provider(s)',
-                  l.registry_status, l.person_id, a.present, a.first_day, a.last_day, len(a.provider_ids))
+                  l.registry_status, l.person_id, a.present, a.first_day, a.last_day, len(a.provider_ids)),
+           json_object('registry_status', l.registry_status, 'present', a.present, 'first_day', a.first_day,
+                       'last_day', a.last_day, 'providers', len(a.provider_ids))
     FROM children c JOIN ({_ATTENDED}) a ON a.child_id = c.child_id JOIN ({_LIST}) l ON l.iin = c.iin
     WHERE l.registry_status IN ('deceased', 'emigrated')
     """
@@ -205,7 +221,9 @@ def _outside_region(_t: Thresholds) -> str:
            format('{{}}; marked present at {{}} sessions from {{}} to {{}} by {{}} provider(s)',
                   CASE WHEN c.iin IS NULL THEN 'no IIN recorded'
                        ELSE 'the IIN is not in the region''s single list' END,
-                  a.present, a.first_day, a.last_day, len(a.provider_ids))
+                  a.present, a.first_day, a.last_day, len(a.provider_ids)),
+           json_object('no_iin', c.iin IS NULL, 'present', a.present, 'first_day', a.first_day,
+                       'last_day', a.last_day, 'providers', len(a.provider_ids))
     FROM children c JOIN ({_ATTENDED}) a ON a.child_id = c.child_id
     WHERE c.iin IS NULL OR c.iin NOT IN (SELECT iin FROM single_list WHERE iin IS NOT NULL)
     """
@@ -237,7 +255,9 @@ def _over_capacity(t: Thresholds) -> str:
            format('capacity {{}}: up to {{}} children enrolled at once{{}}; {{}}', g.capacity,
                   coalesce(en.enrolled, 0), coalesce(format(' (on {{}})', en.day), ''),
                   coalesce(format('up to {{}} present at one session (on {{}})', pr.present, pr.day),
-                           'nobody marked present'))
+                           'nobody marked present')),
+           json_object('capacity', g.capacity, 'enrolled', coalesce(en.enrolled, 0), 'enrolled_on', en.day,
+                       'present', coalesce(pr.present, 0), 'present_on', pr.day)
     FROM groups g LEFT JOIN enrolled en ON en.group_id = g.group_id LEFT JOIN present pr ON pr.group_id = g.group_id
     WHERE coalesce(en.enrolled, 0) > g.capacity + {t.capacity_tolerance}
        OR coalesce(pr.present, 0) > g.capacity + {t.capacity_tolerance}
@@ -257,7 +277,9 @@ def _identical_checkins(t: Thresholds) -> str:
     SELECT x.group_id, x.period, [g.provider_id], x.sessions_hit,
            format('in {{}} of {{}} sessions {t.identical_checkins_min_children} or more children checked in at the '
                   || 'same second; largest: {{}} children at {{}}',
-                  x.sessions_hit, m.sessions, x.children, x.at)
+                  x.sessions_hit, m.sessions, x.children, x.at),
+           json_object('sessions_hit', x.sessions_hit, 'sessions', m.sessions,
+                       'min_children', {t.identical_checkins_min_children}, 'children', x.children, 'at', x.at)
     FROM (
         SELECT group_id, {_MONTH.format("date")} AS period, count(DISTINCT session_id) AS sessions_hit,
                max(children) AS children, first(checked_in_at ORDER BY children DESC, checked_in_at) AS at
@@ -294,7 +316,12 @@ def _bulk_entry(t: Thresholds) -> str:
                   first(h.marks ORDER BY h.sessions DESC, h.entered_at),
                   max(h.sessions), first(h.first_day ORDER BY h.sessions DESC, h.entered_at),
                   first(h.last_day ORDER BY h.sessions DESC, h.entered_at),
-                  first(h.entered_at ORDER BY h.sessions DESC, h.entered_at))
+                  first(h.entered_at ORDER BY h.sessions DESC, h.entered_at)),
+           json_object('marks', first(h.marks ORDER BY h.sessions DESC, h.entered_at), 'sessions', max(h.sessions),
+                       'first_day', first(h.first_day ORDER BY h.sessions DESC, h.entered_at),
+                       'last_day', first(h.last_day ORDER BY h.sessions DESC, h.entered_at),
+                       'window', {t.bulk_entry_window_minutes},
+                       'saved_at', first(h.entered_at ORDER BY h.sessions DESC, h.entered_at))
     FROM hits h JOIN groups g ON g.group_id = h.group_id
     GROUP BY h.group_id, h.period, g.provider_id
     """
@@ -318,7 +345,8 @@ def _perfect_attendance(t: Thresholds) -> str:
     )
     SELECT m.group_id, m.period, [g.provider_id], m.present,
            format('all {{}} enrolled children present at every one of {{}} sessions ({{}} of {{}} marks present)',
-                  m.children, m.sessions, m.present, m.expected)
+                  m.children, m.sessions, m.present, m.expected),
+           json_object('children', m.children, 'sessions', m.sessions, 'present', m.present, 'expected', m.expected)
     FROM month m JOIN groups g ON g.group_id = m.group_id
     WHERE m.present = m.expected AND m.children >= {t.perfect_min_children} AND m.sessions >= {t.perfect_min_sessions}
     """
@@ -328,7 +356,8 @@ def _holiday_marks(_t: Thresholds) -> str:
     return f"""
     SELECT s.session_id, {_MONTH.format("s.date")}, [g.provider_id], count(*),
            format('session of group {{}} on {{}} ({{}}, {{}}), a public holiday: {{}} children marked present',
-                  s.group_id, s.date, dayname(s.date), any_value(h.name), count(*))
+                  s.group_id, s.date, dayname(s.date), any_value(h.name), count(*)),
+           json_object('group', s.group_id, 'date', s.date, 'holiday', any_value(h.name), 'children', count(*))
     FROM sessions s
     JOIN {HOLIDAYS_TABLE} h ON h.date = s.date
     JOIN marks m ON m.session_id = s.session_id AND m.kind = 'present'
@@ -349,7 +378,10 @@ def _off_schedule_marks(t: Thresholds) -> str:
     WITH timetable AS (
         SELECT group_id, string_agg(format('{{}} {{}}-{{}}', {_DAYS}[weekday],
                    strftime(DATE '2000-01-01' + start_time, '%H:%M'), strftime(DATE '2000-01-01' + end_time, '%H:%M')),
-                   ', ' ORDER BY weekday, start_time) AS slots
+                   ', ' ORDER BY weekday, start_time) AS slots,
+               list({{'weekday': weekday, 'start': strftime(DATE '2000-01-01' + start_time, '%H:%M'),
+                      'end': strftime(DATE '2000-01-01' + end_time, '%H:%M')}}
+                    ORDER BY weekday, start_time) AS slot_list
         FROM schedule GROUP BY group_id
     ),
     held AS (
@@ -379,7 +411,10 @@ def _off_schedule_marks(t: Thresholds) -> str:
            format('session of group {{}} on {{}} {{}} at {{}} matches no slot of its timetable ({{}}): '
                   || '{{}} children marked present; {{}} sessions held that week against {{}} in the timetable',
                   o.group_id, {_DAYS}[isodow(o.date)], o.date, strftime(o.starts_at, '%H:%M'),
-                  coalesce(any_value(tt.slots), 'no timetable'), count(*), o.week_sessions, o.week_slots)
+                  coalesce(any_value(tt.slots), 'no timetable'), count(*), o.week_sessions, o.week_slots),
+           json_object('group', o.group_id, 'date', o.date, 'start', strftime(o.starts_at, '%H:%M'),
+                       'slots', coalesce(any_value(tt.slot_list), []), 'children', count(*),
+                       'week_sessions', o.week_sessions, 'week_slots', o.week_slots)
     FROM off o
     JOIN marks m ON m.session_id = o.session_id AND m.kind = 'present'
     JOIN groups g ON g.group_id = o.group_id
@@ -403,7 +438,11 @@ def _parent_never_confirms(t: Thresholds) -> str:
     SELECT s.parent_id, NULL::DATE, list(DISTINCT s.provider_id ORDER BY s.provider_id), count(*),
            format('{{}} confirmation links over {{}} months for {{}} enrolment(s): none confirmed, {{}} disputed, '
                   || '{{}} unanswered', count(*), count(DISTINCT s.period), count(DISTINCT s.enrolment_id),
-                  count(*) FILTER (WHERE a.disputed), count(*) FILTER (WHERE a.link_id IS NULL))
+                  count(*) FILTER (WHERE a.disputed), count(*) FILTER (WHERE a.link_id IS NULL)),
+           json_object('links', count(*), 'months', count(DISTINCT s.period),
+                       'enrolments', count(DISTINCT s.enrolment_id),
+                       'disputed', count(*) FILTER (WHERE a.disputed),
+                       'unanswered', count(*) FILTER (WHERE a.link_id IS NULL))
     FROM sent s LEFT JOIN answers a ON a.link_id = s.link_id
     GROUP BY s.parent_id
     HAVING NOT coalesce(bool_or(a.confirmed), false)
@@ -424,7 +463,9 @@ def _duplicate_timesheet(_t: Thresholds) -> str:
     SELECT timesheet_id, period, [provider_id], CAST(amount AS DOUBLE),
            format('repeats group {} for {}: timesheet {} (created {}) already covers that month; '
                   || '{} present marks and {:,.2f} tenge claimed again',
-                  group_id, strftime(period, '%Y-%m'), first_id, first_created, present, amount)
+                  group_id, strftime(period, '%Y-%m'), first_id, first_created, present, amount),
+           json_object('group', group_id, 'period', period, 'first_timesheet', first_id,
+                       'first_created', first_created, 'present', present, 'amount', amount)
     FROM t WHERE nth > 1
     """
 
@@ -454,8 +495,8 @@ def sql(flag: Flag, thresholds: Thresholds) -> str:
     return f"""
     SELECT '{lit}' AS flag, '{kind}' AS entity_kind, CAST(entity_id AS BIGINT) AS entity_id,
            CAST(period AS DATE) AS period, CAST(provider_ids AS BIGINT[]) AS provider_ids,
-           CAST(value AS DOUBLE) AS value, evidence
-    FROM ({flag.sql(thresholds)}) AS f(entity_id, period, provider_ids, value, evidence)
+           CAST(value AS DOUBLE) AS value, evidence, CAST(facts AS VARCHAR) AS facts
+    FROM ({flag.sql(thresholds)}) AS f(entity_id, period, provider_ids, value, evidence, facts)
     """
 
 

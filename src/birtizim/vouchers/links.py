@@ -51,6 +51,10 @@ class ReusedLink(LinkError):
     """Genuine and unexpired, but its nonce was already used."""
 
 
+class ReplacedLink(LinkError):
+    """Genuine, but a newer link for the same child and month replaced it."""
+
+
 @dataclass(frozen=True, slots=True)
 class LinkPayload:
     enrolment_id: int

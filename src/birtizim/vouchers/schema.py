@@ -211,7 +211,8 @@ FLAGS = pa.schema(
         ("period", pa.date32()),
         ("provider_ids", pa.list_(pa.int64())),
         ("value", pa.float64()),  # the flag's main number, for sorting (clubs, minutes, marks...)
-        ("evidence", pa.string()),
+        ("evidence", pa.string()),  # in English, for the command line
+        ("facts", pa.string()),  # the evidence's figures as a JSON object, for words in the reader's language
     ]
 )
 

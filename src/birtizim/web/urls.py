@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from birtizim.web.audit import views as audit_views
+from birtizim.web.common import error_pages
 from birtizim.web.common.health import health
 from birtizim.web.common.login import ThrottledLoginView
 from birtizim.web.registry import views
@@ -43,3 +44,9 @@ urlpatterns = [
     path("outreach/", include("birtizim.web.outreach.urls")),
     path("fares/", include("birtizim.web.fares.urls")),
 ]
+
+# Refusals and failures in the reader's language, styled, with a viewport (Django's own are bare English).
+handler400 = error_pages.bad_request
+handler403 = error_pages.permission_denied
+handler404 = error_pages.page_not_found
+handler500 = error_pages.server_error

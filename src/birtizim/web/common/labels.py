@@ -6,14 +6,19 @@ translates them at the last moment so that the same run reads in Russian, Kazakh
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import json
+from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from birtizim.reference import District, regions
 from birtizim.reference.osms import CATEGORIES
+from birtizim.tables import places
 
 STATUS: dict[str, Promise] = {
     "state": _("insured by the state"),
@@ -83,6 +88,15 @@ PROBLEM: dict[str, Promise] = {
     "iin_leading_zero_restored": _("IIN lost its leading zero (restored)"),
     "iin_letters_for_digits": _("IIN had letters for digits (cleaned)"),
     "iin_checksum": _("IIN fails the check digit"),
+    # Rows not read at all (birtizim.tables, birtizim.engine.ingest): a code, then its figures after ":".
+    "too_many_fields": _("too many fields: %(found)s where the header has %(expected)s"),
+    "too_few_fields": _("too few fields: %(found)s where the header has %(expected)s"),
+    "not_utf8": _("bytes that are not UTF-8 text"),
+    "unclosed_quote": _("a quote that is not closed, or a quote inside an unquoted field"),
+    "line_too_long": _("a line too long to read"),
+    "unreadable_line": _("a line that cannot be read as a table row"),
+    "empty_row": _("an empty row"),
+    "no_iin_no_name": _("no usable IIN and no name"),
 }
 
 _CATEGORY = {c.code: c for c in CATEGORIES}
@@ -103,6 +117,85 @@ def conflicts(codes: str | None) -> str:
     return "; ".join(conflict(code.strip()) for code in codes.split(","))
 
 
+# What each conflict found, with its figures (the engine's ``conflicts.facts``); the reader's words.
+CONFLICT_DETAIL: dict[str, Promise] = {
+    "contributions_and_nonworking_category": _("pays contributions while listed as %(lists)s"),
+    "departed_but_listed": _("the registry says %(status)s%(on)s, yet the person is in “%(source)s”"),
+    "category_age_mismatch": _("in “%(source)s” at the age of %(age)s"),
+    "district_mismatch": _("“%(source)s” writes the district as %(written)s, the registry has %(registry)s"),
+    "iin_birth_date_mismatch": _("in “%(source)s” the IIN says born %(iin_date)s, the row %(row_date)s"),
+    "duplicate_in_list": _("rows for this person in “%(source)s”: %(times)s"),
+    "not_in_registry": _("a row of “%(source)s” matches no resident of the registry"),
+    "iin_of_another_resident": _(
+        "a row of “%(source)s” carries another resident's IIN; its name and birth date are this person's"
+    ),
+    "iin_name_mismatch": _("linked by the IIN in “%(source)s”, but the row's first name or birth date differ"),
+    "uncertain_match": _("a possible match in “%(source)s”, probability %(probability)s"),
+    "uncertain_match:iin_disputed": _(
+        "in “%(source)s” the IIN is that of a resident whose name or birth date differ; probability %(probability)s"
+    ),
+    "uncertain_match:iin_range": _(
+        "in “%(source)s” an IIN in scientific notation could be that of several residents of this name"
+    ),
+    "unknown_district": _("“%(source)s” names a district not recognised: %(written)s"),
+}
+LISTED_AS: dict[str, Promise] = {
+    "unemployed": _("registered unemployed"),
+    "nonworking_parent": _("a non-working parent"),
+    "asp": _("a recipient of targeted social assistance"),
+}
+REGISTRY_STATUS: dict[str, Promise] = {
+    "resident": _("resident"),
+    "deceased": _("deceased"),
+    "emigrated": _("emigrated"),
+}
+ON_DATE = _(" on %(date)s")
+
+
+def _short_date(value: object) -> str:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).strftime("%d.%m.%Y")
+    except ValueError:
+        return str(value or "")
+
+
+def conflict_detail(facts: dict[str, Any]) -> str:
+    """One conflict's facts as a sentence in the reader's language."""
+    kind = str(facts.get("type", ""))
+    if kind == "uncertain_match" and facts.get("reason") in ("iin_disputed", "iin_range"):
+        kind = f"uncertain_match:{facts['reason']}"
+    template = CONFLICT_DETAIL.get(kind)
+    if template is None:
+        return conflict(str(facts.get("type", "")))
+    status = REGISTRY_STATUS.get(str(facts.get("registry_status", "")))
+    probability = facts.get("probability")
+    values = {
+        "source": source(str(facts.get("source") or "")),
+        "lists": ", ".join(str(word) for key, word in LISTED_AS.items() if facts.get(key)),
+        "status": str(status) if status else str(facts.get("registry_status", "")),
+        "on": str(ON_DATE) % {"date": _short_date(facts["on"])} if facts.get("on") else "",
+        "age": facts.get("age", ""),
+        "written": f"«{facts.get('written', '')}»",
+        "registry": district_name(str(facts.get("registry") or "")),
+        "iin_date": _short_date(facts.get("iin_date")),
+        "row_date": _short_date(facts.get("row_date")),
+        "times": facts.get("times", ""),
+        "probability": number_format(float(probability), 3) if probability is not None else "–",
+    }
+    return str(template) % values
+
+
+def conflict_details(facts: str | None) -> list[str]:
+    """A work-list row's conflicts (a JSON array of facts) as sentences, each once."""
+    if not facts:
+        return []
+    try:
+        found = json.loads(facts)
+    except ValueError:
+        return []
+    return list(dict.fromkeys(conflict_detail(f) for f in found if isinstance(f, dict)))
+
+
 def source(code: str | None) -> str:
     return str(SOURCE.get(code or "", code or ""))
 
@@ -112,7 +205,14 @@ def field(code: str | None) -> str:
 
 
 def problem(code: str | None) -> str:
-    return str(PROBLEM.get(code or "", code or ""))
+    """A row's problem in words; a reject reason carries its figures (``too_many_fields:5:3``)."""
+    name, *figures = (code or "").split(":")
+    found = PROBLEM.get(name)
+    if found is None:
+        return code or ""
+    if len(figures) == 2:
+        return str(found) % {"found": figures[0], "expected": figures[1]}
+    return str(found)
 
 
 def in_language(ru: str, kk: str, en: str, language: str | None = None) -> str:
@@ -129,20 +229,34 @@ def category(code: str | None) -> str:
     return in_language(found.name_ru, found.name_kk, found.name_en)
 
 
-def district_name(district: District, language: str | None = None) -> str:
-    return in_language(district.name_ru, district.name_kk, district.name_en, language)
-
-
 @functools.cache
 def _districts() -> dict[str, District]:
-    # District codes are unique across the regions birtizim.reference knows (Almaty region, Shymkent).
-    return {d.code: d for r in regions().values() for d in r.districts}
+    # District codes are unique across the regions birtizim.reference knows (Almaty region, Shymkent);
+    # "unplaced" is where a run counts the residents whose district is missing or not recognised.
+    found = {d.code: d for r in regions().values() for d in r.districts}
+    found[places.UNPLACED.code] = places.UNPLACED
+    return found
 
 
-def district(code: str | None) -> str:
-    """A district's name in the active language (its code when no region knows it)."""
-    found = _districts().get(code or "")
-    return code or "" if found is None else district_name(found)
+def district_name(district: District | str | None, language: str | None = None, *, written: str = "") -> str:
+    """A district's name in the reader's language, from a ``District`` or its code -- the one way every
+    page and export names a district. A place no region knows (a run that kept the registry's places as
+    written) shows ``written``, else its code."""
+    found = district if isinstance(district, District) else _districts().get(district or "")
+    if found is None:
+        return written or str(district or "")
+    return in_language(found.name_ru, found.name_kk, found.name_en, language)
+
+
+REGION: dict[str, Promise] = {
+    "almaty-2019": _("Almaty region (before the 2022 split)"),
+    "shymkent": _("Shymkent"),
+}
+
+
+def region_name(code: str | None) -> str:
+    found = REGION.get(code or "")
+    return str(found) if found is not None else (code or "")
 
 
 def category_codes() -> list[str]:

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.views import defaults
 
+from birtizim.web.common import error_pages
 from birtizim.web.common.errors import Conflict, DomainError, NotAllowed, NotFound
 
 
@@ -32,8 +32,8 @@ def language_by_choice(get_response: Callable[[HttpRequest], HttpResponse]) -> C
 class DomainErrors:
     """``NotAllowed`` -> 403, ``NotFound`` -> 404, ``Conflict`` -> 409, from any view.
 
-    403 and 404 are Django's own pages (the same as ``PermissionDenied`` and ``Http404`` give), so a
-    refusal looks the same wherever it was decided.
+    The pages are ``common.error_pages``' (the same as ``PermissionDenied`` and ``Http404`` give through
+    ``urls.handler403/404``), so a refusal looks the same wherever it was decided.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -44,13 +44,13 @@ class DomainErrors:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotAllowed):
-            return defaults.permission_denied(request, exception)
+            return error_pages.permission_denied(request, exception)
         if isinstance(exception, NotFound):
-            return defaults.page_not_found(request, exception)
+            return error_pages.page_not_found(request, exception)
         if isinstance(exception, Conflict):
-            return HttpResponse(str(exception), status=409, content_type="text/plain; charset=utf-8")
+            return error_pages.conflict(request, str(exception))
         if isinstance(exception, DomainError):
-            return HttpResponse(str(exception), status=exception.status, content_type="text/plain; charset=utf-8")
+            return error_pages.bad_request(request, exception, str(exception), exception.status)
         return None
 
 

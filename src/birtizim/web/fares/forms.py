@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from birtizim.web.common.widgets import date_input
 from birtizim.web.fares.models import ImportBatch
 from birtizim.web.fares.services import CheckEntry, PlanRequest, ProtocolEntry, iin_problem
 
@@ -59,8 +60,8 @@ class ImportForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), required=False, widget=date_input())
+    end = forms.DateField(label=_("To"), required=False, widget=date_input())
     at_least = forms.IntegerField(label=_("Protocols at least"), min_value=2, max_value=100, initial=2, required=False)
 
 

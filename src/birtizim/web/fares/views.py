@@ -138,9 +138,10 @@ def protocols(request: AuthedRequest) -> HttpResponse:
     rows = list(page.object_list)
     access_record(
         user=request.user,
-        action=Access.Action.VIEW_LIST,
+        action=Access.Action.VIEW_RECORDS,
         run_id=None,
-        query=f"fares protocols {month}".strip(),
+        subject="fares.protocols",
+        subject_ref=month,
         person_ids=[p.pk for p in rows],
     )
     context = {
@@ -165,7 +166,8 @@ def protocol_iin(request: AuthedRequest, protocol_id: int) -> HttpResponse:
         user=request.user,
         action=Access.Action.REVEAL_IIN,
         run_id=None,
-        query=f"fares protocol {found.number}",
+        subject="fares.protocol",
+        subject_ref=found.number,
         person_ids=[found.pk],
         iin_hashes=[iin_hash(found.iin)] if found.iin else [],
     )
@@ -188,7 +190,8 @@ def protocols_export(request: AuthedRequest) -> FileResponse:
         user=request.user,
         action=Access.Action.EXPORT_FULL_IIN if full else Access.Action.EXPORT,
         run_id=None,
-        query=f"fares protocols {month} {'full IIN' if full else 'masked'}".replace("  ", " "),
+        subject="fares.protocols_export",
+        subject_ref=month,
         person_ids=[p.pk for p in rows],
         iin_hashes=sorted({iin_hash(p.iin) for p in rows if p.iin}),
     )
@@ -208,7 +211,8 @@ def report_export(request: AuthedRequest, month: str) -> FileResponse:
         user=request.user,
         action=Access.Action.EXPORT,
         run_id=None,
-        query=f"fares report {month}",
+        subject="fares.report",
+        subject_ref=month,
         records=figures.kpis.protocols if figures.kpis else 0,
     )
     return temporary_download(path, f"fares-report-{month}.xlsx")
@@ -228,9 +232,9 @@ def offenders(request: AuthedRequest) -> HttpResponse:
     shown = people[:200]
     access_record(
         user=request.user,
-        action=Access.Action.VIEW_LIST,
+        action=Access.Action.VIEW_RECORDS,
         run_id=None,
-        query="fares repeat offenders",
+        subject="fares.offenders",
         person_ids=[p.protocols[0].pk for p in shown],
     )
     context = {
@@ -249,9 +253,9 @@ def person(request: AuthedRequest, protocol_id: int) -> HttpResponse:
     found = selectors.person_history(scope=scope, protocol_id=protocol_id)
     access_record(
         user=request.user,
-        action=Access.Action.VIEW_LIST,
+        action=Access.Action.VIEW_RECORDS,
         run_id=None,
-        query="fares person history",
+        subject="fares.person",
         person_ids=[p.pk for p in found.protocols],
     )
     context = {

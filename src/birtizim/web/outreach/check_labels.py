@@ -26,6 +26,58 @@ SOURCE: dict[str, Promise] = {
 }
 
 
+# Audiences, occupations, channels and topics are free text a district types in its own language; the
+# demo's synthetic logs write them in English words, which are its codes. Those become the reader's
+# words; anything else is shown as the district typed it.
+VOCABULARY: dict[str, Promise] = {
+    "builders": _("builders"),
+    "teachers": _("teachers"),
+    "medics": _("medical workers"),
+    "civil servants": _("civil servants"),
+    "farmers": _("farmers"),
+    "market traders": _("market traders"),
+    "pensioners": _("pensioners"),
+    "students": _("students"),
+    "parents of young children": _("parents of young children"),
+    "general public": _("general public"),
+    "call centre 1414": _("call centre 1414"),
+    "public reception": _("public reception"),
+    "eGov online": _("eGov portal"),
+    "social media": _("social media"),
+    "letter": _("letter"),
+    "checking my status": _("checking one's status"),
+    "how to pay contributions": _("how to pay contributions"),
+    "registering as unemployed": _("registering as unemployed"),
+    "benefits package": _("the benefits package"),
+    "choosing a clinic": _("choosing a clinic"),
+    "self-employed and the single payment": _("the self-employed and the single aggregate payment"),
+}
+
+
+# How a rule compares its two sides: the comparisons as mathematics writes them, the pairs in words.
+OPERATOR: dict[str, str | Promise] = {
+    "==": "=",
+    "!=": "≠",
+    "<": "<",
+    "<=": "≤",
+    ">": ">",
+    ">=": "≥",
+    "compulsory_pair": _("only together with"),
+    "exclusive_pair": _("never together with"),
+}
+
+
+def operator(code: str | None) -> str:
+    return str(OPERATOR.get(code or "", code or ""))
+
+
+def word(text: str | None) -> str:
+    """A free-text audience, occupation, channel or topic in the reader's words when it is one of the
+    demo's codes; as typed otherwise."""
+    found = VOCABULARY.get(text or "")
+    return str(found) if found is not None else (text or "")
+
+
 def severity(code: str | None) -> str:
     return str(SEVERITY.get(code or "", code or ""))
 

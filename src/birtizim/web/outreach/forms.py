@@ -81,5 +81,6 @@ class RulesForm(forms.Form):
         label=_("Rules (TOML)"),
         required=False,
         max_length=100_000,
-        widget=forms.Textarea(attrs={"rows": 28, "spellcheck": "false"}),
+        # The rule set's source: codes and the rules' own words in three languages, not the page's wording.
+        widget=forms.Textarea(attrs={"rows": 28, "spellcheck": "false", "translate": "no", "lang": "en"}),
     )

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -37,6 +38,7 @@ from birtizim.web.outreach.forms import (
     SurveyForm,
 )
 from birtizim.web.outreach.models import FollowUp, ImportBatch
+from birtizim.wording import language_of
 
 CSS = "birtizim/outreach.css"
 
@@ -252,13 +254,13 @@ def district(request: AuthedRequest, district: str) -> HttpResponse:
     shares = []
     if data["survey"] is not None:
         shares.append((data["name"], data["survey"].unaware))
-    shares += [(o.group, o.unaware) for o in data["occupations"]]
+    shares += [(check_labels.word(o.group), o.unaware) for o in data["occupations"]]
     context = {
         "css": CSS,
         **data,
         "flag_rows": _rows(scope, data["flags"]),
         "survey_rows": [(data["name"], data["survey"])] if data["survey"] is not None else [],
-        "occupation_rows": [(o.group, o) for o in data["occupations"]],
+        "occupation_rows": [(check_labels.word(o.group), o) for o in data["occupations"]],
         "unaware_chart": charts.intervals([(label, s.share, s.low, s.high) for label, s in shares]),
         "may_report": may(scope, Action.OUTREACH_REPORT),
     }
@@ -315,7 +317,7 @@ def surveys(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "may_survey": may(scope, Action.OUTREACH_SURVEY),
         "district_rows": [(r.name, r.summary) for r in data["districts"]],
-        "occupation_rows": [(o.group, o) for o in data["occupations"]],
+        "occupation_rows": [(check_labels.word(o.group), o) for o in data["occupations"]],
         "district_chart": charts.intervals(
             [
                 (r.name, r.summary.unaware.share, r.summary.unaware.low, r.summary.unaware.high)
@@ -323,7 +325,7 @@ def surveys(request: AuthedRequest) -> HttpResponse:
             ]
         ),
         "occupation_chart": charts.intervals(
-            [(o.group, o.unaware.share, o.unaware.low, o.unaware.high) for o in data["occupations"]]
+            [(check_labels.word(o.group), o.unaware.share, o.unaware.low, o.unaware.high) for o in data["occupations"]]
         ),
     }
     return render(request, "outreach/surveys.html", context, status=400 if form.errors else 200)
@@ -375,7 +377,7 @@ def import_template(request: AuthedRequest, kind: str) -> FileResponse:
         raise Http404
     path = Path(tempfile.mkstemp(prefix=f"{kind}-", suffix=".xlsx")[1])
     write = write_events_template if kind == ImportBatch.Kind.EVENTS else write_questions_template
-    write(path, region=selectors.region_code())
+    write(path, region=selectors.region_code(), language=language_of(get_language()))
     return temporary_download(path, f"outreach-{kind}-template.xlsx")
 
 

@@ -18,9 +18,10 @@ from birtizim import projects as core
 from birtizim.reference import COUNTRY, regions
 from birtizim.web.accounts.models import Profile, Role
 from birtizim.web.common import intake
+from birtizim.web.common.widgets import date_input
 from birtizim.web.projects.models import Project
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 
 
@@ -188,6 +189,7 @@ class ProjectForm(forms.Form):
         responsible = self.fields["responsible"]
         assert isinstance(responsible, forms.ModelChoiceField)
         responsible.queryset = User.objects.filter(pk__in=list(officers)).order_by("username")
+        responsible.widget.attrs["translate"] = "no"  # usernames: names, not the page's words
 
     def clean_contractor_bin(self) -> str:
         value = str(self.cleaned_data["contractor_bin"])
@@ -223,3 +225,4 @@ class ProjectEditForm(forms.Form):
         responsible = self.fields["responsible"]
         assert isinstance(responsible, forms.ModelChoiceField)
         responsible.queryset = choices
+        responsible.widget.attrs["translate"] = "no"  # usernames: names, not the page's words

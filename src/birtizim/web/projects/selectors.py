@@ -150,7 +150,7 @@ def portfolio_get(*, scope: Scope, district: str = "") -> list[PortfolioRow]:
     names: dict[str, str] = {}
     for p in ranked:
         snapshot = getattr(p, "snapshot", None)
-        names.setdefault(p.district, labels.district(p.district))
+        names.setdefault(p.district, labels.district_name(p.district))
         reason = snapshot_reason(snapshot, p) if snapshot is not None else ""
         rows.append(PortfolioRow(p, snapshot, reason, names[p.district]))
     # NULLs sort first in SQLite and last in PostgreSQL: objects without a snapshot go last in both.
@@ -159,7 +159,7 @@ def portfolio_get(*, scope: Scope, district: str = "") -> list[PortfolioRow]:
 
 def portfolio_districts(*, scope: Scope) -> list[tuple[str, str]]:
     codes = projects_visible(scope=scope).order_by().values_list("district", flat=True).distinct()
-    return sorted(((c, labels.district(c)) for c in codes), key=lambda pair: pair[1])
+    return sorted(((c, labels.district_name(c)) for c in codes), key=lambda pair: pair[1])
 
 
 def rag_counts(rows: list[PortfolioRow]) -> dict[str, int]:

@@ -156,7 +156,7 @@ def _object_context(scope: Scope, project: Project) -> dict[str, Any]:
         "page": page,
         "f": page.forecast,
         "chart": timeline.timeline(page.forecast) if page.forecast is not None else None,
-        "district_name": labels.district(project.district),
+        "district_name": labels.district_name(project.district),
         "reports": sorted(project.reports.all(), key=lambda r: r.date, reverse=True),
         "changes": list(project.changes.all()),
         "may_edit": editable,

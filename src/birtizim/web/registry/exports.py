@@ -85,6 +85,27 @@ def figures_export(*, scope: Scope, run: Run) -> Path:
     return path
 
 
+def _details_words(cur: duckdb.DuckDBPyConnection) -> pa.Table:
+    """What each exported resident's conflicts found, in the reader's words (from the facts the engine keeps).
+
+    Only the rows with conflicts, a district's at most; a run made before the facts were kept gives none.
+    """
+    has_facts = cur.execute("SELECT count(*) FROM (DESCRIBE export_rows) WHERE column_name = 'facts'").fetchone() or (
+        0,
+    )
+    rows = (
+        cur.execute("SELECT person_id, facts FROM export_rows WHERE facts IS NOT NULL").fetchall()
+        if has_facts[0]
+        else []
+    )
+    return pa.table(
+        {
+            "person_id": pa.array([r[0] for r in rows], pa.int64()),
+            "details": pa.array(["; ".join(labels.conflict_details(r[1])) for r in rows], pa.string()),
+        }
+    )
+
+
 @dataclass(frozen=True)
 class Exported:
     """A written export and what the audit log must know of it: how many rows, whose (IIN hashes), how shown."""
@@ -124,10 +145,11 @@ def worklist_export(*, scope: Scope, run: Run, district: str, query: str = "", f
             f"CREATE OR REPLACE TEMP TABLE export_rows AS SELECT * FROM worklist WHERE district = ?{where}",
             [district, *params],
         )
+        cur.register("details_words", _details_words(cur))
         # Codes become words of the reader's language; headers too (a district officer reads Russian or Kazakh).
         query_sql = f"""
             SELECT {xlsx.headed(worklist_table.export_columns(full_iin=full_iin))}
-            FROM export_rows w LEFT JOIN latest_outcomes o USING (iin)
+            FROM export_rows w LEFT JOIN latest_outcomes o USING (iin) LEFT JOIN details_words d USING (person_id)
             ORDER BY {worklist_table.order_sql("w")}"""
         counts = xlsx.write(cur, path, [xlsx.Sheet(_("Work list"), query_sql)])
         # Whose rows left the building, for the audit log: one set-based query, keyed hashes only.

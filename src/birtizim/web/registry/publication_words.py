@@ -74,7 +74,7 @@ def sentences(warnings: list[dict[str, Any]]) -> list[dict[str, str]]:
     moved = [w for w in warnings if w.get("code") == "district_actualisation_moved"]
     if moved:
         named = ", ".join(
-            f"{labels.district(w.get('district'))} ({_share((w.get('values') or {}).get('before'))} → "
+            f"{labels.district_name(w.get('district'))} ({_share((w.get('values') or {}).get('before'))} → "
             f"{_share((w.get('values') or {}).get('after'))})"
             for w in moved
         )

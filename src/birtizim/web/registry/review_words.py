@@ -141,7 +141,7 @@ def _shown(key: str, value: Any) -> str:
     if key == "birth_date":
         return f"{value:%d.%m.%Y}" if hasattr(value, "strftime") else str(value)
     if key == "district":
-        return labels.district(str(value))
+        return labels.district_name(str(value))
     if key == "sex":
         return str(SEX.get(str(value), value))
     return str(value)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from birtizim import engine
 from birtizim.web.accounts.permissions import Action, may, require
 from birtizim.web.accounts.scope import Scope
+from birtizim.web.common import labels
 from birtizim.web.common.errors import Conflict, NotFound
 from birtizim.web.registry import runstore, worklist_table
 from birtizim.web.registry.models import Decision, Merge, Outcome, Run
@@ -60,13 +61,25 @@ def dashboard_get(*, scope: Scope, run: Run) -> dict[str, Any]:
         }
         for r in published_runs().order_by("published_at", "id")
     ]
+    may_open = may(scope, Action.PEOPLE_READ)
     return {
         "totals": _totals(mine),
         "region_totals": _totals(districts),
-        # District figures are aggregates, not personal data: every role sees the whole ranking.
-        "ranking": [{**d, "mine": scope.districts is not None and scope.covers(d["district"])} for d in districts],
-        "best": districts[0] if districts else None,
-        "worst": districts[-1] if districts else None,
+        # An officer whose districts the run does not hold (another region's, say) reads that, not zeros.
+        "outside": scope.districts is not None and not mine,
+        # District figures are aggregates, not personal data: every role sees the whole ranking; a name
+        # links to the district's work list for whoever may open it.
+        "ranking": [
+            {
+                **d,
+                "name": labels.district_name(d["district"], written=d["name"]),
+                "mine": scope.districts is not None and scope.covers(d["district"]),
+                "link": may_open and scope.covers(d["district"]),
+            }
+            for d in districts
+        ],
+        "best": labels.district_name(districts[0]["district"], written=districts[0]["name"]) if districts else "",
+        "worst": labels.district_name(districts[-1]["district"], written=districts[-1]["name"]) if districts else "",
         "sources": run.summary.get("sources", []),
         "conflicts": sorted(conflicts.items(), key=lambda kv: -kv[1]),
         "trend": trend,
@@ -76,18 +89,19 @@ def dashboard_get(*, scope: Scope, run: Run) -> dict[str, Any]:
 def worklist_districts(*, scope: Scope, run: Run) -> list[dict[str, Any]]:
     require(scope, Action.PEOPLE_READ)
     counts = run.summary.get("worklist", {})
-    return [
-        {**d, "worklist": counts.get(d["district"], 0)}
-        for d in sorted(run.summary.get("districts", []), key=lambda d: d["name"])
+    found = [
+        {**d, "name": labels.district_name(d["district"], written=d["name"]), "worklist": counts.get(d["district"], 0)}
+        for d in run.summary.get("districts", [])
         if scope.covers(d["district"])
     ]
+    return sorted(found, key=lambda d: d["name"])
 
 
 def district_check(*, scope: Scope, run: Run, district: str) -> dict[str, Any]:
     require(scope, Action.PEOPLE_READ)
     for d in run.summary.get("districts", []):
         if d["district"] == district and scope.covers(district):
-            return dict(d)
+            return {**d, "name": labels.district_name(district, written=d["name"])}
     raise NotFound
 
 
@@ -124,7 +138,7 @@ def worklist_page(*, scope: Scope, run: Run, district: str, query: str = "", pag
         counted = "" if known is not None else ", count(*) OVER () AS total"
         return runstore.rows(
             run.folder,
-            f"""SELECT {", ".join(worklist_table.PAGE_FIELDS)}{counted}
+            f"""SELECT {", ".join(worklist_table.page_fields(run.folder))}{counted}
                 FROM worklist WHERE district = ?{where}
                 ORDER BY {worklist_table.order_sql()}
                 LIMIT {PAGE_SIZE} OFFSET {(number - 1) * PAGE_SIZE}""",

@@ -32,7 +32,7 @@ from birtizim.web.audit.models import Access
 from birtizim.web.audit.services import access_record
 from birtizim.web.common import intake
 from birtizim.web.common.errors import Conflict, NotFound
-from birtizim.web.registry import identity_store, runstore, selectors
+from birtizim.web.registry import identity_store, run_log, runstore, selectors
 from birtizim.web.registry.models import Decision, Merge, Outcome, Run, Upload
 
 log = logging.getLogger("birtizim.web.runs")
@@ -54,7 +54,7 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 def upload_create(*, scope: Scope, user: User, kind: str, file: UploadedFile[bytes]) -> Upload:
     require(scope, Action.RUN)
     if kind not in engine.KINDS:
-        raise UploadError(f"unknown kind {kind!r}")
+        raise UploadError(_("unknown kind of list “%(kind)s”") % {"kind": kind})
     try:
         checked = intake.check(file, kind="agency_list")
     except intake.IntakeError as exc:
@@ -105,7 +105,7 @@ def run_create(*, scope: Scope, user: User) -> Run:
     require(scope, Action.RUN)
     uploads = latest_uploads()
     if "registry" not in uploads:
-        raise UploadError("upload the population registry first: every run links to it")
+        raise UploadError(_("Upload the population registry first: every run links to it."))
     run = Run.objects.create(requested_by=user)
     run.uploads.set(uploads.values())
     return run
@@ -185,8 +185,7 @@ def run_recover_stale(*, now: datetime | None = None) -> tuple[int, int]:
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, claimed_at__lt=cutoff)
     )
     for run in stale:
-        stopped = _("the worker stopped responding")
-        line = f"{timezone.localtime(now):%H:%M:%S} {stopped}\n"
+        line = run_log.event("worker_stopped")
         # Conditional on the heartbeat read: a worker that beat meanwhile keeps its run.
         still = Run.objects.filter(
             pk=run.pk, state=Run.State.RUNNING, attempts=run.attempts, heartbeat_at=run.heartbeat_at
@@ -240,8 +239,8 @@ def _remove_folder(relative: Path) -> None:
     shutil.rmtree(Path(settings.DATA_DIR) / relative, ignore_errors=True)
 
 
-def _append_log(run: Run, line: str) -> None:
-    run.log += f"{timezone.localtime():%H:%M:%S} {line}\n"
+def _append_log(run: Run, code: str, **figures: Any) -> None:
+    run.log += run_log.event(code, **figures)
 
 
 def run_execute(run: Run) -> Run:
@@ -263,13 +262,11 @@ def run_execute(run: Run) -> Run:
         done += 1
         run.progress = min(99, round(100 * done / total))
         run.step = step
-        _append_log(run, step)
+        _append_log(run, "step", step=step)
         if not _mine(run).update(progress=run.progress, step=step, log=run.log, heartbeat_at=timezone.now()):
             raise RunLost
 
-    _append_log(
-        run, f"{len(sources)} files: " + ", ".join(f"{u.kind} ({u.preview.get('rows_in', '?')} rows)" for u in uploads)
-    )
+    _append_log(run, "files", files=[[u.kind, u.preview.get("rows_in")] for u in uploads])
     _mine(run).update(log=run.log)
     outcome: dict[str, Any]
     try:
@@ -292,8 +289,8 @@ def run_execute(run: Run) -> Run:
         outcome = {"state": Run.State.FAILED, "error": error}
     else:
         for warning in result.warnings:  # the run stands, but a person should read these
-            _append_log(run, f"warning: {warning}")
-        _append_log(run, f"done in {result.seconds:.1f} s")
+            run.log += run_log.warning_event(warning)
+        _append_log(run, "done", seconds=round(result.seconds, 1))
         try:
             comparison = run_compare(folder)
         except Exception as exc:  # the run stands; publishing it then needs a person's reason

@@ -11,6 +11,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -52,7 +54,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     runs = selectors.published_runs().count()
     districts = "*" if scope.districts is None else ",".join(sorted(scope.districts))
     finished = run.finished_at.timestamp() if run.finished_at else 0
-    key = f"dashboard:{run.pk}:{finished}:{runs}:{districts}:{get_language()}"
+    key = f"dashboard:{run.pk}:{finished}:{runs}:{scope.role}:{districts}:{get_language()}"
     body = cache.get(key)
     if body is None:
         data = selectors.dashboard_get(scope=scope, run=run)
@@ -61,7 +63,16 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "scope": scope,
             **data,
             "ranking_chart": charts.bars(data["ranking"], label="name", value="actualisation"),
-            "trend_chart": charts.line([(f"#{t['run']}", t["actualisation"]) for t in data["trend"]]),
+            # The axis names each run by the day it finished (the run's number means nothing to a reader).
+            "trend_chart": charts.line(
+                [
+                    (
+                        date_format(localtime(t["finished_at"]), "d.m") if t["finished_at"] else f"#{t['run']}",
+                        t["actualisation"],
+                    )
+                    for t in data["trend"]
+                ]
+            ),
         }
         body = render_to_string("registry/_dashboard_body.html", context)
         cache.set(key, body, settings.DASHBOARD_CACHE_SECONDS)

@@ -9,6 +9,7 @@ become words of the reader's language there; the page turns codes into words wit
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from birtizim import engine
 from birtizim.web.common import labels
+from birtizim.web.registry import runstore
 
 # Residents to work on first: by status (undetermined, then lapsed...), then alphabetically; the IIN
 # last so that the order is total and pages never repeat or skip a resident.
@@ -30,7 +32,7 @@ ORDER = ("status", "last_name", "first_name", "patronymic", "birth_date", "iin")
 # What the page reads of each row besides its columns (the key, and the category shown beside the status).
 PAGE_FIELDS = (
     *("person_id", "iin", "last_name", "first_name", "patronymic", "birth_date", "age", "status"),
-    *("category", "conflicts", "details"),
+    *("category", "conflicts", "facts"),
 )
 
 _WORD = "coalesce((SELECT label FROM words WHERE kind = '{kind}' AND code = w.{col}), w.{col})"
@@ -45,7 +47,7 @@ _CONFLICTS = (
 class Column:
     key: str
     header: Promise
-    cell_sql: str  # the export's cell: ``w`` is the work list row, ``o`` its latest outcome
+    cell_sql: str  # the export's cell: ``w`` is the work list row, ``o`` its latest outcome, ``d`` its details
     page: bool = True
     export: bool = True
 
@@ -62,11 +64,19 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", _("Status"), _WORD.format(kind="status", col="status")),  # the page adds the category
     Column("category", _("Category"), _WORD.format(kind="category", col="category"), page=False),
     Column("conflicts", _("Conflicts"), _CONFLICTS),
-    Column("details", _("Details"), "w.details", page=False),
+    Column("details", _("Details"), "d.details", page=False),  # ``d``: the conflicts' facts in words
     Column("outcome", _("Outcome"), "o.outcome"),
     Column("outcome_comment", _("Comment"), "o.outcome_comment", page=False),
     Column("outcome_at", _("Recorded on"), "o.outcome_at", page=False),
 )
+
+
+@functools.lru_cache(maxsize=64)
+def page_fields(folder: str) -> tuple[str, ...]:
+    """``PAGE_FIELDS`` as the run's work list can give them: a run made before the conflicts kept their
+    facts has none (its rows then show the conflicts' names alone)."""
+    found = {str(r["column_name"]) for r in runstore.rows(folder, "SELECT column_name FROM (DESCRIBE worklist)")}
+    return tuple(f if f in found else f"NULL AS {f}" for f in PAGE_FIELDS)
 
 
 def page_columns() -> list[Column]:
@@ -88,6 +98,17 @@ def _row_url(name: str) -> str:
     """A person's URL as a format string (``/people/{}/iin/``): one reverse per page, not two per row."""
     sentinel = 987_654_321
     return reverse(name, args=[sentinel]).replace(str(sentinel), "{}")
+
+
+def _conflicts_cell(row: dict[str, Any]) -> str:
+    """The conflicts' names, and what each found in a disclosure a keyboard or a finger opens (a tooltip
+    would be the mouse's alone)."""
+    names = escape(labels.conflicts(row["conflicts"]))
+    details = labels.conflict_details(row.get("facts"))
+    if not details:
+        return str(names)
+    items = "".join(f"<li>{escape(d)}</li>" for d in details)
+    return f'<details class="conflict"><summary>{names}</summary><ul>{items}</ul></details>'
 
 
 def rows_html(rows: Iterable[dict[str, Any]], *, may_reveal: bool, may_record: bool) -> SafeString:
@@ -123,7 +144,7 @@ def rows_html(rows: Iterable[dict[str, Any]], *, may_reveal: bool, may_record: b
         out.append(
             f'<tr id="person-{pid}"><td>{iin}</td><td>{escape(r["last_name"] or "")}</td>'
             f"<td>{escape(r['first_name'] or '')}</td><td>{escape(r['patronymic'] or '')}</td><td>{born}</td>"
-            f'<td>{status}</td><td title="{escape(r["details"] or "")}">{escape(labels.conflicts(r["conflicts"]))}</td>'
+            f"<td>{status}</td><td>{_conflicts_cell(r)}</td>"
             f'<td id="outcome-{pid}">{done}{record}</td></tr>'
         )
     return mark_safe("\n".join(out))  # every value above is escaped

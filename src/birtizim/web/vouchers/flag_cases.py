@@ -9,6 +9,7 @@ case and never opens a second one; a case whose flag no longer fires stays, mark
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import Counter
 
@@ -60,6 +61,7 @@ def flags_run(*, scope: Scope | None, user: User | None = None, now: dt.datetime
             continue
         seen.add(key)
         providers = [int(p) for p in row["provider_ids"] or []]
+        facts = json.loads(row["facts"]) if row.get("facts") else {}
         known = existing.get(key)
         if known is None:
             new.append(
@@ -73,16 +75,20 @@ def flags_run(*, scope: Scope | None, user: User | None = None, now: dt.datetime
                     district=districts.get(providers[0], "") if providers else "",
                     value=row["value"] or 0.0,
                     evidence=row["evidence"],
+                    facts=facts,
                     first_run=record,
                     last_run=record,
                 )
             )
         else:
             known.evidence, known.value, known.provider_ids = row["evidence"], row["value"] or 0.0, providers
+            known.facts = facts
             known.active, known.last_run = True, record
             changed.append(known)
     Flag.objects.bulk_create(new, batch_size=500)
-    Flag.objects.bulk_update(changed, ["evidence", "value", "provider_ids", "active", "last_run"], batch_size=500)
+    Flag.objects.bulk_update(
+        changed, ["evidence", "facts", "value", "provider_ids", "active", "last_run"], batch_size=500
+    )
     gone = [k for k, f in existing.items() if f.active and k not in seen]
     for start in range(0, len(gone), 500):
         Flag.objects.filter(key__in=gone[start : start + 500]).update(active=False)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from birtizim.engine import iin as iins
 from birtizim.vouchers.model import AGE_LIMIT, AGE_MIN, TimesheetStatus, age
+from birtizim.web.common.widgets import date_input, time_input
 from birtizim.web.vouchers.models import (
     LEAVE_CHOICES,
     MARK_CHOICES,
@@ -21,8 +22,8 @@ from birtizim.web.vouchers.models import (
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=_("Date"), widget=date_input())
+    start = forms.TimeField(label=_("Start"), widget=time_input())
     minutes = forms.IntegerField(label=_("Minutes"), min_value=15, max_value=240, initial=90)
 
 
@@ -34,9 +35,7 @@ class AttendanceForm(forms.Form):
         self.enrolments = enrolments
         for e in enrolments:
             self.fields[f"kind_{e}"] = forms.ChoiceField(choices=MARK_CHOICES, widget=forms.RadioSelect)
-            self.fields[f"checkin_{e}"] = forms.TimeField(
-                required=False, widget=forms.TimeInput(attrs={"type": "time"})
-            )
+            self.fields[f"checkin_{e}"] = forms.TimeField(required=False, widget=time_input())
 
     def kinds(self) -> dict[int, str]:
         return {e: self.cleaned_data[f"kind_{e}"] for e in self.enrolments}
@@ -64,7 +63,7 @@ class CaseForm(forms.Form):
 
 class AllocationForm(forms.Form):
     vouchers = forms.IntegerField(label=_("Vouchers the budget pays for"), min_value=0, max_value=1_000_000)
-    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Valid until"), widget=date_input())
     nominal_value = forms.DecimalField(
         label=_("Nominal value per month, tenge"), max_digits=14, decimal_places=2, min_value=Decimal(0)
     )
@@ -145,7 +144,7 @@ class ChildForm(forms.Form):
 
 
 class VoucherIssueForm(forms.Form):
-    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Valid until"), widget=date_input())
     nominal_value = forms.DecimalField(
         label=_("Nominal value per month, tenge"), max_digits=14, decimal_places=2, min_value=Decimal(0)
     )
@@ -155,14 +154,12 @@ class EnrolForm(forms.Form):
     """The child's IIN as the parent gives it with the voucher, and the contract's first day."""
 
     iin = _iin_field()
-    start_date = forms.DateField(
-        label=_("First day (the contract's date)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("First day (the contract's date)"), widget=date_input())
 
     def clean_iin(self) -> str:
         return _clean_iin(self.cleaned_data["iin"]).value
 
 
 class EnrolmentEndForm(forms.Form):
-    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("Last day"), widget=date_input())
     reason = forms.ChoiceField(label=_("Reason for leaving"), choices=LEAVE_CHOICES)

@@ -276,7 +276,8 @@ class Mark(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=24, choices=MARK_CHOICES)
     checked_in_at = models.DateTimeField(null=True, blank=True)  # the door scan; null when absent
-    entered_at = models.DateTimeField()  # when the mark was saved: a month saved at once is a flag
+    # When the mark was saved: a month saved at once is a flag; indexed, as the dashboard's data stamp reads it.
+    entered_at = models.DateTimeField(db_index=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -375,7 +376,8 @@ class Flag(models.Model):
     provider_ids = models.JSONField(default=list)
     district = models.CharField(max_length=64, db_index=True)  # the first provider's: its officer's case
     value = models.FloatField(default=0)
-    evidence = models.TextField()
+    evidence = models.TextField()  # in English, as the core writes it
+    facts = models.JSONField(default=dict)  # the evidence's figures, named: pages say them in the reader's language
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
     active = models.BooleanField(default=True)  # false once the data no longer raise it (the case stays)
     first_run = models.ForeignKey(FlagRun, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -23,7 +23,7 @@ from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels as common_labels
 from birtizim.web.common.errors import NotFound
 from birtizim.web.registry.selectors import mask, run_current
-from birtizim.web.vouchers import core_tables
+from birtizim.web.vouchers import core_tables, flag_labels
 from birtizim.web.vouchers.models import (
     AllocationBatch,
     Application,
@@ -234,6 +234,14 @@ def timesheet_links(*, scope: Scope, timesheet: Timesheet) -> list[ConfirmationL
     )
 
 
+def link_get(*, scope: Scope, link_id: int) -> ConfirmationLink:
+    """One parent link, for the club that hands it out."""
+    link = ConfirmationLink.objects.select_related("enrolment__group__provider").filter(pk=link_id).first()
+    if link is None or not may(scope, Action.PROVIDER_WORK, organisation=link.enrolment.group.provider.bin):
+        raise NotFound
+    return link
+
+
 def parent_sessions(*, link: ConfirmationLink) -> list[dict[str, Any]]:
     """The sessions of the link's month as the parent sees them: date, time, the mark."""
     start, end = link.period, next_month(link.period)
@@ -327,6 +335,81 @@ def flag_subject(*, scope: Scope, flag: Flag) -> dict[str, Any]:
     }
 
 
+def _child_name(child: Child) -> str:
+    return f"{child.first_name} {child.last_name[:1] + '.' if child.last_name else ''}".strip()
+
+
+def flag_rows(*, scope: Scope, flags: list[Flag]) -> tuple[list[dict[str, Any]], int]:
+    """Each case with what it is about and its evidence in the reader's words: groups and children by
+    name, not by the register's ids (a few queries for the whole page, not one per case); and how many
+    children it names, for the audit log.
+
+    Names follow the scope as everywhere: a group of a provider the reader does not see, or a child of
+    a district outside theirs, is said to be another district's.
+    """
+    kind_ids: dict[str, set[int]] = defaultdict(set)
+    group_ids: set[int] = set()
+    for f in flags:
+        kind_ids[f.entity_kind].add(int(f.entity_id))
+        facts = f.facts or {}
+        named = [facts.get(k) for k in ("group", "group_a", "group_b")] + list(facts.get("groups") or [])
+        group_ids.update(g for g in named if isinstance(g, int))
+    enrolments = {e.pk: e for e in Enrolment.objects.select_related("child").filter(pk__in=kind_ids["enrolment"])}
+    sessions = {s.pk: s for s in Session.objects.filter(pk__in=kind_ids["session"])}
+    sheets = {t.pk: t for t in Timesheet.objects.filter(pk__in=kind_ids["timesheet"])}
+    group_ids |= {e.group_id for e in enrolments.values()} | {s.group_id for s in sessions.values()}
+    group_ids |= {t.group_id for t in sheets.values()} | kind_ids["group"] | kind_ids["group_month"]
+    visible = set(providers_visible(scope=scope).values_list("pk", flat=True))
+    groups = {g.pk: g for g in Group.objects.filter(pk__in=group_ids)}
+    children = {c.pk: c for c in Child.objects.filter(pk__in=kind_ids["child"])}
+    by_parent: dict[int, list[Child]] = defaultdict(list)
+    for c in Child.objects.filter(parent_id__in=kind_ids["parent"]).order_by("id"):
+        by_parent[int(c.parent_id or 0)].append(c)
+    shown = 0
+
+    def group(gid: Any) -> str:
+        found = groups.get(gid) if isinstance(gid, int) else None
+        if found is None:
+            return str(flag_labels.UNKNOWN)
+        return f"«{found.name}»" if found.provider_id in visible else str(flag_labels.OTHER_GROUP)
+
+    def child(c: Child | None) -> str:
+        nonlocal shown
+        if c is None:
+            return str(flag_labels.UNKNOWN)
+        if not scope.covers(c.district):
+            return str(flag_labels.OTHER_CHILD)
+        shown += 1
+        return _child_name(c)
+
+    out = []
+    for f in flags:
+        kind, entity = f.entity_kind, int(f.entity_id)
+        month = f.period.strftime("%m.%Y") if f.period else ""
+        if kind == "child":
+            subject = child(children.get(entity))
+        elif kind == "enrolment" and (e := enrolments.get(entity)) is not None:
+            subject = str(flag_labels.SUBJECT["enrolment"]) % {"child": child(e.child), "group": group(e.group_id)}
+        elif kind == "group":
+            subject = group(entity)
+        elif kind == "group_month":
+            subject = str(flag_labels.SUBJECT["group_month"]) % {"group": group(entity), "month": month}
+        elif kind == "session" and (s := sessions.get(entity)) is not None:
+            date = s.date.strftime("%d.%m.%Y")
+            subject = str(flag_labels.SUBJECT["session"]) % {"group": group(s.group_id), "date": date}
+        elif kind == "timesheet" and (t := sheets.get(entity)) is not None:
+            period = t.period.strftime("%m.%Y")
+            subject = str(flag_labels.SUBJECT["timesheet"]) % {"group": group(t.group_id), "month": period}
+        elif kind == "parent" and by_parent.get(entity):
+            names = ", ".join(child(c) for c in by_parent[entity])
+            subject = str(flag_labels.SUBJECT["parent"]) % {"children": names}
+        else:
+            subject = str(flag_labels.UNKNOWN)
+        text = flag_labels.evidence(f.code, f.facts or {}, group, fallback=f.evidence)
+        out.append({"flag": f, "subject": subject, "evidence": text})
+    return out, shown
+
+
 # --------------------------------------------------------------------------------------------
 # Children, applications, vouchers, enrolments (the register's pages)
 # --------------------------------------------------------------------------------------------
@@ -338,7 +421,9 @@ def district_choices(*, scope: Scope) -> list[tuple[str, str]]:
     """The current run's region's districts this scope covers, as (code, name in the active language)."""
     run = run_current()
     code = (run.region if run is not None and run.region else "") or DEFAULT_REGION
-    return [(d.code, common_labels.district(d.code)) for d in reference_region(code).districts if scope.covers(d.code)]
+    return [
+        (d.code, common_labels.district_name(d.code)) for d in reference_region(code).districts if scope.covers(d.code)
+    ]
 
 
 def children_list(*, scope: Scope, q: str = "") -> QuerySet[Child]:

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from birtizim.vouchers import allocation, links, rules
 from birtizim.vouchers import model as core
@@ -59,6 +60,11 @@ PRIORITIES = frozenset(p.value for p in core.Priority)
 MAX_CLUBS = Thresholds().max_clubs  # groups a child may attend at once; more is the too_many_clubs flag
 
 
+def _day(day: dt.date | None) -> str:
+    """A date in a refusal, written as the pages write dates."""
+    return f"{day:%d.%m.%Y}" if day else "–"
+
+
 # --------------------------------------------------------------------------------------------
 # Children, applications, the allocation queue, vouchers
 # --------------------------------------------------------------------------------------------
@@ -84,14 +90,17 @@ def child_register(
     try:
         validate_iin(iin)
     except ValidationError:
-        raise RuleViolation("not a valid IIN") from None
+        raise RuleViolation(_("not a valid IIN")) from None
     age = core.age(birth_date, on or timezone.localdate())
     if not core.AGE_MIN <= age < core.AGE_LIMIT:
-        raise RuleViolation(f"a voucher is for children aged {core.AGE_MIN}-{core.AGE_LIMIT - 1}, not {age}")
+        raise RuleViolation(
+            _("a voucher is for children aged %(low)s-%(high)s, not %(age)s")
+            % {"low": core.AGE_MIN, "high": core.AGE_LIMIT - 1, "age": age}
+        )
     if priority and priority not in PRIORITIES:
-        raise RuleViolation(f"unknown priority category {priority!r}")
+        raise RuleViolation(_("unknown priority category “%(code)s”") % {"code": priority})
     if Child.objects.filter(iin=iin).exists():
-        raise RuleViolation("a child with this IIN is already registered")
+        raise RuleViolation(_("a child with this IIN is already registered"))
     if parent is None and parent_contact.strip():
         parent = Parent.objects.create(contact=parent_contact.strip())
     return Child.objects.create(
@@ -123,9 +132,9 @@ def application_take(*, scope: Scope, child: Child, applied_at: dt.datetime | No
     require(scope, Action.CHILD_REGISTER, district=child.district)
     Child.objects.select_for_update().filter(pk=child.pk).first()  # two clerks at once: one application
     if Voucher.objects.filter(child=child, status__in=LIVE).exists():
-        raise RuleViolation("the child already holds a live voucher")
+        raise RuleViolation(_("the child already holds a live voucher"))
     if Application.objects.filter(child=child, batch=None).exists():
-        raise RuleViolation("the child's application already waits for the next batch")
+        raise RuleViolation(_("the child's application already waits for the next batch"))
     return application_create(child=child, applied_at=applied_at or timezone.now())
 
 
@@ -149,7 +158,7 @@ def allocation_run(
     """
     require(scope, Action.RUN)
     if vouchers < 0:
-        raise RuleViolation("the number of vouchers cannot be negative")
+        raise RuleViolation(_("the number of vouchers cannot be negative"))
     salt = salt or secrets.token_hex(16)
     batch = AllocationBatch.objects.create(
         created_by=user,
@@ -214,9 +223,9 @@ def voucher_change(*, voucher: Voucher, target: str) -> Voucher:
         with transaction.atomic():
             updated = Voucher.objects.filter(pk=voucher.pk, status=voucher.status).update(status=changed.status.value)
     except IntegrityError:
-        raise RuleViolation(f"child {voucher.child_id} already holds a live voucher") from None
+        raise RuleViolation(_("the child already holds a live voucher")) from None
     if not updated:
-        raise RuleViolation(f"voucher {voucher.pk} changed meanwhile; reload and try again")
+        raise RuleViolation(_("the voucher changed meanwhile; reload and try again"))
     voucher.status = changed.status.value
     return voucher
 
@@ -234,7 +243,7 @@ def voucher_issue(*, child: Child, valid_until: dt.date, nominal_value: Decimal,
                 nominal_value=nominal_value,
             )
     except IntegrityError:  # another clerk issued one between the check and the insert
-        raise RuleViolation(f"child {child.pk} already holds a live voucher") from None
+        raise RuleViolation(_("the child already holds a live voucher")) from None
 
 
 @transaction.atomic
@@ -251,20 +260,26 @@ def enrolment_create(*, scope: Scope, voucher: Voucher, group: Group, start_date
     age = core.age(child.birth_date, start_date)
     programme = group.programme
     if not programme.age_min <= age <= programme.age_max:
-        raise RuleViolation(f"the group is for ages {programme.age_min}-{programme.age_max}, the child is {age}")
+        raise RuleViolation(
+            _("the group is for ages %(low)s-%(high)s, the child is %(age)s")
+            % {"low": programme.age_min, "high": programme.age_max, "age": age}
+        )
     open_now = Enrolment.objects.filter(group=group, end_date=None).count()
     if open_now >= group.capacity:
-        raise RuleViolation(f"the group is full ({group.capacity} children)")
+        raise RuleViolation(_("the group is full (places: %(n)s)") % {"n": group.capacity})
     current = set(
         Enrolment.objects.filter(child=child)
         .filter(Q(end_date=None) | Q(end_date__gte=start_date))
         .values_list("group_id", flat=True)
     )
     if group.pk in current:
-        raise RuleViolation("the child is already enrolled in this group")
+        raise RuleViolation(_("the child is already enrolled in this group"))
     if len(current) >= MAX_CLUBS:
-        raise RuleViolation(f"the child already attends {len(current)} groups; at most {MAX_CLUBS} at once")
-    active, _ = rules.enrol(_core_voucher(voucher), enrolment_id=0, group_id=group.pk, start_date=start_date)
+        raise RuleViolation(
+            _("the child already attends groups: %(n)s; at most %(max)s at once")
+            % {"n": len(current), "max": MAX_CLUBS}
+        )
+    active, _event = rules.enrol(_core_voucher(voucher), enrolment_id=0, group_id=group.pk, start_date=start_date)
     if active.status.value != voucher.status:
         voucher_change(voucher=voucher, target=active.status.value)
     return Enrolment.objects.create(child=child, voucher=voucher, group=group, start_date=start_date)
@@ -282,16 +297,21 @@ def enrolment_end(*, scope: Scope, enrolment: Enrolment, end_date: dt.date, reas
     if not may(scope, Action.ENROL, organisation=enrolment.group.provider.bin):
         raise NotFound
     if reason not in LEAVE_REASONS:
-        raise RuleViolation(f"unknown reason for leaving {reason!r}")
+        raise RuleViolation(_("unknown reason for leaving “%(code)s”") % {"code": reason})
     if enrolment.end_date is not None:
-        raise RuleViolation(f"the enrolment already ended on {enrolment.end_date}")
+        raise RuleViolation(_("the enrolment already ended on %(day)s") % {"day": _day(enrolment.end_date)})
     if end_date < enrolment.start_date:
-        raise RuleViolation(f"the enrolment started on {enrolment.start_date}, it cannot end before")
+        raise RuleViolation(
+            _("the enrolment started on %(day)s, it cannot end before") % {"day": _day(enrolment.start_date)}
+        )
     last = Mark.objects.filter(enrolment=enrolment, session__date__gt=end_date).order_by("-session__date").first()
     if last is not None:
-        raise RuleViolation(f"the child has a mark on {last.session.date}, after {end_date}")
+        raise RuleViolation(
+            _("the child has a mark on %(mark)s, after %(end)s")
+            % {"mark": _day(last.session.date), "end": _day(end_date)}
+        )
     if not Enrolment.objects.filter(pk=enrolment.pk, end_date=None).update(end_date=end_date, leave_reason=reason):
-        raise RuleViolation("the enrolment changed meanwhile; reload and try again")
+        raise RuleViolation(_("the enrolment changed meanwhile; reload and try again"))
     enrolment.end_date, enrolment.leave_reason = end_date, reason
     return enrolment
 
@@ -319,7 +339,10 @@ def timesheet_open(*, group: Group, period: dt.date) -> Timesheet:
 def _require_draft(group: Group, day: dt.date) -> Timesheet:
     sheet = timesheet_open(group=group, period=day)
     if sheet.status != TimesheetStatus.DRAFT:
-        raise RuleViolation(f"the timesheet for {day:%Y-%m} is {sheet.status}: its marks are closed")
+        raise RuleViolation(
+            _("the timesheet for %(month)s is %(status)s: its marks are closed")
+            % {"month": f"{day:%m.%Y}", "status": sheet.get_status_display()}
+        )
     return sheet
 
 
@@ -327,7 +350,7 @@ def session_create(*, scope: Scope, group: Group, date: dt.date, start: dt.time,
     if not may(scope, Action.PROVIDER_WORK, organisation=group.provider.bin):
         raise NotFound
     if not 15 <= minutes <= 240:
-        raise RuleViolation("a session lasts from 15 minutes to 4 hours")
+        raise RuleViolation(_("a session lasts from 15 minutes to 4 hours"))
     _require_draft(group, date)
     zone = timezone.get_current_timezone()
     begin = dt.datetime.combine(date, start, tzinfo=zone)
@@ -357,10 +380,12 @@ def marks_record(
     enrolled = {e.pk: e for e in selectors.enrolled_on(group_id=session.group_id, day=session.date)}
     unknown = set(kinds) - set(enrolled)
     if unknown:
-        raise RuleViolation(f"not enrolled in this group on {session.date}: enrolments {sorted(unknown)}")
+        raise RuleViolation(
+            _("some children are not enrolled in this group on %(day)s: reload the page") % {"day": _day(session.date)}
+        )
     bad = {k for k in kinds.values() if k not in MARK_KINDS}
     if bad:
-        raise RuleViolation(f"unknown marks {sorted(bad)}")
+        raise RuleViolation(_("unknown marks: %(marks)s") % {"marks": ", ".join(sorted(bad))})
     now = now or timezone.now()
     checked_in = checked_in or {}
     existing = {m.enrolment_id: m for m in Mark.objects.filter(session=session, enrolment_id__in=list(kinds))}
@@ -474,7 +499,7 @@ def timesheet_transition(
     rules.timesheet_transition(current, wanted)
     now = timezone.now()
     if not Timesheet.objects.filter(pk=timesheet.pk, status=current.value).update(status=wanted.value):
-        raise RuleViolation(f"timesheet {timesheet.pk} changed meanwhile; reload and try again")
+        raise RuleViolation(_("the timesheet changed meanwhile; reload and try again"))
     timesheet.status = wanted.value
     if wanted is TimesheetStatus.SUBMITTED:
         _links_issue(timesheet, now)
@@ -506,6 +531,14 @@ def link_open(*, token: str, now: dt.datetime | None = None) -> tuple[links.Link
         .filter(nonce=payload.nonce)
         .first()
     )
+    if link is None and payload.period is not None:
+        # A reissue gives the record a new nonce and a later expiry: a genuine token that expires before
+        # the record does is the old link; one that does not was never issued (forged, below).
+        current = ConfirmationLink.objects.filter(
+            enrolment_id=payload.enrolment_id, period=dt.date.fromisoformat(f"{payload.period}-01")
+        ).first()
+        if current is not None and payload.expires_at < int(current.expires_at.timestamp()):
+            raise links.ReplacedLink("a newer link for this child and month replaced this one")
     # Signed by us but not (or no longer) on record, or pointing elsewhere than its record: refuse.
     if (
         link is None
@@ -517,10 +550,35 @@ def link_open(*, token: str, now: dt.datetime | None = None) -> tuple[links.Link
     return payload, link
 
 
+@transaction.atomic
+def link_reissue(*, scope: Scope, link_id: int, now: dt.datetime | None = None) -> ConfirmationLink:
+    """A new link for the same child and month (the parent lost it, or it expired): a new nonce and a new
+    expiry on the same record, so the old link is refused from now on (``links.ReplacedLink``).
+
+    Only the club that hands the links out reissues them, and only while the month waits for the
+    parents' answers and this parent has not answered.
+    """
+    link = ConfirmationLink.objects.select_related("timesheet", "enrolment__group__provider").filter(pk=link_id).first()
+    if link is None or not may(scope, Action.PROVIDER_WORK, organisation=link.enrolment.group.provider.bin):
+        raise NotFound
+    if link.confirmations.exists():
+        raise RuleViolation(_("The parent has already answered for this month: there is nothing to reissue."))
+    if link.timesheet is not None and link.timesheet.status != TimesheetStatus.SUBMITTED:
+        raise RuleViolation(_("Links are reissued only while the month waits for the parents' answers."))
+    now = now or timezone.now()
+    updated = ConfirmationLink.objects.filter(pk=link.pk, nonce=link.nonce).update(
+        nonce=secrets.token_urlsafe(16), sent_at=now, expires_at=now + links.DEFAULT_TTL
+    )
+    if not updated:
+        raise RuleViolation(_("The link changed meanwhile; reload the page."))
+    link.refresh_from_db()
+    return link
+
+
 def confirmation_record(*, token: str, outcome: str, comment: str = "", now: dt.datetime | None = None) -> Confirmation:
     """The parent's answer; the link's nonce goes in with it under UNIQUE, so the link works once."""
     if outcome not in OUTCOMES:
-        raise RuleViolation(f"unknown answer {outcome!r}")
+        raise RuleViolation(_("unknown answer “%(code)s”") % {"code": outcome})
     payload, link = link_open(token=token, now=now)
     shown = selectors.parent_sessions(link=link)
     try:
@@ -572,12 +630,18 @@ def flag_case_update(*, scope: Scope, user: User, flag: Flag, status: str, note:
     require(scope, Action.CASES_WORK, district=flag.district)
     current = flag.status
     if status != current and status not in FLAG_TRANSITIONS[current]:
-        raise RuleViolation(f"a case cannot go from {current} to {status}")
+        raise RuleViolation(
+            _("a case cannot go from “%(from)s” to “%(to)s”")
+            % {
+                "from": Flag.Status(current).label,
+                "to": Flag.Status(status).label if status in Flag.Status.values else status,
+            }
+        )
     if status == current and not note.strip():
-        raise RuleViolation("nothing to record: change the status or write a note")
+        raise RuleViolation(_("nothing to record: change the status or write a note"))
     now = timezone.now()
     if not Flag.objects.filter(pk=flag.pk, status=current).update(status=status, updated_by=user, updated_at=now):
-        raise RuleViolation("the case changed meanwhile; reload and try again")
+        raise RuleViolation(_("the case changed meanwhile; reload and try again"))
     CaseNote.objects.create(flag=flag, by=user, status_from=current, status_to=status, text=note.strip())
     flag.status, flag.updated_by, flag.updated_at = status, user, now
     return flag

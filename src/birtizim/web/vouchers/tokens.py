@@ -10,6 +10,7 @@ from __future__ import annotations
 import segno
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+from django.utils.html import escape
 
 from birtizim.vouchers import links
 from birtizim.web.vouchers.models import ConfirmationLink
@@ -42,8 +43,12 @@ def token_for(link: ConfirmationLink) -> str:
     )
 
 
-def link_qr_svg(url: str) -> str:
+def link_qr_svg(url: str, label: str) -> str:
     """The parent's link as an inline SVG QR code (segno): error correction M at least (segno raises it
-    when the symbol has room), a quiet zone of 4 modules, dark on white for any printer."""
+    when the symbol has room), a quiet zone of 4 modules, dark on white for any printer. ``label`` names
+    it for a screen reader (the link itself is printed beside it)."""
     symbol = segno.make_qr(url, error="m")
-    return str(symbol.svg_inline(scale=4, border=4, svgclass="qr", lineclass=None, dark="#000", light="#fff"))
+    svg = str(
+        symbol.svg_inline(scale=4, border=4, svgclass="qr", lineclass=None, dark="#000", light="#fff", title=label)
+    )
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)

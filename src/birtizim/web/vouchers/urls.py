@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern] = [
     path("timesheets/<int:timesheet_id>/move/", views.timesheet_move, name="timesheet_move"),
     path("timesheets/<int:timesheet_id>/links/", views.timesheet_links, name="links"),
     path("timesheets/<int:timesheet_id>/export.xlsx", views.timesheet_export, name="timesheet_export"),
+    path("links/<int:link_id>/reissue/", views.link_reissue, name="link_reissue"),
     # Parents: no login, the signed one-time token is the permission
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     # Akimat

@@ -48,17 +48,22 @@ from birtizim.web.vouchers.models import TIMESHEET_STATUS_CHOICES, AllocationBat
 def _audit(
     request: AuthedRequest,
     district: str,
-    what: str,
+    subject: str,
+    ref: object,
     records: int,
     export: bool = False,
     iin_hashes: list[str] | None = None,
+    query: str = "",
 ) -> None:
+    """``subject``: what was viewed, a code of ``audit.labels.SUBJECT`` (``vouchers.`` added here)."""
     access_record(
         user=request.user,
-        action=Access.Action.EXPORT if export else Access.Action.VIEW_LIST,
+        action=Access.Action.EXPORT if export else Access.Action.VIEW_RECORDS,
         run_id=None,
         district=district,
-        query=f"vouchers: {what}",
+        query=query,
+        subject=f"vouchers.{subject}",
+        subject_ref=ref,
         records=records,
         iin_hashes=iin_hashes,
     )
@@ -98,7 +103,7 @@ def group(request: AuthedRequest, group_id: int) -> HttpResponse:
         selectors.child_row(e.child) | {"start_date": e.start_date, "enrolment_id": e.pk}
         for e in selectors.enrolled_on(group_id=found.pk, day=today)
     ]
-    _audit(request, found.provider.district, f"group {found.pk} roster", len(enrolled))
+    _audit(request, found.provider.district, "group_roster", found.pk, len(enrolled))
     context = {
         "group": found,
         "enrolled": enrolled,
@@ -164,7 +169,7 @@ def session(request: AuthedRequest, session_id: int) -> HttpResponse:
         else:
             form.add_error(None, _("Mark every child: present, excused or unexcused."))
             status = 400
-    _audit(request, found.group.provider.district, f"session {found.pk} attendance", len(rows))
+    _audit(request, found.group.provider.district, "session_attendance", found.pk, len(rows))
     sheet = Timesheet.objects.filter(group=found.group, period=found.date.replace(day=1)).order_by("id").first()
     context = {
         "session": found,
@@ -193,7 +198,7 @@ def timesheet(request: AuthedRequest, timesheet_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     sheet = selectors.timesheet_get(scope=scope, timesheet_id=timesheet_id)
     figures = selectors.timesheet_figures(timesheet=sheet)
-    _audit(request, sheet.provider.district, f"timesheet {sheet.pk}", len(figures.lines))
+    _audit(request, sheet.provider.district, "timesheet", sheet.pk, len(figures.lines))
     context = {
         "sheet": sheet,
         "figures": figures,
@@ -237,7 +242,8 @@ def timesheet_export(request: AuthedRequest, timesheet_id: int) -> FileResponse:
     _audit(
         request,
         sheet.provider.district,
-        f"timesheet {sheet.pk} export",
+        "timesheet_export",
+        sheet.pk,
         exported.rows,
         export=True,
         iin_hashes=exported.iin_hashes,
@@ -251,27 +257,65 @@ def timesheet_links(request: AuthedRequest, timesheet_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     sheet = selectors.timesheet_get(scope=scope, timesheet_id=timesheet_id)
     found = selectors.timesheet_links(scope=scope, timesheet=sheet)
+    now = timezone.now()
     rows = []
     for link in found:
+        child = selectors.child_row(link.enrolment.child)
+        answered = bool(getattr(link, "answers", 0))
+        expired = link.expires_at <= now
         url = request.build_absolute_uri(f"/vouchers/confirm/{tokens.token_for(link)}/")
+        label = _("QR code of the link for %(child)s's parent") % {"child": child["first_name"]}
         rows.append(
             {
-                **selectors.child_row(link.enrolment.child),
+                **child,
+                "link_id": link.pk,
                 "url": url,
-                "qr": tokens.link_qr_svg(url),
-                "answered": bool(getattr(link, "answers", 0)),
+                # An expired link's code is useless on paper: it is not printed, the reissue button is.
+                "qr": "" if answered or expired else tokens.link_qr_svg(url, label),
+                "answered": answered,
+                "expired": expired and not answered,
                 "expires_at": link.expires_at,
             }
         )
-    _audit(request, sheet.provider.district, f"timesheet {sheet.pk} parent links", len(rows))
-    return render(request, "vouchers/links.html", {"sheet": sheet, "rows": rows})
+    _audit(request, sheet.provider.district, "parent_links", sheet.pk, len(rows))
+    context = {"sheet": sheet, "rows": rows, "may_reissue": sheet.status == TimesheetStatus.SUBMITTED}
+    return render(request, "vouchers/links.html", context)
+
+
+@login_required
+@require_POST
+def link_reissue(request: AuthedRequest, link_id: int) -> HttpResponse:
+    """A new link for one child's month; the old one is refused from now on. Recorded in the audit log."""
+    scope = scope_for(request.user)
+    try:
+        link = services.link_reissue(scope=scope, link_id=link_id)
+    except services.RuleViolation as exc:
+        messages.error(request, str(exc))
+        found = selectors.link_get(scope=scope, link_id=link_id)
+        return redirect("vouchers:links", timesheet_id=found.timesheet_id)
+    access_record(
+        user=request.user,
+        action=Access.Action.REISSUE_LINK,
+        run_id=None,
+        district=link.enrolment.group.provider.district,
+        subject="vouchers.parent_link",
+        subject_ref=link.pk,
+        records=1,
+    )
+    messages.success(request, _("A new link was made; the old one no longer opens."))
+    return redirect("vouchers:links", timesheet_id=link.timesheet_id)
 
 
 # --------------------------------------------------------------------------------------------
 # Parents (no login)
 # --------------------------------------------------------------------------------------------
 
-REFUSALS = {links.ForgedLink: ("forged", 404), links.ExpiredLink: ("expired", 410), links.ReusedLink: ("reused", 409)}
+REFUSALS = {
+    links.ForgedLink: ("forged", 404),
+    links.ExpiredLink: ("expired", 410),
+    links.ReusedLink: ("reused", 409),
+    links.ReplacedLink: ("replaced", 410),
+}
 
 
 def _refuse(request: HttpRequest, exc: links.LinkError) -> HttpResponse:
@@ -315,15 +359,17 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 def dashboard_view(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     data = dashboard.dashboard_get(scope=scope)
+    # Districts in the reader's alphabet (the chart too): the figures are cached, the order is the language's.
+    districts = sorted(
+        ({**d, "name": common_labels.district_name(d["district"])} for d in data["districts"]),
+        key=lambda d: d["name"],
+    )
     chart = charts.bars(
-        [
-            {"name": common_labels.district(d["district"]), "share": d["confirmed_share"], "mine": d["mine"]}
-            for d in data["districts"]
-        ],
+        [{"name": d["name"], "share": d["confirmed_share"], "mine": d["mine"]} for d in districts],
         label="name",
         value="share",
     )
-    return render(request, "vouchers/dashboard.html", {**data, "chart": chart})
+    return render(request, "vouchers/dashboard.html", {**data, "districts": districts, "chart": chart})
 
 
 @login_required
@@ -348,8 +394,12 @@ def flags(request: AuthedRequest) -> HttpResponse:
     status = status if status in Flag.Status.values else ""
     found = selectors.flags_list(scope=scope, code=code, status=status)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
+    rows, children = selectors.flag_rows(scope=scope, flags=list(page))
+    if children:  # the cases name children: who saw them is logged, as on every page that names them
+        _audit(request, ",".join(scope.district_list() or []), "flags", "", children)
     context = {
         "page": page,
+        "rows": rows,
         "code": code,
         "status": status,
         "codes": list(words.FLAG.items()),
@@ -393,10 +443,12 @@ def flag(request: AuthedRequest, flag_id: int) -> HttpResponse:
         else:
             status = 400
     subject = selectors.flag_subject(scope=scope, flag=found)
+    (row,), _named = selectors.flag_rows(scope=scope, flags=[found])
     if subject["children"]:
-        _audit(request, found.district, f"flag {found.pk}", len(subject["children"]))
+        _audit(request, found.district, "flag", found.pk, len(subject["children"]))
     context = {
         "flag": found,
+        "row": row,
         "subject": subject,
         "form": form,
         "notes": found.notes.select_related("by"),
@@ -430,8 +482,10 @@ def queue(request: AuthedRequest) -> HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 
-def _audit_children(request: AuthedRequest, scope: Scope, what: str, records: int, district: str = "") -> None:
-    _audit(request, district or ",".join(scope.district_list() or []), what, records)
+def _audit_children(
+    request: AuthedRequest, scope: Scope, subject: str, ref: object, records: int, district: str = "", query: str = ""
+) -> None:
+    _audit(request, district or ",".join(scope.district_list() or []), subject, ref, records, query=query)
 
 
 @login_required
@@ -444,7 +498,7 @@ def children(request: AuthedRequest) -> HttpResponse:
         selectors.child_row(c) | {"district": c.district, "voucher_status": getattr(c, "voucher_status", None)}
         for c in page
     ]
-    _audit_children(request, scope, f"children q={q!r}", len(rows))
+    _audit_children(request, scope, "children", "", len(rows), query=q)
     context = {"page": page, "rows": rows, "q": q, "may_register": bool(selectors.district_choices(scope=scope))}
     template = "vouchers/_children_table.html" if request.htmx else "vouchers/children.html"
     return render(request, template, context)
@@ -474,7 +528,7 @@ def child_register(request: AuthedRequest) -> HttpResponse:
 
 def _child_page(request: AuthedRequest, scope: Scope, child_id: int, **extra: object) -> HttpResponse:
     found = selectors.child_get(scope=scope, child_id=child_id)
-    _audit_children(request, scope, f"child {found.pk}", 1, district=found.district)
+    _audit_children(request, scope, "child", found.pk, 1, district=found.district)
     context = {
         "child": found,
         "row": selectors.child_row(found),
@@ -556,7 +610,10 @@ def applications(request: AuthedRequest) -> HttpResponse:
     found = selectors.applications_list(scope=scope, batch=batch)
     page = Paginator(found, selectors.QUEUE_PAGE).get_page(request.GET.get("page"))
     rows = selectors.application_rows(applications=list(page), batch=batch)
-    _audit_children(request, scope, f"applications batch={batch.pk if batch else 'pending'}", len(rows))
+    if batch is None:
+        _audit_children(request, scope, "applications_pending", "", len(rows))
+    else:
+        _audit_children(request, scope, "applications", batch.pk, len(rows))
     context = {"page": page, "rows": rows, "batch": batch, "batches": batches}
     template = "vouchers/_applications_table.html" if request.htmx else "vouchers/applications.html"
     return render(request, template, context)
@@ -609,6 +666,6 @@ def enrolment_end(request: AuthedRequest, enrolment_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Enrolment ended."))
                 return redirect("vouchers:group", group_id=found.group_id)
-    _audit(request, found.group.provider.district, f"enrolment {found.pk}", 1)
+    _audit(request, found.group.provider.district, "enrolment", found.pk, 1)
     context = {"enrolment": found, "row": selectors.child_row(found.child), "form": form}
     return render(request, "vouchers/enrolment_end.html", context, status=status)

@@ -1,10 +1,47 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
 
 from birtizim.web.common import charts, labels
 
 register = template.Library()
+
+
+@register.filter
+def num(value: Any) -> str:
+    """A count grouped in the reader's number format (20 000 in Russian and Kazakh, 20,000 in English).
+
+    A filter rather than USE_THOUSAND_SEPARATOR: that setting would group every number a template prints,
+    ids in links and form field names included.
+    """
+    if value is None or value == "":
+        return "–"
+    try:
+        return str(number_format(int(value), force_grouping=True))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def district_name(code: str | None) -> str:
+    return labels.district_name(code)
+
+
+@register.filter
+def district_names(codes: str | None) -> str:
+    """Several district codes joined by commas (an audit entry's) as names."""
+    return ", ".join(labels.district_name(c.strip()) for c in (codes or "").split(",") if c.strip())
+
+
+@register.filter
+def audit_subject(entry: Any) -> str:
+    from birtizim.web.audit.labels import subject
+
+    return subject(entry)
 
 
 @register.filter
@@ -44,3 +81,18 @@ def source_label(code: str | None) -> str:
 def conflict_labels(codes: str | None) -> str:
     """The work list carries conflict codes joined by ", " (one string per person)."""
     return labels.conflicts(codes)
+
+
+@register.filter
+def in_row(field: Any, key: Any) -> str:
+    """A form field rendered once per row of a table (``{{ form.result|in_row:person_id }}``): its id made
+    unique with the row's key (``id_result-25``), so that each row's ``<label for=...>`` names its own field
+    and no id repeats on the page."""
+    return str(field.as_widget(attrs={"id": f"{field.auto_id}-{key}"}))
+
+
+@register.filter
+def data(value: Any) -> str:
+    """A piece of data inside a translated sentence (a username, a file name): marked ``translate="no"``, so
+    that neither a browser's translator nor the language check takes it for the page's wording."""
+    return format_html('<span translate="no">{}</span>', value)

@@ -33,7 +33,7 @@ METHOD = {
 
 @register.filter
 def district_label(code: str | None) -> str:
-    return labels.district(code)
+    return labels.district_name(code)
 
 
 @register.filter

@@ -52,7 +52,7 @@ def case_status(code: str) -> str:
 
 @register.filter
 def district_name(code: str) -> str:
-    return common_labels.district(code)
+    return common_labels.district_name(code)
 
 
 @register.filter
