@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import xlsxwriter
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from birtizim.engine import preview
@@ -112,6 +112,8 @@ def _fields_of(record: list[str]) -> list[str | None]:
 
 @fixed(200)
 @given(case=csv_cases())
+# A surplus empty field that DuckDB took for a trailing separator: the row was kept on the fast path.
+@example(case=CsvCase("utf-8", ",", ["ИИН", ""], [["", "", ""]], 0, "\n"))
 def test_generated_csv_files_lose_and_double_no_row(tmp_path: Path, case: CsvCase) -> None:
     path = tmp_path / "fuzz.csv"
     expected = write_csv(case, path)

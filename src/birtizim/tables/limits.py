@@ -28,9 +28,6 @@ MAX_COMPRESSION_RATIO = 200
 # CSV rows DuckDB could not split into the header's fields are recorded one error per extra
 # field; past this many errors the file is read the careful way instead (see readers).
 MAX_PARSE_ERRORS = 20_000
-# A physical line with this many more separators than the header is read the careful way too:
-# DuckDB spends time quadratic in a line's surplus fields.
-WIDE_LINE_SLACK = 32
 
 # The upload preview runs in a child process with these bounds (engine.preview).
 PREVIEW_DUCKDB_MEMORY = "256MB"
