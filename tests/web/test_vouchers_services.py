@@ -399,6 +399,15 @@ def test_it_loads_the_demo_world_twice_without_duplicates_and_prints_a_provider_
     assert counts[0] >= 100 and counts[1] > 0
     call_command("birtizim_vouchers_demo", months=1)
     assert (m.Child.objects.count(), m.Mark.objects.count(), m.Flag.objects.count()) == counts
+    # Each parent link belongs to its group's first timesheet of the month (one set-based UPDATE).
+    first: dict[tuple[int, Any], int] = {}
+    for group, period, sheet in m.Timesheet.objects.order_by("group_id", "period", "created_at", "id").values_list(
+        "group_id", "period", "id"
+    ):
+        first.setdefault((group, period), sheet)
+    links = list(m.ConfirmationLink.objects.values_list("enrolment__group_id", "period", "timesheet_id"))
+    assert links and all(sheet == first.get((group, period)) for group, period, sheet in links)
+    assert any(sheet is not None for _, _, sheet in links)
     assert "provider" in out and "BIN" in out
     user = m.Provider.objects.get(bin=scope_for(_provider_user()).organisation)
     assert user.pk in {pid for ids in m.Flag.objects.values_list("provider_ids", flat=True) for pid in ids}

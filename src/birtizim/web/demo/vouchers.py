@@ -189,12 +189,16 @@ def load(world: dict[str, pa.Table]) -> dict[str, int]:
 
 
 def _link_timesheets() -> None:
-    """Each link belongs to its group's first timesheet of the month (one UPDATE per timesheet)."""
-    for group_id, period, sheet_id in m.Timesheet.objects.order_by(
-        "group_id", "period", "created_at", "id"
-    ).values_list("group_id", "period", "id"):
-        m.ConfirmationLink.objects.filter(timesheet=None, enrolment__group_id=group_id, period=period).update(
-            timesheet_id=sheet_id
+    """Each link belongs to its group's first timesheet of the month: one set-based UPDATE (one per
+    timesheet took minutes on PostgreSQL, whose planner has no statistics yet for tables just filled)."""
+    link, sheet, enrolment = (model._meta.db_table for model in (m.ConfirmationLink, m.Timesheet, m.Enrolment))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {link} SET timesheet_id = (
+                    SELECT t.id FROM {sheet} t JOIN {enrolment} e ON e.group_id = t.group_id
+                    WHERE e.id = {link}.enrolment_id AND t.period = {link}.period
+                    ORDER BY t.created_at, t.id LIMIT 1)
+                WHERE timesheet_id IS NULL"""
         )
 
 
