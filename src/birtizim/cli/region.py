@@ -21,7 +21,9 @@ if TYPE_CHECKING:  # the engine is imported inside commands so that `birtizim --
 
 @app.command()
 def synth(
-    region: Annotated[str, typer.Option(help="Region layout: almaty-2019 or shymkent.")] = "almaty-2019",
+    region: Annotated[
+        str, typer.Option(help="Region layout: almaty-2019, shymkent or kazakhstan-2025.")
+    ] = "almaty-2019",
     residents: Annotated[int, typer.Option(min=100, help="Number of living residents.")] = 20_000,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")] = 1,
     out: Annotated[Path, typer.Option(help="Output folder (sources/, truth/, manifest.json).")] = Path("data/region"),
@@ -116,7 +118,7 @@ def reconcile(
     as_of: Annotated[str | None, typer.Option(help="Status date YYYY-MM-DD (default: the region's).")] = None,
     region: Annotated[
         str | None,
-        typer.Option(help="A known region's code (almaty-2019, shymkent); default: the registry's districts decide."),
+        typer.Option(help="A known region (almaty-2019, shymkent, kazakhstan-2025); default: the registry decides."),
     ] = None,
     out: Annotated[Path, typer.Option(help="Run folder to write.")] = Path("data/run"),
     full_iin: Annotated[bool, typer.Option(help="Show full IINs in XLSX exports (masked by default).")] = False,
