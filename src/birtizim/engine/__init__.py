@@ -12,7 +12,9 @@ Everything above the engine (the web, the modules, the command line) imports the
   ``DECISION_COLUMNS`` and ``write_decisions`` (people's decisions for the next run),
   ``row_fingerprint_sql`` and ``person_fingerprint_sql`` (the keys decisions name rows and residents by);
 * the day's plan: ``OUTCOMES`` (the outcome codes an officer records, in display order), ``OUTCOME_FIELDS``
-  (the fields each needs), ``outcome_problems`` (the validator of a recorded outcome); ``labels`` (the
+  (the fields each needs), ``OUTCOME_CATEGORIES`` (what a resident may be actualised as),
+  ``outcome_problems`` (the validator of a recorded outcome); ``phone_sql`` and ``address_sql`` (contacts
+  as exports show them, masked unless asked); ``labels`` (the
   engine's codes in ru/kk/en: ``labels.word``, ``labels.sentence``), also as ``word`` and ``sentence``;
 * publication: ``compare_runs`` (a run beside the published one, with ``RunThresholds`` and warnings),
   ``describe_warning``;
@@ -34,12 +36,12 @@ if TYPE_CHECKING:
     from birtizim.engine.decisions import COLUMNS as DECISION_COLUMNS
     from birtizim.engine.decisions import person_fingerprint_sql, row_fingerprint_sql
     from birtizim.engine.decisions import write_csv as write_decisions
-    from birtizim.engine.export import iin_sql
+    from birtizim.engine.export import address_sql, iin_sql, phone_sql
     from birtizim.engine.identity import FILE as IDENTITIES_FILE
     from birtizim.engine.ingest import Source
     from birtizim.engine.labels import sentence, word
     from birtizim.engine.pipeline import STEPS, Run, reconcile
-    from birtizim.engine.plan import OUTCOME_FIELDS, OUTCOMES, outcome_problems
+    from birtizim.engine.plan import OUTCOME_CATEGORIES, OUTCOME_FIELDS, OUTCOMES, outcome_problems
     from birtizim.engine.preview import Bounds as PreviewBounds
     from birtizim.engine.preview import Preview, preview
     from birtizim.engine.publication import Thresholds as RunThresholds
@@ -79,6 +81,9 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "describe_warning": ("publication", "describe"),
     "OUTCOMES": ("plan", "OUTCOMES"),
     "OUTCOME_FIELDS": ("plan", "OUTCOME_FIELDS"),
+    "OUTCOME_CATEGORIES": ("plan", "OUTCOME_CATEGORIES"),
+    "phone_sql": ("export", "phone_sql"),
+    "address_sql": ("export", "address_sql"),
     "outcome_problems": ("plan", "outcome_problems"),
     "labels": ("labels", None),
     "word": ("labels", "word"),
@@ -97,6 +102,7 @@ __all__ = [  # the public names; each is a key of _PUBLIC (tests/test_layers.py 
     "IDENTITIES_FILE",
     "KINDS",
     "OUTCOMES",
+    "OUTCOME_CATEGORIES",
     "OUTCOME_FIELDS",
     "STEPS",
     "InvalidBIN",
@@ -108,6 +114,7 @@ __all__ = [  # the public names; each is a key of _PUBLIC (tests/test_layers.py 
     "Source",
     "SourceError",
     "actualisation",
+    "address_sql",
     "close_runs",
     "compare_runs",
     "describe_warning",
@@ -119,6 +126,7 @@ __all__ = [  # the public names; each is a key of _PUBLIC (tests/test_layers.py 
     "names",
     "outcome_problems",
     "person_fingerprint_sql",
+    "phone_sql",
     "preview",
     "reconcile",
     "row_fingerprint_sql",
