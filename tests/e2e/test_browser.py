@@ -70,10 +70,10 @@ def test_an_analyst_runs_the_region_and_an_officer_records_an_outcome(server: tu
         page.goto(url + "/worklists/talgar/")
         first = page.locator("table.worklist tbody tr").first
         first.locator("button.record-outcome").click()  # the row's form is loaded on demand
-        first.locator("select[name=result]").select_option("reached")
+        first.locator("select[name=result]").select_option("not_reached")
         first.locator("textarea[name=comment]").fill("Позвонили, придёт в ЦОН")
         first.locator("form.outcome button").click()
-        expect(first.locator(".outcome-done")).to_have_attribute("data-result", "reached")
+        expect(first.locator(".outcome-done")).to_have_attribute("data-result", "not_reached")
         page.screenshot(path=str(ARTIFACTS / "worklist-outcome.png"), full_page=True)
         # An officer of Talgar gets nothing of another district.
         assert page.goto(url + "/worklists/karasay/").status == 404

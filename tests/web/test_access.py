@@ -24,7 +24,7 @@ def person_urls(person_id: int) -> list[tuple[str, str]]:
 
 def fetch(client: Client, how: str, url: str) -> Any:
     if how == "post":
-        return client.post(url, {"result": "reached", "comment": "x"})
+        return client.post(url, {"result": "not_reached", "comment": "x"})
     if how == "htmx":
         return client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="worklist-table")
     return client.get(url)

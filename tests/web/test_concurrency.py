@@ -80,7 +80,7 @@ def test_twenty_outcomes_posted_at_once_are_twenty_rows_each_audited_once(world:
         client = Client()
         client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
         return client.post(
-            f"/people/{person}/outcome/", {"result": "reached", "comment": f"call {i}", "run": run.pk}
+            f"/people/{person}/outcome/", {"result": "not_reached", "comment": f"call {i}", "run": run.pk}
         ).status_code
 
     statuses = together(record)

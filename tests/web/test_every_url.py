@@ -242,6 +242,10 @@ CASES: dict[str, Kwargs] = {
     "worklist": one(district=lambda s, ss: s.district),
     "worklist_export": one(district=lambda s, ss: s.district),
     "person_iin": one(person_id=lambda s, ss: s.people[0]),
+    "person_contacts": one(person_id=lambda s, ss: s.people[0]),
+    "worklist_assign": one(district=lambda s, ss: s.district),
+    "data_quality": NONE,
+    "data_quality_export": NONE,
     "outcome": one(person_id=lambda s, ss: s.people[0]),
     "audit_log": NONE,
     # Review, decisions and publication
@@ -361,7 +365,7 @@ PUBLIC = {"vouchers:confirm"}
 UNSCOPED = {"outreach:import_template", "fares:plan", "fares:report_export"}
 
 POST = {
-    "result": "reached", "comment": "x", "status": "dismissed", "note": "x", "target": "verified",
+    "result": "not_reached", "comment": "x", "status": "dismissed", "note": "x", "target": "verified",
     "date": "2019-10-16", "start": "15:30", "minutes": "90", "answer": "x", "assignee": "1", "period": "2019-12",
     "reach_share": "10", "sample_size": "10", "n_unaware": "1", "n_poor": "1", "vouchers": "5",
     "iin": "100517600010", "start_date": "2019-10-01", "end_date": "2019-10-31", "outcome": "confirmed",

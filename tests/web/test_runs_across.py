@@ -88,14 +88,15 @@ def test_an_outcome_posted_from_run_n_is_never_saved_to_another_resident_after_r
     )
     officer = client_for("officer")
     posted = officer.post(
-        f"/people/{kept['person_id']}/outcome/", {"result": "reached", "comment": "from the old page", "run": shown.pk}
+        f"/people/{kept['person_id']}/outcome/",
+        {"result": "not_reached", "comment": "from the old page", "run": shown.pk},
     )
     assert posted.status_code == 302
     saved = Outcome.objects.get(comment="from the old page")
     assert (saved.iin, saved.person_id, saved.run_id) == (kept["iin"], kept["person_id"], following.pk)
     # a resident the new registry no longer has: refused with the reason, nothing saved for anyone
     refused = officer.post(
-        f"/people/{gone['person_id']}/outcome/", {"result": "reached", "comment": "gone", "run": shown.pk}
+        f"/people/{gone['person_id']}/outcome/", {"result": "not_reached", "comment": "gone", "run": shown.pk}
     )
     assert refused.status_code == 409 and "not in the current list" in refused.content.decode()
     assert not Outcome.objects.filter(comment="gone").exists()

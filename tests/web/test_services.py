@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from pathlib import Path
@@ -129,11 +130,13 @@ def test_an_officer_records_outcomes_only_in_their_districts(world: World, db: N
         user=world.users["officer"],
         run=world.run,
         person_id=mine,
-        result="actualised",
-        actualised_as="student",
-        comment=" enrolled ",
+        result="will_pay",
+        follow_up=dt.date.today() + dt.timedelta(days=7),
+        category="student",  # not a field "will pay" needs: not kept
+        comment=" will pay on Monday ",
     )
-    assert (done.district, done.actualised_as, done.comment) == (HOME, "student", "enrolled")
+    assert (done.district, done.category, done.comment) == (HOME, "", "will pay on Monday")
+    assert done.follow_up == dt.date.today() + dt.timedelta(days=7)
     assert len(done.iin) == 12 and done.status_then
     with pytest.raises(NotFound):
         services.outcome_record(
@@ -141,9 +144,7 @@ def test_an_officer_records_outcomes_only_in_their_districts(world: World, db: N
             user=world.users["officer"],
             run=world.run,
             person_id=theirs,
-            result="reached",
-            actualised_as="",
-            comment="",
+            result="not_reached",
         )
     with pytest.raises(NotAllowed):
         services.outcome_record(
@@ -151,9 +152,7 @@ def test_an_officer_records_outcomes_only_in_their_districts(world: World, db: N
             user=world.users["viewer"],
             run=world.run,
             person_id=mine,
-            result="reached",
-            actualised_as="",
-            comment="",
+            result="not_reached",
         )
     assert Outcome.objects.filter(district=OTHER).count() == 0
 

@@ -132,7 +132,7 @@ def test_the_next_run_shows_what_changed_after_an_outcome(world: World, client_f
     from birtizim.web.registry.models import Run
 
     pid = person_in(world, HOME)
-    client_for("officer").post(f"/people/{pid}/outcome/", {"result": "reached", "comment": "called"})
+    client_for("officer").post(f"/people/{pid}/outcome/", {"result": "not_reached", "comment": "called"})
     second = Run.objects.create(requested_by=world.users["analyst"])
     second.uploads.set(world.run.uploads.all())
     claimed = services.run_claim_next()

@@ -23,7 +23,11 @@ urlpatterns = [
     path("worklists/", views.worklists, name="worklists"),
     path("worklists/<slug:district>/", views.worklist, name="worklist"),
     path("worklists/<slug:district>/export.xlsx", views.worklist_export, name="worklist_export"),
+    path("worklists/<slug:district>/assign/", views.worklist_assign, name="worklist_assign"),
+    path("data-quality/", views.data_quality, name="data_quality"),
+    path("data-quality/export.xlsx", views.data_quality_export, name="data_quality_export"),
     path("people/<int:person_id>/iin/", views.person_iin, name="person_iin"),
+    path("people/<int:person_id>/contacts/", views.person_contacts, name="person_contacts"),
     path("people/<int:person_id>/outcome/", views.outcome, name="outcome"),
     # Review, decisions that last, and publication (docs/web.md)
     path("runs/<int:run_id>/publish/", views.run_publish, name="run_publish"),

@@ -28,6 +28,7 @@ class Action(StrEnum):
     IIN_REVEAL = "iin_reveal"  # one resident's full IIN, audited
     RUN = "run"  # uploads, reconciliation runs; the modules' batch jobs (voucher flags, allocation)
     OUTCOME_RECORD = "outcome_record"  # what an officer found when working a resident
+    ASSIGN = "assign"  # give work-list residents to an officer of their district
     REVIEW = "review"  # rows the engine could not settle: see them beside their candidates, decide, detach
     MERGE = "merge"  # two residents who are one person (registry duplicates), and undoing it
     PUBLISH = "publish"  # a finished run, read against the published one, published or discarded
@@ -74,7 +75,7 @@ GRANTS: dict[str, frozenset[Action]] = {
         _STAFF_READS
         | _PEOPLE
         | {A.RUN, A.OUTCOME_RECORD, A.AUDIT_READ, A.PROJECT_EDIT, A.PROJECT_FACTS_EDIT, A.ENROL}
-        | {A.REVIEW, A.MERGE, A.PUBLISH}
+        | {A.REVIEW, A.MERGE, A.PUBLISH, A.ASSIGN}
         | {A.TIMESHEET_VERIFY, A.TIMESHEET_APPROVE}
         | {A.OUTREACH_IMPORT, A.OUTREACH_REPORT, A.OUTREACH_SURVEY, A.FOLLOWUP_MANAGE, A.RULES_READ, A.RULES_EDIT}
         | _FARES
@@ -82,13 +83,14 @@ GRANTS: dict[str, frozenset[Action]] = {
     Role.ANALYST: frozenset(
         _STAFF_READS
         | _PEOPLE
-        | {A.RUN, A.PROJECT_FACTS_EDIT, A.REVIEW, A.MERGE, A.PUBLISH}
+        | {A.RUN, A.PROJECT_FACTS_EDIT, A.REVIEW, A.MERGE, A.PUBLISH, A.ASSIGN}
         | {A.OUTREACH_IMPORT, A.OUTREACH_SURVEY, A.FOLLOWUP_MANAGE, A.RULES_READ}
     ),
     Role.OFFICER: frozenset(
         _STAFF_READS
         | _PEOPLE
-        | {A.OUTCOME_RECORD, A.PROJECT_EDIT, A.TIMESHEET_VERIFY, A.REVIEW}
+        # an officer shares their own districts' list with colleagues (there is no separate district lead)
+        | {A.OUTCOME_RECORD, A.ASSIGN, A.PROJECT_EDIT, A.TIMESHEET_VERIFY, A.REVIEW}
         | {A.OUTREACH_IMPORT, A.OUTREACH_REPORT, A.FOLLOWUP_ANSWER}
     ),
     Role.VIEWER: frozenset(_STAFF_READS),  # figures only: buildings and aggregates, never a resident

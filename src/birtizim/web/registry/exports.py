@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -19,7 +20,7 @@ from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.audit.services import iin_hash_sql
 from birtizim.web.common import labels
-from birtizim.web.registry import runstore, selectors, worklist_table
+from birtizim.web.registry import plan_words, runstore, selectors, worklist_table
 from birtizim.web.registry.models import Run
 
 
@@ -106,6 +107,62 @@ def _details_words(cur: duckdb.DuckDBPyConnection) -> pa.Table:
     )
 
 
+def _words_table(key: str, codes: list[str], say: Any) -> pa.Table:
+    return pa.table({key: pa.array(codes, pa.string()), "words": pa.array([say(c) for c in codes], pa.string())})
+
+
+def data_quality_export(*, scope: Scope, run: Run, source: str = "") -> Exported:
+    """The agencies' rows at fault in the scope (one agency's, or all), with the type and facts in words."""
+    require(scope, Action.PEOPLE_READ)
+    where, params = selectors.data_quality_where(scope)
+    if source:
+        where += " AND source = ?"
+        params = [*params, source]
+    has_table = runstore.has_table(run.folder, "data_quality")
+    cur = runstore.cursor(run.folder)
+    path = Path(tempfile.mkstemp(prefix="data-quality-", suffix=".xlsx")[1])
+    try:
+        cur.execute(
+            f"""CREATE OR REPLACE TEMP TABLE quality_rows AS
+                SELECT q.*, s.iin FROM data_quality q LEFT JOIN statuses s USING (person_id) WHERE {where}"""
+            if has_table
+            else """CREATE OR REPLACE TEMP TABLE quality_rows (source VARCHAR, row_number BIGINT, person_id BIGINT,
+                    district VARCHAR, type VARCHAR, facts VARCHAR, iin VARCHAR)""",
+            params if has_table else [],
+        )
+        found = cur.execute("SELECT DISTINCT source, type, facts FROM quality_rows").fetchall()
+        # Codes and facts become words of the reader's language (a few hundred distinct facts at most).
+        cur.register("source_words", _words_table("source", sorted({r[0] for r in found}), labels.source))
+        cur.register("type_words", _words_table("type", sorted({r[1] for r in found}), labels.conflict))
+        facts = sorted({r[2] for r in found if r[2]})
+        cur.register(
+            "facts_words", _words_table("facts", facts, lambda f: "; ".join(labels.conflict_details(f"[{f}]")))
+        )
+        columns = [
+            ("sw.words", _("Source")),
+            ("q.row_number", _("Row of the file")),
+            ("tw.words", _("Problem")),
+            ("fw.words", _("Details")),
+            ("q.district", _("District")),
+            ("q.person_id", _("Resident number")),
+        ]
+        query_sql = f"""SELECT {xlsx.headed((sql, str(title)) for sql, title in columns)}
+            FROM quality_rows q LEFT JOIN source_words sw USING (source) LEFT JOIN type_words tw USING (type)
+            LEFT JOIN facts_words fw USING (facts)
+            ORDER BY q.source, q.row_number, q.type"""
+        counts = xlsx.write(cur, path, [xlsx.Sheet(_("Rows at fault"), query_sql)])
+        hashed, key = iin_hash_sql("iin")
+        hashes = [
+            str(h)
+            for (h,) in cur.execute(
+                f"SELECT DISTINCT {hashed} FROM quality_rows WHERE iin IS NOT NULL ORDER BY 1", key
+            ).fetchall()
+        ]
+    finally:
+        cur.close()
+    return Exported(path, next(iter(counts.values()), 0), hashes, False)
+
+
 @dataclass(frozen=True)
 class Exported:
     """A written export and what the audit log must know of it: how many rows, whose (IIN hashes), how shown."""
@@ -126,7 +183,7 @@ def worklist_export(*, scope: Scope, run: Run, district: str, query: str = "", f
     table = pa.table(
         {
             "iin": pa.array(list(latest), pa.string()),
-            "outcome": pa.array([str(o.get_result_display()) for o in latest.values()], pa.string()),
+            "outcome": pa.array([plan_words.outcome(o.result) for o in latest.values()], pa.string()),
             "outcome_comment": pa.array([o.comment for o in latest.values()], pa.string()),
             "outcome_at": pa.array([o.recorded_at.date() for o in latest.values()], pa.date32()),
         }
@@ -142,15 +199,16 @@ def worklist_export(*, scope: Scope, run: Run, district: str, query: str = "", f
         cur.register("words", words)
         # The writer takes a query without parameters: the filtered rows are bound here first.
         cur.execute(
-            f"CREATE OR REPLACE TEMP TABLE export_rows AS SELECT * FROM worklist WHERE district = ?{where}",
+            f"""CREATE OR REPLACE TEMP TABLE export_rows AS
+                SELECT *{worklist_table.missing_sql(run.folder)} FROM worklist WHERE district = ?{where}""",
             [district, *params],
         )
         cur.register("details_words", _details_words(cur))
         # Codes become words of the reader's language; headers too (a district officer reads Russian or Kazakh).
         query_sql = f"""
-            SELECT {xlsx.headed(worklist_table.export_columns(full_iin=full_iin))}
+            SELECT {xlsx.headed(worklist_table.export_columns(full_iin=full_iin, language=plan_words.language()))}
             FROM export_rows w LEFT JOIN latest_outcomes o USING (iin) LEFT JOIN details_words d USING (person_id)
-            ORDER BY {worklist_table.order_sql("w")}"""
+            ORDER BY {worklist_table.order_sql(run.folder, "w")}"""
         counts = xlsx.write(cur, path, [xlsx.Sheet(_("Work list"), query_sql)])
         # Whose rows left the building, for the audit log: one set-based query, keyed hashes only.
         hashed, key = iin_hash_sql("iin")

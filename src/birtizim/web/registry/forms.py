@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from birtizim.engine import KINDS
 from birtizim.web.common import labels
-from birtizim.web.registry.models import Decision, Outcome
+from birtizim.web.registry import plan_words
+from birtizim.web.registry.models import Decision
 
 
 class UploadForm(forms.Form):
@@ -13,12 +17,49 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (CSV, TSV or XLSX)"))
 
 
+def _outcome_choices() -> list[tuple[str, str]]:
+    # Called when the form renders, so the names follow the reader's language; nothing is chosen for them.
+    return [("", str(_("— choose —"))), *((code, plan_words.outcome(code)) for code in plan_words.OUTCOMES)]
+
+
+def _category_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *((code, plan_words.word("category", code)) for code in plan_words.OUTCOME_CATEGORIES)]
+
+
 class OutcomeForm(forms.Form):
-    result = forms.ChoiceField(label=_("Outcome"), choices=Outcome.Result.choices)
-    actualised_as = forms.CharField(label=_("Actualised as"), required=False, max_length=64)
+    """What an officer found: one of the engine's outcome codes and the fields that code needs. The fields a
+    code needs are checked by the engine's own validator in ``services.outcome_record`` (a pensioner born in
+    1977 is refused there, whoever posts)."""
+
+    result = forms.ChoiceField(label=_("Outcome"), choices=_outcome_choices)
+    on_date = forms.DateField(
+        label=_("Date (left the country, died)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    category = forms.ChoiceField(label=_("Insured as (actualised)"), required=False, choices=_category_choices)
+    follow_up = forms.DateField(
+        label=_("Call again on (will pay)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class AssignForm(forms.Form):
+    """Residents of a district's work list given to one of its officers: the rows ticked (``person``, read by
+    ``persons``), or every row the filters show (``everyone``)."""
+
+    everyone = forms.BooleanField(label=_("Every resident the filters show"), required=False)
+
+    def __init__(self, *args: Any, officers: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"] = forms.TypedChoiceField(
+            label=_("Assign to"), coerce=int, choices=[("", "—"), *officers]
+        )
+
+    def persons(self) -> list[int]:
+        """The ticked rows' resident numbers (anything else in the list is ignored)."""
+        ticked = self.data.getlist("person") if isinstance(self.data, QueryDict) else []
+        return sorted({int(p) for p in ticked if str(p).isdigit()})
 
 
 class DecisionForm(forms.Form):

@@ -85,23 +85,24 @@ class Run(models.Model):
 
 
 class Outcome(models.Model):
-    """What a district officer found when working a resident of the list."""
+    """What a district officer found when working a resident of the list.
 
-    class Result(models.TextChoices):
-        REACHED = "reached", _("Reached")
-        ACTUALISED = "actualised", _("Status actualised")
-        REFUSED = "refused", _("Refused")
-        MOVED = "moved", _("Moved away")
-        DECEASED = "deceased", _("Deceased")
-        NOT_FOUND = "not_found", _("Not found")
+    ``result`` is one of the engine's outcome codes (``engine.OUTCOMES``: the next run reads them as
+    evidence), with the fields that code needs (``engine.OUTCOME_FIELDS``): the date a resident left
+    the country or died, the category they were actualised as, when to call again. Rows recorded before
+    the codes existed keep their old codes (``reached``, ``moved``, ``not_found``), shown in words and
+    never handed to a run.
+    """
 
     run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="outcomes")
     # The stable person_id names the resident in every run; the IIN is kept as the registry wrote it then.
     person_id = models.BigIntegerField(null=True, db_index=True)
     iin = models.CharField(max_length=12, db_index=True)
     district = models.CharField(max_length=64, db_index=True)
-    result = models.CharField(max_length=16, choices=Result.choices)
-    actualised_as = models.CharField(max_length=64, blank=True)  # the category, when actualised
+    result = models.CharField(max_length=24)
+    category = models.CharField(max_length=64, blank=True)  # the category, when actualised (a code)
+    on_date = models.DateField(null=True, blank=True)  # when they left the country or died
+    follow_up = models.DateField(null=True, blank=True)  # when to call again ("will pay")
     status_then = models.CharField(max_length=32, blank=True)  # the run's status when recorded
     comment = models.TextField(blank=True, max_length=2000)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
@@ -109,6 +110,22 @@ class Outcome(models.Model):
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
+
+
+class Assignment(models.Model):
+    """Which officer works a resident: set by an analyst or a district's officer, one live row per resident
+    (a new assignment replaces the old one). Progress is counted against it: an assigned resident is worked
+    once an outcome is recorded for them after ``assigned_at``."""
+
+    person_id = models.BigIntegerField(unique=True)
+    district = models.CharField(max_length=64, db_index=True)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="assignments")  # the run shown when assigned
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["district", "officer_id", "person_id"]
 
 
 class Decision(models.Model):

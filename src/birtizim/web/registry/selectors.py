@@ -13,15 +13,17 @@ from typing import Any
 import pyarrow as pa
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from birtizim import engine
+from birtizim.web.accounts.models import Profile, Role
 from birtizim.web.accounts.permissions import Action, may, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels
 from birtizim.web.common.errors import Conflict, NotFound
 from birtizim.web.registry import runstore, worklist_table
-from birtizim.web.registry.models import Decision, Merge, Outcome, Run
+from birtizim.web.registry.models import Assignment, Decision, Merge, Outcome, Run
 
 PAGE_SIZE = 50
 
@@ -123,24 +125,106 @@ class Page:
     pages: int
 
 
-def worklist_page(*, scope: Scope, run: Run, district: str, query: str = "", page: int = 1) -> Page:
+# The work list's filters: everyone, the residents nobody has worked since the run, those whose follow-up is due.
+SHOW = ("all", "todo", "due")
+
+
+@dataclass(frozen=True)
+class WorkFilters:
+    query: str = ""
+    show: str = "all"
+    officer: int | None = None  # the residents assigned to this officer
+
+    @property
+    def narrowed(self) -> bool:
+        return self.show != "all" or self.officer is not None
+
+    def params(self) -> str:
+        """The filters as a query string, for the pages' links and the export."""
+        from urllib.parse import urlencode
+
+        found = {"q": self.query, "show": "" if self.show == "all" else self.show, "officer": self.officer or ""}
+        return urlencode({k: v for k, v in found.items() if v})
+
+
+def run_taken(run: Run) -> Any:
+    """When the run took the outcomes recorded so far (it was claimed): later ones are news to it."""
+    return run.claimed_at or run.created_at
+
+
+def _filter_tables(run: Run, district: str, filters: WorkFilters) -> tuple[str, dict[str, pa.Table]]:
+    """The filters as SQL over the work list and the tables of resident numbers they need (outcomes and
+    assignments live in the web's database; the rows in the run's file)."""
+    where: list[str] = []
+    tables: dict[str, pa.Table] = {}
+
+    def ids(values: list[int]) -> pa.Table:
+        return pa.table({"person_id": pa.array(values, pa.int64())})
+
+    if filters.show == "todo":
+        worked = Outcome.objects.filter(district=district, recorded_at__gte=run_taken(run), person_id__isnull=False)
+        tables["worked_ids"] = ids(sorted({int(p or 0) for p in worked.values_list("person_id", flat=True)}))
+        where.append("person_id NOT IN (SELECT person_id FROM worked_ids)")
+    elif filters.show == "due":
+        tables["due_ids"] = ids(follow_ups_due(district))
+        where.append("person_id IN (SELECT person_id FROM due_ids)")
+    if filters.officer is not None:
+        mine = Assignment.objects.filter(district=district, officer_id=filters.officer)
+        tables["officer_ids"] = ids(list(mine.values_list("person_id", flat=True)))
+        where.append("person_id IN (SELECT person_id FROM officer_ids)")
+    return "".join(f" AND {w}" for w in where), tables
+
+
+def follow_ups_due(district: str, today: Any = None) -> list[int]:
+    """Residents whose latest outcome asks to call again on or before today."""
+    today = today or timezone.localdate()
+    latest: dict[int, Any] = {}
+    for pid, follow_up in (
+        Outcome.objects.filter(district=district, person_id__isnull=False)
+        .order_by("-recorded_at", "-id")
+        .values_list("person_id", "follow_up")
+    ):
+        latest.setdefault(int(pid or 0), follow_up)
+    return sorted(pid for pid, due in latest.items() if due is not None and due <= today)
+
+
+def worklist_page(
+    *, scope: Scope, run: Run, district: str, query: str = "", page: int = 1, filters: WorkFilters | None = None
+) -> Page:
     """One page of the district's work list: one query on the run's tables.
 
-    Without a search the count is the run's own (its summary, copied when the run finished) and the query
-    is a top-50 of the ordered rows; with a search the count comes with the rows (a window over the
-    matches, usually few). A page past the end shows the last one.
+    Without a search or filter the count is the run's own (its summary, copied when the run finished) and
+    the query is a top-50 of the ordered rows; with one, the count comes with the rows (a window over the
+    matches). A page past the end shows the last one.
     """
     district_check(scope=scope, run=run, district=district)
-    where, params = search_sql(query)
+    filters = filters or WorkFilters(query=query)
+    where, params = search_sql(filters.query)
+    narrowing, tables = _filter_tables(run, district, filters)
+    where += narrowing
     known = None if where else run.summary.get("worklist", {}).get(district)
+    fields = ", ".join(worklist_table.page_fields(run.folder))
+    order = worklist_table.order_sql(run.folder)
+
+    def query_rows(sql: str, args: list[Any]) -> list[dict[str, Any]]:
+        if not tables:
+            return runstore.rows(run.folder, sql, args)
+        cur = runstore.cursor(run.folder)
+        try:
+            for name, table in tables.items():
+                cur.register(name, table)
+            cur.execute(sql, args)
+            names = [d[0] for d in cur.description or []]
+            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        finally:
+            cur.close()
 
     def read(number: int) -> list[dict[str, Any]]:
         counted = "" if known is not None else ", count(*) OVER () AS total"
-        return runstore.rows(
-            run.folder,
-            f"""SELECT {", ".join(worklist_table.page_fields(run.folder))}{counted}
+        return query_rows(
+            f"""SELECT {fields}{counted}
                 FROM worklist WHERE district = ?{where}
-                ORDER BY {worklist_table.order_sql()}
+                ORDER BY {order}
                 LIMIT {PAGE_SIZE} OFFSET {(number - 1) * PAGE_SIZE}""",
             [district, *params],
         )
@@ -155,11 +239,8 @@ def worklist_page(*, scope: Scope, run: Run, district: str, query: str = "", pag
         if rows:
             total = int(rows[0]["total"])
         else:  # past the last page (or nothing found): count, and show the last page
-            total = int(
-                runstore.value(
-                    run.folder, f"SELECT count(*) FROM worklist WHERE district = ?{where}", [district, *params]
-                )
-            )
+            counted = query_rows(f"SELECT count(*) AS n FROM worklist WHERE district = ?{where}", [district, *params])
+            total = int(counted[0]["n"]) if counted else 0
             number = max(1, -(-total // PAGE_SIZE))
             rows = read(number) if total else []
     pages = max(1, -(-total // PAGE_SIZE))
@@ -170,6 +251,86 @@ def worklist_page(*, scope: Scope, run: Run, district: str, query: str = "", pag
         r["iin_masked"] = mask(iin)
         r["outcome"] = latest.get(iin)
     return Page(rows, total, number, pages)
+
+
+def worklist_ids(*, scope: Scope, run: Run, district: str, filters: WorkFilters) -> list[int]:
+    """Every resident number the filters show in the district's work list (to assign them all at once)."""
+    district_check(scope=scope, run=run, district=district)
+    where, params = search_sql(filters.query)
+    narrowing, tables = _filter_tables(run, district, filters)
+    cur = runstore.cursor(run.folder)
+    try:
+        for name, table in tables.items():
+            cur.register(name, table)
+        found = cur.execute(
+            f"SELECT person_id FROM worklist WHERE district = ?{where}{narrowing} ORDER BY person_id",
+            [district, *params],
+        ).fetchall()
+    finally:
+        cur.close()
+    return [int(r[0]) for r in found]
+
+
+def worklist_members(*, run: Run, district: str, person_ids: list[int]) -> list[int]:
+    """Which of ``person_ids`` are in the district's work list of the run (a post names only those)."""
+    if not person_ids:
+        return []
+    cur = runstore.cursor(run.folder)
+    try:
+        cur.register("asked", pa.table({"person_id": pa.array(person_ids, pa.int64())}))
+        found = cur.execute(
+            "SELECT person_id FROM worklist WHERE district = ? AND person_id IN (SELECT person_id FROM asked)",
+            [district],
+        ).fetchall()
+    finally:
+        cur.close()
+    return sorted(int(r[0]) for r in found)
+
+
+def district_officers(district: str) -> list[tuple[int, str]]:
+    """The officers who work ``district`` (whom its residents may be assigned to), as (user id, name)."""
+    found = Profile.objects.filter(role=Role.OFFICER, user__is_active=True).select_related("user")
+    return sorted(
+        ((p.user_id, p.user.get_full_name() or p.user.get_username()) for p in found if district in p.districts),
+        key=lambda o: o[1],
+    )
+
+
+def officer_progress(*, scope: Scope, run: Run) -> list[dict[str, Any]]:
+    """Each officer's assigned residents in the scope's districts and how many they have worked (an outcome
+    recorded since the assignment), by district and officer."""
+    require(scope, Action.PEOPLE_READ)
+    assigned = Assignment.objects.select_related("officer")
+    if scope.districts is not None:
+        assigned = assigned.filter(district__in=sorted(scope.districts))
+    rows = list(assigned)
+    if not rows:
+        return []
+    recorded: dict[int, Any] = {}
+    for pid, at in (
+        Outcome.objects.filter(person_id__in=[a.person_id for a in rows])
+        .order_by("recorded_at")
+        .values_list("person_id", "recorded_at")
+    ):
+        recorded[int(pid or 0)] = at  # the latest, ordered ascending
+    progress: dict[tuple[str, int], dict[str, Any]] = {}
+    for a in rows:
+        key = (a.district, a.officer_id)
+        entry = progress.setdefault(
+            key,
+            {
+                "district": a.district,
+                "district_name": labels.district_name(a.district),
+                "officer_id": a.officer_id,
+                "officer": a.officer.get_full_name() or a.officer.get_username(),
+                "assigned": 0,
+                "worked": 0,
+            },
+        )
+        entry["assigned"] += 1
+        worked_at = recorded.get(a.person_id)
+        entry["worked"] += int(worked_at is not None and worked_at >= a.assigned_at)
+    return sorted(progress.values(), key=lambda e: (e["district_name"], e["officer"]))
 
 
 def latest_outcomes(district: str, iins: list[str] | None = None) -> dict[str, Outcome]:
@@ -237,11 +398,27 @@ def person_current(*, scope: Scope, run: Run, person_id: int, shown_run: Run | N
     return now
 
 
+def person_contacts(*, scope: Scope, run: Run, person_id: int, shown_run: Run | None = None) -> dict[str, Any]:
+    """A work-list resident's phone and address in full (for an audited reveal); 404 outside the scope, and
+    nothing to show from a run made before the registry's contacts were read."""
+    person = person_current(scope=scope, run=run, person_id=person_id, shown_run=shown_run)
+    if not {"phone", "address"} <= worklist_table.run_columns(run.folder):
+        raise NotFound
+    found = runstore.rows(run.folder, "SELECT phone, address FROM worklist WHERE person_id = ?", [person_id])
+    if not found:
+        raise NotFound
+    return {**person, **found[0]}
+
+
 def changes_since(*, scope: Scope, run: Run, district: str) -> list[dict[str, Any]]:
     """Outcomes recorded in earlier runs and the status the current run gives the same residents."""
     district_check(scope=scope, run=run, district=district)
-    # Only the run's id is shown: joining the runs would load each one's summary with every outcome.
-    earlier = list(Outcome.objects.filter(district=district).exclude(run=run)[:500])
+    # Only the run's id is shown: joining the runs would load each one's summary with every outcome. One line
+    # per resident (their latest outcome): an outcome recorded twice is one change, not two.
+    latest: dict[str, Outcome] = {}
+    for o in Outcome.objects.filter(district=district).exclude(run=run)[:2000]:
+        latest.setdefault(o.iin, o)  # newest first by the model's ordering
+    earlier = list(latest.values())[:500]
     if not earlier:
         return []
     cur = runstore.cursor(run.folder)
@@ -581,3 +758,52 @@ def runs_list(*, scope: Scope) -> list[Run]:
     """The latest runs with their files (for the runs page: each run's files and headline figures)."""
     require(scope, Action.RUN)
     return list(Run.objects.select_related("requested_by", "published_by").prefetch_related("uploads")[:50])
+
+
+# --- the agencies' rows at fault (data quality) ------------------------------------------------------------
+
+DATA_QUALITY_PAGE = 100
+
+
+def data_quality(*, scope: Scope, run: Run, source: str = "", page: int = 1) -> dict[str, Any]:
+    """The agency rows no call can fix (``data_quality`` of the run): counts per agency and type, and a page
+    of one agency's rows (or all), within the scope's districts."""
+    require(scope, Action.PEOPLE_READ)
+    empty = {"counts": [], "rows": [], "total": 0, "number": 1, "pages": 1, "sources": [], "source": source}
+    if not runstore.has_table(run.folder, "data_quality"):
+        return empty
+    where, params = data_quality_where(scope)
+    counts = runstore.rows(
+        run.folder,
+        f"SELECT source, type, count(*) AS n FROM data_quality WHERE {where} GROUP BY ALL ORDER BY source, n DESC",
+        params,
+    )
+    sources = sorted({str(c["source"]) for c in counts})
+    chosen = source if source in sources else ""
+    if chosen:
+        where += " AND source = ?"
+        params = [*params, chosen]
+    total = int(runstore.value(run.folder, f"SELECT count(*) FROM data_quality WHERE {where}", params) or 0)
+    pages = max(1, -(-total // DATA_QUALITY_PAGE))
+    number = min(max(1, page), pages)
+    rows = runstore.rows(
+        run.folder,
+        f"""SELECT source, row_number, person_id, district, type, facts FROM data_quality WHERE {where}
+            ORDER BY source, row_number, type LIMIT {DATA_QUALITY_PAGE} OFFSET {(number - 1) * DATA_QUALITY_PAGE}""",
+        params,
+    )
+    return {
+        "counts": counts,
+        "rows": rows,
+        "total": total,
+        "number": number,
+        "pages": pages,
+        "sources": sources,
+        "source": chosen,
+    }
+
+
+def data_quality_where(scope: Scope) -> tuple[str, list[Any]]:
+    if scope.districts is None:
+        return "true", []
+    return f"district IN ({', '.join('?' for _ in scope.districts)})", sorted(scope.districts)

@@ -4,6 +4,7 @@ decisions about rows and residents (decide, undo, detach, merge)."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import logging
 import shutil
@@ -11,7 +12,7 @@ import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,8 @@ from birtizim.web.audit.models import Access
 from birtizim.web.audit.services import access_record
 from birtizim.web.common import intake
 from birtizim.web.common.errors import Conflict, NotFound
-from birtizim.web.registry import identity_store, run_log, runstore, selectors
-from birtizim.web.registry.models import Decision, Merge, Outcome, Run, Upload
+from birtizim.web.registry import identity_store, plan_words, run_log, runstore, selectors
+from birtizim.web.registry.models import Assignment, Decision, Merge, Outcome, Run, Upload
 
 log = logging.getLogger("birtizim.web.runs")
 
@@ -270,11 +271,14 @@ def run_execute(run: Run) -> Run:
     _mine(run).update(log=run.log)
     outcome: dict[str, Any]
     try:
-        # People's decisions so far go with the run; the identity table is held from reading to replacing
-        # (inside the heartbeat: a worker waiting for another run's table is alive).
+        # People's decisions and officers' outcomes so far go with the run; the identity table is held from
+        # reading to replacing (inside the heartbeat: a worker waiting for another run's table is alive).
         decided = decisions_file(folder)
+        reported = outcomes_file(folder)  # the officers' outcomes: evidence beside the agencies' data
         with RunHeartbeat(run), identity_store.held() as identities:
-            result = engine.reconcile(sources, folder, progress=progress, identities=identities, decisions=decided)
+            result = engine.reconcile(
+                sources, folder, progress=progress, identities=identities, decisions=decided, outcomes=reported
+            )
             identity_store.replace(folder)
     except RunLost:
         log.warning("run %s: taken over by another worker; this attempt stops", run.pk)
@@ -343,6 +347,15 @@ def run_summary(folder: str) -> dict[str, Any]:
     }
 
 
+class OutcomeRefused(ValueError):
+    """An outcome the engine's validator refuses (``engine.outcome_problems``): the problems as codes,
+    put into words by the page (``plan_words.problems``)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(", ".join(problems))
+        self.problems = problems
+
+
 def outcome_record(
     *,
     scope: Scope,
@@ -350,27 +363,107 @@ def outcome_record(
     run: Run,
     person_id: int,
     result: str,
-    actualised_as: str,
-    comment: str,
+    category: str = "",
+    on_date: date | None = None,
+    follow_up: date | None = None,
+    comment: str = "",
     shown_run: Run | None = None,
 ) -> Outcome:
     """Record what an officer found for the resident ``person_id`` of the current run ``run``, as shown on a
-    page of ``shown_run``: the same resident there and now, or refused (``selectors.person_current``)."""
+    page of ``shown_run``: the same resident there and now, or refused (``selectors.person_current``). The
+    fields the result needs are checked against the resident's age and sex by the engine's validator (the
+    next run reads the outcome as evidence); a field the result does not need is not kept."""
     require(scope, Action.OUTCOME_RECORD)
-    if result not in Outcome.Result.values:
-        raise ValueError(f"unknown outcome {result!r}")
     person = selectors.person_current(scope=scope, run=run, person_id=person_id, shown_run=shown_run)
+    needed = plan_words.OUTCOME_FIELDS.get(result, ())
+    category = category if "category" in needed else ""
+    on_date = on_date if "on_date" in needed else None
+    follow_up = follow_up if "follow_up" in needed else None
+    problems = plan_words.outcome_problems(
+        result, on_date, category or None, follow_up, person.get("birth_date"), person.get("sex"), timezone.localdate()
+    )
+    if problems:
+        raise OutcomeRefused(problems)
     return Outcome.objects.create(
         run=run,
         person_id=person_id,
         iin=person["iin"],
         district=person["district"],
         result=result,
-        actualised_as=actualised_as if result == Outcome.Result.ACTUALISED else "",
+        category=category,
+        on_date=on_date,
+        follow_up=follow_up,
         status_then=person["status"] or "",
         comment=comment.strip(),
         recorded_by=user,
     )
+
+
+def outcomes_file(folder: Path) -> Path:
+    """Every resident's latest outcome with a code the engine knows, written into the run's folder as the
+    engine's outcomes file (the run reads them as evidence beside the agencies' and keeps what it was given).
+    Older results (before the codes) tell the engine nothing and stay out."""
+    latest: dict[int, Outcome] = {}
+    for o in (
+        Outcome.objects.filter(person_id__isnull=False, result__in=plan_words.OUTCOMES)
+        .order_by("-recorded_at", "-id")
+        .iterator()
+    ):
+        latest.setdefault(int(o.person_id or 0), o)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "outcomes.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["person_id", "iin", "result", "on_date", "category", "follow_up", "recorded_at"])
+        for o in latest.values():
+            out.writerow(
+                [
+                    o.person_id,
+                    o.iin,
+                    o.result,
+                    o.on_date.isoformat() if o.on_date else "",
+                    o.category,
+                    o.follow_up.isoformat() if o.follow_up else "",
+                    timezone.localtime(o.recorded_at).replace(tzinfo=None).isoformat(sep=" "),
+                ]
+            )
+    return path
+
+
+def assign(*, scope: Scope, user: User, run: Run, district: str, officer_id: int, person_ids: list[int]) -> list[int]:
+    """Give residents of the district's work list to one of its officers (replacing whoever had them);
+    returns the residents assigned. Audited: who assigned whom to which officer."""
+    require(scope, Action.ASSIGN, district=district)
+    selectors.district_check(scope=scope, run=run, district=district)
+    if officer_id not in {o for o, _name in selectors.district_officers(district)}:
+        raise Conflict(_("Residents can be assigned only to an officer of their district."))
+    found = selectors.worklist_members(run=run, district=district, person_ids=person_ids)
+    if not found:
+        return []
+    now = timezone.now()
+    with transaction.atomic():
+        Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    person_id=pid, district=district, officer_id=officer_id, run=run, assigned_by=user, assigned_at=now
+                )
+                for pid in found
+            ],
+            update_conflicts=True,
+            unique_fields=["person_id"],
+            update_fields=["district", "officer", "run", "assigned_by", "assigned_at"],
+        )
+        officer = User.objects.get(pk=officer_id)
+        access_record(
+            user=user,
+            action=Access.Action.ASSIGN,
+            run_id=run.pk,
+            district=district,
+            subject="registry.assigned_to",
+            subject_ref=officer.get_username(),
+            person_ids=found,
+        )
+    return found
 
 
 # --- runs: what goes in, how they compare, publication ------------------------------------------------

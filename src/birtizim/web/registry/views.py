@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,8 +27,24 @@ from birtizim.web.audit.services import access_record, iin_hash
 from birtizim.web.common import charts, labels
 from birtizim.web.common.errors import Conflict
 from birtizim.web.common.http import AuthedRequest, temporary_download
-from birtizim.web.registry import exports, publication_words, review_words, selectors, services, worklist_table
-from birtizim.web.registry.forms import DecisionForm, DetachForm, MergeForm, OutcomeForm, PublishForm, UploadForm
+from birtizim.web.registry import (
+    exports,
+    plan_words,
+    publication_words,
+    review_words,
+    selectors,
+    services,
+    worklist_table,
+)
+from birtizim.web.registry.forms import (
+    AssignForm,
+    DecisionForm,
+    DetachForm,
+    MergeForm,
+    OutcomeForm,
+    PublishForm,
+    UploadForm,
+)
 from birtizim.web.registry.models import Run, Upload
 
 
@@ -233,7 +252,11 @@ def worklists(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "registry/worklists.html",
-        {"run": run, "districts": selectors.worklist_districts(scope=scope, run=run)},
+        {
+            "run": run,
+            "districts": selectors.worklist_districts(scope=scope, run=run),
+            "progress": selectors.officer_progress(scope=scope, run=run),
+        },
     )
 
 
@@ -244,32 +267,91 @@ def _page_number(request: AuthedRequest) -> int:
         return 1
 
 
+def _work_filters(data: Any, officer_key: str = "officer") -> selectors.WorkFilters:
+    """The work list's filters from a page's query (or, in the assign form, its hidden copies)."""
+    show = data.get("show", "all")
+    officer = data.get(officer_key, "")
+    return selectors.WorkFilters(
+        query=data.get("q", "")[:100],
+        show=show if show in selectors.SHOW else "all",
+        officer=int(officer) if officer.isdigit() else None,
+    )
+
+
 @login_required
 @require_GET
 def worklist(request: AuthedRequest, district: str) -> HttpResponse:
     scope = scope_for(request.user)
     run = _current_run()
-    query = request.GET.get("q", "")[:100]
-    page = selectors.worklist_page(scope=scope, run=run, district=district, query=query, page=_page_number(request))
+    filters = _work_filters(request.GET)
+    page = selectors.worklist_page(scope=scope, run=run, district=district, page=_page_number(request), filters=filters)
     access_record(
         user=request.user,
         action=Access.Action.VIEW_LIST,
         run_id=run.pk,
         district=district,
-        query=query,
+        query=filters.query,
         person_ids=[r["person_id"] for r in page.rows],
     )
+    may_assign = may(scope, Action.ASSIGN, district=district)
+    officers = selectors.district_officers(district)
     context = {
         "run": run,
         "district": selectors.district_check(scope=scope, run=run, district=district),
         "page": page,
-        "query": query,
+        "query": filters.query,
+        "filters": filters,
+        "shows": [("all", _("Everyone")), ("todo", _("Not yet worked")), ("due", _("Follow-up due"))],
+        "officers": officers,
+        "may_assign": may_assign and bool(officers),
+        "assign_form": AssignForm(officers=officers),
         "columns": worklist_table.page_columns(),
     }
     if request.htmx and request.htmx.target == "worklist-table":
         return render(request, "registry/_worklist_table.html", context)
     context["changes"] = selectors.changes_since(scope=scope, run=run, district=district)
     return render(request, "registry/worklist.html", context)
+
+
+@login_required
+@require_POST
+def worklist_assign(request: AuthedRequest, district: str) -> HttpResponse:
+    """Give the ticked residents, or every resident the filters show, to an officer of the district."""
+    scope = scope_for(request.user)
+    require(scope, Action.ASSIGN)
+    run = _current_run()
+    selectors.district_check(scope=scope, run=run, district=district)
+    require(scope, Action.ASSIGN, district=district)
+    form = AssignForm(request.POST, officers=selectors.district_officers(district))
+    filters = _work_filters(request.POST, officer_key="officer_filter")  # "officer" is whom to assign to
+    back = f"{reverse('worklist', args=[district])}?{filters.params()}"
+    if not form.is_valid():
+        messages.error(request, _("Choose the officer to assign the residents to."))
+        return redirect(back)
+    everyone = form.cleaned_data["everyone"]
+    wanted = (
+        selectors.worklist_ids(scope=scope, run=run, district=district, filters=filters) if everyone else form.persons()
+    )
+    if not wanted:
+        messages.error(request, _("Tick the residents to assign, or choose every resident the filters show."))
+        return redirect(back)
+    try:
+        done = services.assign(
+            scope=scope,
+            user=request.user,
+            run=run,
+            district=district,
+            officer_id=form.cleaned_data["officer"],
+            person_ids=wanted,
+        )
+    except Conflict as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext("%(n)s resident assigned.", "%(n)s residents assigned.", len(done)) % {"n": len(done)},
+    )
+    return redirect(back)
 
 
 @login_required
@@ -318,25 +400,62 @@ def person_iin(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def person_contacts(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """A resident's phone and address in full: a POST, audited as an IIN's reveal is (whose, by whom)."""
+    scope = scope_for(request.user)
+    require(scope, Action.IIN_REVEAL)
+    run = _current_run()
+    person = selectors.person_contacts(scope=scope, run=run, person_id=person_id, shown_run=_shown_run(request))
+    access_record(
+        user=request.user,
+        action=Access.Action.REVEAL_CONTACTS,
+        run_id=run.pk,
+        district=person["district"],
+        person_ids=[person_id],
+        iin_hashes=[iin_hash(person["iin"])],
+    )
+    phone = str(person.get("phone") or "")
+    dial = "".join(c for c in phone if c.isdigit() or c == "+")  # a tap on a phone calls the number
+    call = f'<a href="tel:{escape(dial)}">{escape(phone)}</a>' if phone else ""
+    shown = " · ".join(x for x in (call, str(escape(person.get("address") or ""))) if x)
+    return HttpResponse(f'<span class="contacts">{shown}</span>')
+
+
+def _outcome_page(
+    request: AuthedRequest, person: dict[str, Any], form: OutcomeForm, run: Run, status: int = 200
+) -> HttpResponse:
+    """The outcome form: the row's fragment for htmx, or a whole page (it works without JavaScript)."""
+    context = {"form": form, "person_id": person["person_id"], "run": run}
+    if request.htmx:
+        return render(request, "registry/_outcome_form.html", context, status=status)
+    context["person"] = {**person, "iin_masked": selectors.mask(person["iin"])}
+    return render(request, "registry/outcome.html", context, status=status)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def outcome(request: AuthedRequest, person_id: int) -> HttpResponse:
     """GET: the outcome form for one row, loaded when the officer asks for it (the work list renders a
-    button per row, not fifty forms); POST: record it."""
+    link per row, not fifty forms; without JavaScript the link opens it as a page); POST: record it."""
     scope = scope_for(request.user)
     require(scope, Action.OUTCOME_RECORD)
     run = _current_run()
     shown = _shown_run(request)
     person = selectors.person_current(scope=scope, run=run, person_id=person_id, shown_run=shown)
     if request.method == "GET":  # the form names the run the row was shown from, as the post will
-        context = {"form": OutcomeForm(), "person_id": person_id, "run": shown or run}
-        return render(request, "registry/_outcome_form.html", context)
+        return _outcome_page(request, person, OutcomeForm(), shown or run)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        context = {"form": form, "person_id": person_id, "run": shown or run}
-        return render(request, "registry/_outcome_form.html", context, status=400)
-    recorded = services.outcome_record(
-        scope=scope, user=request.user, run=run, person_id=person_id, shown_run=shown, **form.cleaned_data
-    )
+        return _outcome_page(request, person, form, shown or run, status=400)
+    try:
+        recorded = services.outcome_record(
+            scope=scope, user=request.user, run=run, person_id=person_id, shown_run=shown, **form.cleaned_data
+        )
+    except services.OutcomeRefused as exc:
+        for problem in plan_words.problems(exc.problems):
+            form.add_error(None, problem)
+        return _outcome_page(request, person, form, shown or run, status=400)
     access_record(
         user=request.user,
         action=Access.Action.RECORD_OUTCOME,
@@ -348,6 +467,75 @@ def outcome(request: AuthedRequest, person_id: int) -> HttpResponse:
         return render(request, "registry/_outcome_done.html", {"outcome": recorded})
     messages.success(request, _("Outcome recorded."))
     return redirect("worklist", district=person["district"])
+
+
+# --- the agencies' rows at fault -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def data_quality(request: AuthedRequest) -> HttpResponse:
+    """Agency rows no call can fix (duplicates inside a list, districts that differ between agencies...), per
+    agency, for the analyst who goes back to the agency."""
+    scope = scope_for(request.user)
+    require(scope, Action.PEOPLE_READ)
+    run = _current_run()
+    source = request.GET.get("source", "")[:32]
+    found = selectors.data_quality(scope=scope, run=run, source=source, page=_page_number(request))
+    access_record(
+        user=request.user,
+        action=Access.Action.VIEW_DATA_QUALITY,
+        run_id=run.pk,
+        subject="registry.data_quality",
+        subject_ref=found["source"],
+        person_ids=sorted({int(r["person_id"]) for r in found["rows"] if r["person_id"] is not None}),
+        records=len(found["rows"]),
+    )
+    per_source: dict[str, dict[str, Any]] = {}
+    for c in found["counts"]:
+        entry = per_source.setdefault(
+            c["source"], {"source": c["source"], "name": labels.source(c["source"]), "n": 0, "types": []}
+        )
+        entry["n"] += int(c["n"])
+        entry["types"].append({"type": labels.conflict(c["type"]), "n": int(c["n"])})
+    rows = [
+        {
+            **r,
+            "source_name": labels.source(r["source"]),
+            "type_name": labels.conflict(r["type"]),
+            "details": "; ".join(labels.conflict_details(_as_list(r["facts"]))),
+            "district_name": labels.district_name(r["district"]),
+        }
+        for r in found["rows"]
+    ]
+    context = {"run": run, **found, "rows": rows, "per_source": list(per_source.values())}
+    return render(request, "registry/data_quality.html", context)
+
+
+def _as_list(facts: str | None) -> str | None:
+    """One row's facts as the JSON array ``labels.conflict_details`` reads."""
+    if not facts:
+        return None
+    return facts if facts.lstrip().startswith("[") else f"[{facts}]"
+
+
+@login_required
+@require_GET
+def data_quality_export(request: AuthedRequest) -> FileResponse:
+    scope = scope_for(request.user)
+    run = _current_run()
+    source = request.GET.get("source", "")[:32]
+    exported = exports.data_quality_export(scope=scope, run=run, source=source)
+    access_record(
+        user=request.user,
+        action=Access.Action.EXPORT,
+        run_id=run.pk,
+        subject="registry.data_quality_export",
+        subject_ref=source,
+        records=exported.rows,
+        iin_hashes=exported.iin_hashes,
+    )
+    return temporary_download(exported.path, f"data-quality{'-' + source if source else ''}-run{run.pk}.xlsx")
 
 
 # --- review: rows the engine could not settle, residents, decisions ---------------------------------------
