@@ -278,6 +278,9 @@ def test_the_data_quality_list_per_agency_within_the_scope_and_its_audited_expor
     assert sheet.count("<row") == int(counts[0]["n"]) + 1
     entry = Access.objects.filter(action=Access.Action.EXPORT, subject="registry.data_quality_export").latest("at")
     assert entry.records == int(counts[0]["n"])
+    theirs = client_for("officer").get("/data-quality/export.xlsx")  # an officer's export: their districts' rows
+    book = zipfile.ZipFile(io.BytesIO(b"".join(theirs.streaming_content)))
+    assert book.read("xl/worksheets/sheet1.xml").decode().count("<row") == int(mine) + 1
 
 
 def test_the_next_run_shows_the_officers_outcome_as_evidence_beside_the_agencies(world: World, client_for: Any) -> None:

@@ -114,9 +114,9 @@ def _words_table(key: str, codes: list[str], say: Any) -> pa.Table:
 def data_quality_export(*, scope: Scope, run: Run, source: str = "") -> Exported:
     """The agencies' rows at fault in the scope (one agency's, or all), with the type and facts in words."""
     require(scope, Action.PEOPLE_READ)
-    where, params = selectors.data_quality_where(scope)
+    where, params = selectors.data_quality_where(scope, "q")
     if source:
-        where += " AND source = ?"
+        where += " AND q.source = ?"
         params = [*params, source]
     has_table = runstore.has_table(run.folder, "data_quality")
     cur = runstore.cursor(run.folder)
@@ -130,10 +130,14 @@ def data_quality_export(*, scope: Scope, run: Run, source: str = "") -> Exported
                     district VARCHAR, type VARCHAR, facts VARCHAR, iin VARCHAR)""",
             params if has_table else [],
         )
-        found = cur.execute("SELECT DISTINCT source, type, facts FROM quality_rows").fetchall()
+        found = cur.execute("SELECT DISTINCT source, type, facts, district FROM quality_rows").fetchall()
         # Codes and facts become words of the reader's language (a few hundred distinct facts at most).
         cur.register("source_words", _words_table("source", sorted({r[0] for r in found}), labels.source))
         cur.register("type_words", _words_table("type", sorted({r[1] for r in found}), labels.conflict))
+        cur.register(
+            "district_words",
+            _words_table("district", sorted({r[3] for r in found if r[3]}), lambda d: labels.district_name(d)),
+        )
         facts = sorted({r[2] for r in found if r[2]})
         cur.register(
             "facts_words", _words_table("facts", facts, lambda f: "; ".join(labels.conflict_details(f"[{f}]")))
@@ -143,12 +147,12 @@ def data_quality_export(*, scope: Scope, run: Run, source: str = "") -> Exported
             ("q.row_number", _("Row of the file")),
             ("tw.words", _("Problem")),
             ("fw.words", _("Details")),
-            ("q.district", _("District")),
+            ("dw.words", _("District")),
             ("q.person_id", _("Resident number")),
         ]
         query_sql = f"""SELECT {xlsx.headed((sql, str(title)) for sql, title in columns)}
             FROM quality_rows q LEFT JOIN source_words sw USING (source) LEFT JOIN type_words tw USING (type)
-            LEFT JOIN facts_words fw USING (facts)
+            LEFT JOIN facts_words fw USING (facts) LEFT JOIN district_words dw USING (district)
             ORDER BY q.source, q.row_number, q.type"""
         counts = xlsx.write(cur, path, [xlsx.Sheet(_("Rows at fault"), query_sql)])
         hashed, key = iin_hash_sql("iin")

@@ -803,7 +803,9 @@ def data_quality(*, scope: Scope, run: Run, source: str = "", page: int = 1) -> 
     }
 
 
-def data_quality_where(scope: Scope) -> tuple[str, list[Any]]:
+def data_quality_where(scope: Scope, alias: str = "") -> tuple[str, list[Any]]:
+    """The scope's districts over ``data_quality`` (``alias``: its name in a join)."""
     if scope.districts is None:
         return "true", []
-    return f"district IN ({', '.join('?' for _ in scope.districts)})", sorted(scope.districts)
+    column = f"{alias}.district" if alias else "district"
+    return f"{column} IN ({', '.join('?' for _ in scope.districts)})", sorted(scope.districts)

@@ -487,7 +487,6 @@ def data_quality(request: AuthedRequest) -> HttpResponse:
         action=Access.Action.VIEW_DATA_QUALITY,
         run_id=run.pk,
         subject="registry.data_quality",
-        subject_ref=found["source"],
         person_ids=sorted({int(r["person_id"]) for r in found["rows"] if r["person_id"] is not None}),
         records=len(found["rows"]),
     )
@@ -531,7 +530,6 @@ def data_quality_export(request: AuthedRequest) -> FileResponse:
         action=Access.Action.EXPORT,
         run_id=run.pk,
         subject="registry.data_quality_export",
-        subject_ref=source,
         records=exported.rows,
         iin_hashes=exported.iin_hashes,
     )
