@@ -422,6 +422,11 @@ def person_contacts(request: AuthedRequest, person_id: int) -> HttpResponse:
     return HttpResponse(f'<span class="contacts">{shown}</span>')
 
 
+# A refused outcome comes back as its form with the reasons (422: the request was understood, its content not
+# accepted), shown where the form was (site.js); 400 is for requests that make no sense at all.
+UNPROCESSABLE = 422
+
+
 def _outcome_page(
     request: AuthedRequest, person: dict[str, Any], form: OutcomeForm, run: Run, status: int = 200
 ) -> HttpResponse:
@@ -447,7 +452,7 @@ def outcome(request: AuthedRequest, person_id: int) -> HttpResponse:
         return _outcome_page(request, person, OutcomeForm(), shown or run)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        return _outcome_page(request, person, form, shown or run, status=400)
+        return _outcome_page(request, person, form, shown or run, status=UNPROCESSABLE)
     try:
         recorded = services.outcome_record(
             scope=scope, user=request.user, run=run, person_id=person_id, shown_run=shown, **form.cleaned_data
@@ -455,7 +460,7 @@ def outcome(request: AuthedRequest, person_id: int) -> HttpResponse:
     except services.OutcomeRefused as exc:
         for problem in plan_words.problems(exc.problems):
             form.add_error(None, problem)
-        return _outcome_page(request, person, form, shown or run, status=400)
+        return _outcome_page(request, person, form, shown or run, status=UNPROCESSABLE)
     access_record(
         user=request.user,
         action=Access.Action.RECORD_OUTCOME,

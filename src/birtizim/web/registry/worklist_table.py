@@ -219,8 +219,8 @@ def rows_html(
         if may_assign:
             name = escape(f"{pick_label}: {r['last_name'] or ''} {r['first_name'] or ''}".strip())
             iin = (
-                f'<input type="checkbox" name="person" value="{pid}" id="pick-{pid}" form="assign-form" '
-                f'aria-label="{name}"> {iin}'
+                # no id: htmx would carry the browser's own attributes of the old box over to the new one
+                f'<input type="checkbox" name="person" value="{pid}" form="assign-form" aria-label="{name}"> {iin}'
             )
         status = str(escape(labels.status(r["status"])))
         if r["category"]:

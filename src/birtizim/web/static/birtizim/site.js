@@ -67,9 +67,10 @@ window.addEventListener("resize", markScrollers);
 document.addEventListener("htmx:afterSwap", markScrollers);
 
 // A refusal with a reason (409: the page outlived its run, someone decided first) is shown where the answer
-// would have gone; htmx leaves error answers out by default.
+// would have gone, and so is a form sent back with what to correct (422: an outcome the validation refused);
+// htmx leaves error answers out by default.
 document.addEventListener("htmx:beforeSwap", function (event) {
-  if (event.detail.xhr.status === 409) {
+  if (event.detail.xhr.status === 409 || event.detail.xhr.status === 422) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
