@@ -80,7 +80,7 @@ def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
                  WHEN asp THEN 'asp' END AS category
         FROM (
             SELECT p.person_id, p.iin, p.last_name, p.first_name, p.patronymic, p.birth_date, p.sex, p.district,
-                   p.registry_status,
+                   p.registry_status, p.phone, p.address,
                    -- died or emigrated by the status date: a death registered after it changes nothing then
                    coalesce(p.registry_status <> 'resident' AND coalesce(p.status_date <= DATE '{as_of}', true), false)
                        AS departed,
