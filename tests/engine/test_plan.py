@@ -155,6 +155,8 @@ def test_outcomes_are_evidence_beside_the_agencies(
         ("actualised", None, "pensioner", None, dt.date(1955, 5, 1), "F", []),
         ("actualised", None, None, None, dt.date(1977, 5, 1), "F", ["category_required"]),
         ("actualised", None, "pregnant", None, dt.date(1990, 5, 1), "M", ["category_sex"]),
+        ("actualised", None, "pensioner", None, dt.date(1957, 5, 1), "М", ["category_age"]),  # Cyrillic М, 62
+        ("actualised", None, "pensioner", None, dt.date(1957, 5, 1), "Ж", []),
         ("actualised", None, "children", None, dt.date(1990, 5, 1), "M", ["category_age"]),
         ("left_country", None, None, None, dt.date(1977, 5, 1), "M", ["date_required"]),
         ("left_country", dt.date(2019, 11, 1), None, None, dt.date(1977, 5, 1), "M", []),

@@ -99,6 +99,8 @@ def outcome_problems(
 
 
 def _category_problems(category: str, birth_date: dt.date | None, sex: str | None, as_of: dt.date) -> list[str]:
+    # the engine writes M/F; a form or a registry may give the Cyrillic М/Ж
+    sex = {"М": "M", "Ж": "F"}.get((sex or "").strip().upper()[:1], (sex or "").strip().upper()[:1])
     if category not in OUTCOME_CATEGORIES:
         return ["category_unknown"]
     if birth_date is not None:
@@ -110,10 +112,10 @@ def _category_problems(category: str, birth_date: dt.date | None, sex: str | Non
             low, high = 0, 17
         elif category == "pensioner":
             # an officer actualises an age pensioner: one by disability is of the category "disability"
-            low = PENSION_AGE.get((sex or "").upper()[:1], min(PENSION_AGE.values()))
+            low = PENSION_AGE.get(sex, min(PENSION_AGE.values()))
         if not low <= age <= high:
             return ["category_age"]
-    if category in FEMALE_ONLY and (sex or "").upper().startswith("M"):
+    if category in FEMALE_ONLY and sex == "M":
         return ["category_sex"]
     return []
 
@@ -253,9 +255,10 @@ def build_worklist(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     if missing:  # a rule without a condition (or the reverse) is a programming error, caught by any test
         raise RuntimeError(f"reasons without both a rule and a condition: {sorted(missing)}")
     reason = "CASE " + " ".join(f"WHEN {conditions[r]} THEN {quote_literal(r)}" for r in actions.REASON_CODES) + " END"
-    con.execute("CREATE OR REPLACE TEMP TABLE action_rules AS SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, "
-                "NULL::INTEGER, NULL::VARCHAR, NULL::INTEGER)) t(reason, action, priority, action_no_phone, "
-                "priority_no_phone) WHERE false")  # fmt: skip
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE action_rules (reason VARCHAR, action VARCHAR, priority INTEGER, "
+        "action_no_phone VARCHAR, priority_no_phone INTEGER)"
+    )
     con.executemany(
         "INSERT INTO action_rules VALUES (?, ?, ?, ?, ?)",
         [(r.reason, r.action, r.priority, r.action_no_phone, r.priority_no_phone) for r in actions.REASONS],
