@@ -1,5 +1,6 @@
 """Reading agency files as they really arrive, and refusing clearly what cannot be read."""
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -168,3 +169,33 @@ def test_unknown_districts_are_kept_and_flagged(tmp_path: Path) -> None:
         ("unknown_district", "district not recognised: Атлантида")
     ]
     assert con.execute("SELECT count(*) FROM links WHERE method = 'iin'").fetchone() == (2,)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("+7 701 234 56 78", "+7 701 234 56 78"),
+        ("87012345678", "+7 701 234 56 78"),
+        ("8 (701) 234-56-78", "+7 701 234 56 78"),
+        ("+77012345678", "+7 701 234 56 78"),
+        ("7012345678", "+7 701 234 56 78"),
+        ("8-701-234-56-78 (моб.)", "+7 701 234 56 78"),
+        ("+7 701 234 56 7", None),  # a digit lost: not another number
+        ("12345", None),
+        ("", None),
+    ],
+)
+def test_the_registry_phone_is_read_in_any_usual_form(tmp_path: Path, written: str, read: str | None) -> None:
+    con = duckdb.connect()
+    iin.install_sql(con)
+    names.install_sql(con)
+    ingest.install_sql(con)
+    ingest.create_tables(con)
+    path = tmp_path / "registry.csv"
+    path.write_text(
+        f"ИИН,Фамилия,Имя,Дата рождения,Телефон\n{iin.make(dt.date(1979, 10, 28), 'M', 3027)},Ахметов,Ерлан,"
+        f"28.10.1979,{written}\n",
+        encoding="utf-8",
+    )
+    ingest.ingest_source(con, Source("registry", path), 0)
+    assert con.execute("SELECT phone FROM stage").fetchall() == [(read,)]

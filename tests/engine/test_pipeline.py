@@ -153,9 +153,17 @@ def test_it_writes_the_contract_outputs(run: pipeline.Run) -> None:
 def test_the_report_workbook_is_formatted_and_masks_iins(run: pipeline.Run) -> None:
     path = run.folder / "report.xlsx"
     book = CalamineWorkbook.from_path(str(path))
-    assert book.sheet_names == ["Districts", "Sources", "Conflicts by type", "Conflicts", "Rejects"]
-    conflicts = book.get_sheet_by_name("Conflicts").to_python()
-    iin_col = conflicts[0].index("iin")
+    # in Russian by default (birtizim reconcile --lang)
+    assert book.sheet_names == [
+        "Районы",
+        "Источники",
+        "Расхождения по типам",
+        "Расхождения",
+        "Качество данных",
+        "Отклонённые строки",
+    ]
+    conflicts = book.get_sheet_by_name("Расхождения").to_python()
+    iin_col = conflicts[0].index("ИИН")
     iins = [r[iin_col] for r in conflicts[1:] if r[iin_col]]
     assert iins and all(str(v).startswith("********") for v in iins)
     with zipfile.ZipFile(path) as z:
@@ -170,8 +178,12 @@ def test_work_lists_hold_undetermined_residents_per_district(run: pipeline.Run, 
     for path in lists:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
         header, *rows = sheet
-        total += sum(1 for r in rows if r[header.index("status")] == "undetermined")
-        assert all(str(r[header.index("iin")]).startswith("********") for r in rows)
+        total += sum(1 for r in rows if r[header.index("Статус")] == "статус не определён")
+        assert all(str(r[header.index("ИИН")]).startswith("********") for r in rows)
+        phones = [str(p) for p in (r[header.index("Телефон")] for r in rows) if p]
+        assert phones and all(p.startswith("+7 *** ***") for p in phones)
+        # the settlement only, without street and house
+        assert all("," not in str(r[header.index("Адрес")]) for r in rows)
     undetermined = db.execute("SELECT count(*) FROM statuses WHERE status = 'undetermined'").fetchone()
     assert total == undetermined[0]  # type: ignore[index]
 
@@ -186,7 +198,8 @@ def test_full_iin_shows_iins_in_exports(region: Path, tmp_path: Path) -> None:
     assert "ranked by actualisation" in result.output and "Best:" in result.output
     sheet = CalamineWorkbook.from_path(str(next((tmp_path / "run" / "worklists").glob("*.xlsx"))))
     header, *rows = sheet.get_sheet_by_index(0).to_python()
-    assert rows and all(len(str(r[header.index("iin")])) == 12 for r in rows)
+    assert rows and all(len(str(r[header.index("ИИН")])) == 12 for r in rows)
+    assert any(str(r[header.index("Адрес")]).count(",") == 2 for r in rows)  # settlement, street, house
     evaluated = CliRunner().invoke(app, ["eval", "--run", str(tmp_path / "run"), "--truth", str(small / "truth")])
     assert evaluated.exit_code == 0
     assert json.loads(evaluated.output)["link_f1"] > 0.99

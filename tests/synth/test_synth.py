@@ -357,3 +357,20 @@ def test_it_refuses_a_tiny_region(tmp_path: Path) -> None:
 def test_it_names_known_regions_when_given_an_unknown_one(tmp_path: Path) -> None:
     with pytest.raises(KeyError, match="almaty-2019"):
         synthesize(region="atlantis", residents=1000, seed=1, out=tmp_path)
+
+
+def test_the_registry_carries_phones_and_addresses_as_clerks_write_them(demo: Path) -> None:
+    with (demo / "sources" / "registry.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    phones = [r["Телефон"] for r in rows]
+    written = [p for p in phones if p]
+    assert 0.05 < phones.count("") / len(rows) < 0.2  # some residents have no phone
+    own = [p for p in written if re.fullmatch(r"\+7 7\d\d \d{3} \d\d \d\d", p)]
+    assert 0.6 < len(own) / len(written) < 0.8
+    others = set(written) - set(own)
+    assert any(re.fullmatch(r"87\d{9}", p) for p in others) and any(p.startswith("8 (7") for p in others)
+    assert all(re.sub(r"\D", "", p)[-10:].startswith("7") for p in written)
+    addresses = [r["Адрес"] for r in rows]
+    assert 0 < addresses.count("") / len(rows) < 0.06
+    # settlement, street, house
+    assert all(re.fullmatch(r"(г|с)\. [^,]+, ул\. [^,]+, \d+", a) for a in addresses if a)

@@ -133,6 +133,14 @@ def reconcile(
         Path | None,
         typer.Option(help="People's decisions to apply (CSV or Parquet: action, source, fingerprint, person_id, ...)."),
     ] = None,
+    outcomes: Annotated[
+        Path | None,
+        typer.Option(
+            help="Officers' recorded outcomes (CSV or Parquet: person_id, iin, result, on_date, category, follow_up, "
+            "recorded_at), shown beside the agencies' data."
+        ),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of report.xlsx and the work lists: ru, kk or en.")] = "ru",
 ) -> None:
     """Reconcile agency lists into one list of residents with one OSMS status each."""
     from birtizim.engine.pipeline import STEPS
@@ -143,6 +151,10 @@ def reconcile(
         as_of_date = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
         fail(f"--as-of {as_of!r} is not a date YYYY-MM-DD")
+    if lang not in ("ru", "kk", "en"):
+        fail(f"--lang {lang!r}: give ru, kk or en")
+    if outcomes is not None and not outcomes.is_file():
+        fail(f"--outcomes {outcomes}: not found")
     sources = _sources_from(source or [], synthetic, mapping)
     step = "reading"
     try:
@@ -164,6 +176,8 @@ def reconcile(
                 progress=progress,
                 identities=identities,
                 decisions=decisions,
+                outcomes=outcomes,
+                lang=lang,
             )
     except SourceError as exc:
         fail(str(exc))

@@ -11,6 +11,9 @@ Everything above the engine (the web, the modules, the command line) imports the
 * identities and decisions: ``IDENTITIES_FILE`` (a run's identity table, handed to the next run),
   ``DECISION_COLUMNS`` and ``write_decisions`` (people's decisions for the next run),
   ``row_fingerprint_sql`` and ``person_fingerprint_sql`` (the keys decisions name rows and residents by);
+* the day's plan: ``OUTCOMES`` (the outcome codes an officer records, in display order), ``OUTCOME_FIELDS``
+  (the fields each needs), ``outcome_problems`` (the validator of a recorded outcome); ``labels`` (the
+  engine's codes in ru/kk/en: ``labels.word``, ``labels.sentence``), also as ``word`` and ``sentence``;
 * publication: ``compare_runs`` (a run beside the published one, with ``RunThresholds`` and warnings),
   ``describe_warning``;
 * rules: ``iin`` (parse, validate, clean, make), ``names`` (folding spellings), the BIN
@@ -27,14 +30,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from birtizim.engine import iin, names
+    from birtizim.engine import iin, labels, names
     from birtizim.engine.decisions import COLUMNS as DECISION_COLUMNS
     from birtizim.engine.decisions import person_fingerprint_sql, row_fingerprint_sql
     from birtizim.engine.decisions import write_csv as write_decisions
     from birtizim.engine.export import iin_sql
     from birtizim.engine.identity import FILE as IDENTITIES_FILE
     from birtizim.engine.ingest import Source
+    from birtizim.engine.labels import sentence, word
     from birtizim.engine.pipeline import STEPS, Run, reconcile
+    from birtizim.engine.plan import OUTCOME_FIELDS, OUTCOMES, outcome_problems
     from birtizim.engine.preview import Bounds as PreviewBounds
     from birtizim.engine.preview import Preview, preview
     from birtizim.engine.publication import Thresholds as RunThresholds
@@ -72,6 +77,12 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "compare_runs": ("publication", "compare"),
     "RunThresholds": ("publication", "Thresholds"),
     "describe_warning": ("publication", "describe"),
+    "OUTCOMES": ("plan", "OUTCOMES"),
+    "OUTCOME_FIELDS": ("plan", "OUTCOME_FIELDS"),
+    "outcome_problems": ("plan", "outcome_problems"),
+    "labels": ("labels", None),
+    "word": ("labels", "word"),
+    "sentence": ("labels", "sentence"),
     "iin": ("iin", None),
     "names": ("names", None),
     "xlsx": ("birtizim.tables.xlsx", None),
@@ -85,6 +96,8 @@ __all__ = [  # the public names; each is a key of _PUBLIC (tests/test_layers.py 
     "DECISION_COLUMNS",
     "IDENTITIES_FILE",
     "KINDS",
+    "OUTCOMES",
+    "OUTCOME_FIELDS",
     "STEPS",
     "InvalidBIN",
     "Mapping",
@@ -101,8 +114,10 @@ __all__ = [  # the public names; each is a key of _PUBLIC (tests/test_layers.py 
     "iin",
     "iin_sql",
     "is_valid_bin",
+    "labels",
     "make_bin",
     "names",
+    "outcome_problems",
     "person_fingerprint_sql",
     "preview",
     "reconcile",
@@ -110,7 +125,9 @@ __all__ = [  # the public names; each is a key of _PUBLIC (tests/test_layers.py 
     "run_cursor",
     "run_rows",
     "run_value",
+    "sentence",
     "validate_bin",
+    "word",
     "write_decisions",
     "xlsx",
 ]

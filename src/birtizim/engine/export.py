@@ -6,12 +6,14 @@ formulas or links (a name beginning with ``=`` stays text).
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
 import duckdb
 
-from birtizim.tables import places, xlsx
+from birtizim.engine import labels
+from birtizim.tables import xlsx
 from birtizim.tables.sql import quote_literal
 
 PERSON_COLUMNS = """person_id, iin, last_name, first_name, patronymic, birth_date, sex, district, registry_status,
@@ -42,54 +44,152 @@ def write_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> None:
         con.execute(f"COPY ({query}) TO '{out / (name + '.parquet')}' (FORMAT parquet)")
 
 
-def write_report(con: duckdb.DuckDBPyConnection, path: Path, *, full_iin: bool = False) -> None:
+def phone_sql(expr: str, full: bool) -> str:
+    """SQL for a phone as exports show it: all but the country code and the last four digits starred, unless asked."""
+    # +7 *** *** 56 78: the country code and the last four digits, as a caller confirms a number
+    hidden = f"regexp_replace(substr({expr}, 3, length({expr}) - 7), '[0-9]', '*', 'g')"
+    return expr if full else f"CASE WHEN length({expr}) > 7 THEN left({expr}, 2) || {hidden} || right({expr}, 5) END"
+
+
+def address_sql(expr: str, full: bool) -> str:
+    """SQL for an address as exports show it: the settlement only (its first part), unless asked."""
+    return expr if full else f"split_part({expr}, ',', 1)"
+
+
+def _headed(con: duckdb.DuckDBPyConnection, query: str, lang: str) -> str:
+    """``query`` with its columns named in ``lang`` (a category's count column by the category)."""
+    columns = [str(r[0]) for r in con.execute(f"DESCRIBE {query}").fetchall()]
+
+    def header(column: str) -> str:
+        if column.startswith("cat_"):
+            return labels.word("category", column[4:], lang)
+        return labels.word("column", column, lang)
+
+    return "SELECT " + ", ".join(f'"{c}" AS "{header(c)}"' for c in columns) + f" FROM ({query})"
+
+
+def write_report(
+    con: duckdb.DuckDBPyConnection, path: Path, *, full_iin: bool = False, lang: str = labels.DEFAULT
+) -> None:
+    """The run's report for people: every sheet name, header, status, category and detail in ``lang``."""
     iin = iin_sql("s.iin", full_iin)
+    sheet = functools.partial(labels.word, "sheet", lang=lang)
+    conflict = labels.word_sql("conflict", "c.type", lang)
+    # a district no region knows (the registry's places as written) keeps its name as written
+    district = labels.word_sql("district", "district", lang, default="name")
     xlsx.write(
         con,
         path,
         [
-            xlsx.Sheet("Districts", "SELECT * FROM district_report ORDER BY rank"),
-            xlsx.Sheet("Sources", "SELECT * FROM source_report"),
-            xlsx.Sheet("Conflicts by type", "SELECT type, count(*) AS n FROM conflicts GROUP BY type ORDER BY n DESC"),
             xlsx.Sheet(
-                "Conflicts",
-                f"""SELECT c.type, c.detail, c.source, c.row_number, {iin} AS iin, s.last_name, s.first_name,
-                           s.district
+                sheet("districts"),
+                _headed(
+                    con,
+                    # the district's name in the reader's language; its code is for machines (run.duckdb)
+                    f"SELECT * EXCLUDE (district) REPLACE ({district} AS name) FROM district_report ORDER BY rank",
+                    lang,
+                ),
+                percent=(labels.word("column", "actualisation", lang),),
+            ),
+            xlsx.Sheet(
+                sheet("sources"),
+                _headed(
+                    con,
+                    f"SELECT * REPLACE ({labels.word_sql('source', 'source', lang)} AS source) FROM source_report",
+                    lang,
+                ),
+            ),
+            xlsx.Sheet(
+                sheet("conflicts_by_type"),
+                _headed(
+                    con, f"SELECT {conflict} AS type, count(*) AS n FROM conflicts c GROUP BY ALL ORDER BY n DESC", lang
+                ),
+            ),
+            xlsx.Sheet(
+                sheet("conflicts"),
+                _headed(
+                    con,
+                    f"""SELECT {conflict} AS type,
+                           {labels.sentence_sql("conflict", "c.type", "c.facts", lang)} AS details,
+                           {labels.word_sql("source", "c.source", lang)} AS source, c.row_number, {iin} AS iin,
+                           s.last_name, s.first_name, {labels.word_sql("district", "s.district", lang)} AS district
                     FROM conflicts c LEFT JOIN statuses s USING (person_id)
                     ORDER BY c.type, c.source, c.row_number""",
+                    lang,
+                ),
             ),
-            xlsx.Sheet("Rejects", "SELECT * FROM rejects ORDER BY source, row_number"),
+            xlsx.Sheet(
+                sheet("data_quality"),
+                _headed(
+                    con,
+                    f"""SELECT {labels.word_sql("source", "q.source", lang)} AS source, q.row_number,
+                           {labels.word_sql("conflict", "q.type", lang)} AS type,
+                           {labels.sentence_sql("conflict", "q.type", "q.facts", lang)} AS details,
+                           {labels.word_sql("district", "q.district", lang)} AS district
+                    FROM data_quality q ORDER BY q.source, q.row_number, q.type""",
+                    lang,
+                ),
+            ),
+            xlsx.Sheet(
+                sheet("rejects"),
+                _headed(
+                    con,
+                    f"SELECT {labels.word_sql('source', 'source', lang)} AS source, file, row_number, "
+                    f"{labels.reject_sql('reason', lang)} AS reject_reason FROM rejects ORDER BY source, row_number",
+                    lang,
+                ),
+            ),
         ],
     )
 
 
-def write_worklists(con: duckdb.DuckDBPyConnection, folder: Path, *, full_iin: bool = False) -> list[Path]:
-    """One workbook per district: residents with undetermined status or conflicts, for officers to reach."""
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def write_worklists(
+    con: duckdb.DuckDBPyConnection, folder: Path, *, full_iin: bool = False, lang: str = labels.DEFAULT
+) -> list[Path]:
+    """One workbook per district: the table ``worklist`` (plan.py) in the order of the day, in ``lang``,
+    with IINs, phones and addresses masked unless ``full_iin``."""
     folder.mkdir(parents=True, exist_ok=True)
-    # Kept in run.duckdb (full IINs, person ids) for the web's work lists; sorted by district so a
-    # district's page reads only its own blocks.
+    w = functools.partial(labels.word_sql, lang=lang)
+    columns = {
+        "priority": "priority",
+        "iin": iin_sql("iin", full_iin),
+        "last_name": "last_name",
+        "first_name": "first_name",
+        "patronymic": "patronymic",
+        "birth_date": "birth_date",
+        "age": "age",
+        "phone": phone_sql("phone", full_iin),
+        "address": address_sql("address", full_iin),
+        "status": w("status", "status"),
+        "category": w("category", "category"),
+        "reason": labels.sentence_sql("reason", "reason", "reason_facts", lang),
+        "action": w("action", "action"),
+        "outcome": labels.sentence_sql("outcome", "outcome", "outcome_facts", lang),
+        "details": "details_words",
+    }
+    # each resident's conflicts as sentences in the reader's language, joined once per resident
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE worklist AS
-        SELECT s.person_id, coalesce(s.district, {quote_literal(places.UNPLACED.code)}) AS district,
-               s.iin, s.last_name, s.first_name, s.patronymic, s.birth_date, s.age, s.status, s.category,
-               string_agg(DISTINCT c.type, ', ') AS conflicts, string_agg(DISTINCT c.detail, '; ') AS details,
-               -- the conflicts' facts as one JSON array, for pages in the reader's language
-               '[' || string_agg(DISTINCT c.facts, ',' ORDER BY c.facts) || ']' AS facts
-        FROM statuses s LEFT JOIN conflicts c USING (person_id)
-        WHERE s.registry_status = 'resident' AND (s.status = 'undetermined' OR c.type IS NOT NULL)
-        GROUP BY ALL
-        ORDER BY district, status, last_name, first_name, patronymic, birth_date, iin
+        CREATE OR REPLACE TEMP TABLE worklist_details AS
+        SELECT person_id, string_agg(DISTINCT {labels.sentence_sql("conflict", "f->>'type'", "f", lang)}, '; ')
+                   AS details_words
+        FROM (SELECT person_id, unnest(CAST(facts AS JSON[])) AS f FROM worklist WHERE facts IS NOT NULL)
+        GROUP BY person_id
         """
     )
+    select = ", ".join(f"{expr} AS {_q(labels.word('column', name, lang))}" for name, expr in columns.items())
     paths = []
     for (district,) in con.execute("SELECT DISTINCT district FROM worklist ORDER BY 1").fetchall():
         path = folder / f"{re.sub(r'[^a-z0-9-]+', '_', str(district))}.xlsx"
         query = (
-            f"SELECT {iin_sql('iin', full_iin)} AS iin, * EXCLUDE (person_id, district, iin, facts) FROM worklist "
+            f"SELECT {select} FROM worklist LEFT JOIN worklist_details USING (person_id) "
             f"WHERE district = {quote_literal(str(district))} "
-            "ORDER BY status, last_name, first_name, patronymic, birth_date, iin"
+            "ORDER BY priority, last_name, first_name, patronymic, birth_date, iin"
         )
-        xlsx.write(con, path, [xlsx.Sheet("Work list", query)])
+        xlsx.write(con, path, [xlsx.Sheet(labels.word("sheet", "worklist", lang), query)])
         paths.append(path)
     return paths

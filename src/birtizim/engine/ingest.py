@@ -69,10 +69,11 @@ class Ingested:
 RECORD_COLUMNS = """
     record_id BIGINT, source VARCHAR, file VARCHAR, row_number BIGINT,
     iin_raw VARCHAR, iin VARCHAR, iin_status VARCHAR, iin_valid BOOLEAN, iin_lo BIGINT, iin_hi BIGINT,
-    last_name VARCHAR, first_name VARCHAR, patronymic VARCHAR, address VARCHAR,
+    last_name VARCHAR, first_name VARCHAR, patronymic VARCHAR, address VARCHAR, phone VARCHAR,
     birth_date DATE, sex VARCHAR, district VARCHAR, district_raw VARCHAR,
     registry_status VARCHAR, status_date DATE,
-    payer_type VARCHAR, last_payment_month DATE, months_paid_60 INTEGER, childcare_reason VARCHAR
+    payer_type VARCHAR, last_payment_month DATE, months_paid_60 INTEGER, childcare_reason VARCHAR,
+    child_birth_date DATE
 """
 # The folded matching keys of the names (``names``), beside the names as written.
 KEY_COLUMNS = "surname_key VARCHAR, first_key VARCHAR, patronymic_key VARCHAR, pair_key VARCHAR"
@@ -99,9 +100,21 @@ def _classify(expr: str, patterns: tuple[tuple[str, str], ...], default: str) ->
     return f"CASE {whens} ELSE {default} END"
 
 
+# A Kazakh phone as the registry writes it in any of the usual ways (``8 701 234 5678``, ``+7(701)2345678``,
+# ``7012345678``) -> ``+7 701 234 56 78``; anything that is not ten digits after the country code -> NULL.
+# A number written with + must carry its country code. The value appears once in the expression: a
+# macro that repeats its argument is expanded that many times (a preview of 2,000 rows ran out of 256 MB).
+PHONE_SQL = r"""
+CREATE OR REPLACE MACRO phone_text(x) AS nullif(regexp_replace(
+    regexp_extract(regexp_replace(x, '[^0-9+]', '', 'g'), '^(?:[+]7|8|7)?(7[0-9]{9})$', 1),
+    '^([0-9]{3})([0-9]{3})([0-9]{2})([0-9]{2})$', '+7 \1 \2 \3 \4'), '');
+"""
+
+
 def install_sql(con: duckdb.DuckDBPyConnection) -> None:
     cells.install_sql(con)
     places.install_sql(con)
+    con.execute(PHONE_SQL)
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -295,8 +308,15 @@ def stage_source(
         "status_date": "cell_date(v)",
         "last_payment_month": "cell_month(v)",
         "months_paid_60": "TRY_CAST(cell_whole(v) AS INTEGER)",
+        "child_birth_date": "cell_date(v)",  # when a childcare category ends (the child's third birthday)
     }
-    types = {"birth_date": "DATE", "status_date": "DATE", "last_payment_month": "DATE", "months_paid_60": "INTEGER"}
+    types = {
+        "birth_date": "DATE",
+        "status_date": "DATE",
+        "last_payment_month": "DATE",
+        "months_paid_60": "INTEGER",
+        "child_birth_date": "DATE",
+    }
     code = {f: f"CAST(NULL AS {types.get(f, 'VARCHAR')})" for f in (*read_once, "district_raw", "district")}
     code |= {"birth_date_yy": "false", "status_date_yy": "false"}
     for field_, expr in read_once.items():
@@ -322,6 +342,8 @@ def stage_source(
         joins.append(f"LEFT JOIN {table} c_district ON c_district.v = {c('district')}")
         code["district_raw"], code["district"] = "c_district.text", "c_district.district"
     address = f"cell_text({c('address')})" if "address" in opened.found else "CAST(NULL AS VARCHAR)"
+    # a phone written in any of the usual ways (8 701..., +7(701)..., 701...) becomes +7 7xx xxx xx xx
+    phone = f"phone_text(cell_text({c('phone')}))" if "phone" in opened.found else "CAST(NULL AS VARCHAR)"
     registry = kind == "registry"
     yy = as_of.year % 100
     # registry: a row without a status is a resident; a birth date or sex it lacks comes from its IIN
@@ -336,7 +358,7 @@ def stage_source(
                -- the IINs a number in scientific notation can stand for (iin.scientific_range)
                CASE WHEN iin_status = 'scientific_notation' AND iin IS NULL THEN iin_sci_range(iin_raw) END.lo,
                CASE WHEN iin_status = 'scientific_notation' AND iin IS NULL THEN iin_sci_range(iin_raw) END.hi,
-               last_name, first_name, patronymic, address,
+               last_name, first_name, patronymic, address, phone,
                CASE WHEN NOT birth_date_yy THEN birth_date
                     WHEN iin_valid AND strftime(birth_date, '%y%m%d') = left(iin, 6) THEN iin_birth_date_n(iin_num)
                     ELSE coalesce({_pivot("birth_date", yy)}, {"iin_birth_date_n(iin_num)" if registry else "NULL"})
@@ -344,7 +366,7 @@ def stage_source(
                {"coalesce(sex, iin_sex(iin))" if registry else "sex"},
                district, district_raw, registry_status,
                CASE WHEN status_date_yy THEN {_pivot("status_date", yy)} ELSE status_date END,
-               payer_type, last_payment_month, months_paid_60, childcare_reason,
+               payer_type, last_payment_month, months_paid_60, childcare_reason, child_birth_date,
                surname_key, first_key, patronymic_key, pair_key
         FROM (
             SELECT *, coalesce(iin_is_valid_n(iin_num), false) AS iin_valid,
@@ -361,6 +383,7 @@ def stage_source(
                                    coalesce(regexp_full_match({c("iin")}, '[0-9]{{12}}'), false) AS plain,
                                    {names_sql["last_name"]} AS last_name, {names_sql["first_name"]} AS first_name,
                                    {names_sql["patronymic"]} AS patronymic, {address} AS address,
+                                   {phone} AS phone,
                                    {code["birth_date"]} AS birth_date_read, {code["birth_date_yy"]} AS birth_date_yy,
                                    {code["sex"]} AS sex, {code["district_raw"]} AS district_raw,
                                    {code["district"]} AS district, {status} AS registry_status,
@@ -369,6 +392,7 @@ def stage_source(
                                    {code["last_payment_month"]} AS last_payment_month,
                                    {code["months_paid_60"]} AS months_paid_60,
                                    {code["childcare_reason"]} AS childcare_reason,
+                                   {code["child_birth_date"]} AS child_birth_date,
                                    {names_sql["surname_key"]} AS surname_key, {names_sql["first_key"]} AS first_key,
                                    {names_sql["patronymic_key"]} AS patronymic_key, {names_sql["pair_key"]} AS pair_key
                             FROM {raw} r {" ".join(joins)})))))

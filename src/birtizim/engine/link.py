@@ -112,7 +112,7 @@ def build_persons(con: duckdb.DuckDBPyConnection) -> None:
                CAST(iin AS BIGINT) AS iin_lo, CAST(iin AS BIGINT) AS iin_hi,
                last_name, first_name, patronymic,
                surname_key, first_key, patronymic_key, pair_key, birth_date, sex, district, k.address_key,
-               registry_status, status_date
+               registry_status, status_date, records.address, records.phone
         FROM records JOIN registry_rows USING (record_id) LEFT JOIN address_keys k USING (address)
         JOIN identities i ON i.key = 'iin:' || records.iin
         WHERE kept;

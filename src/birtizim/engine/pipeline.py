@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from birtizim.engine import decisions as decision_table
-from birtizim.engine import export, identity, iin, ingest, link, names, publication, report, status
+from birtizim.engine import export, identity, iin, ingest, link, names, plan, publication, report, status
 from birtizim.engine.ingest import Ingested, Source
 from birtizim.tables import places
 
@@ -58,12 +58,16 @@ def reconcile(
     progress: Progress | None = None,
     identities: Path | None = None,
     decisions: Path | None = None,
+    outcomes: Path | None = None,
+    lang: str = "ru",
 ) -> Run:
     """Read ``sources``, link, decide statuses and write the run folder ``out``.
 
     ``identities``: the identity table of an earlier run (its ``identities.parquet``), so that residents
     keep their ids; without it ids are given afresh (in the order of the keys, so the same files give the
     same ids). ``decisions``: people's decisions to apply (``decisions.py``: a Parquet or CSV table).
+    ``outcomes``: the officers' recorded outcomes (``plan.py``: CSV or Parquet), evidence beside the
+    agencies'. ``lang``: the language of report.xlsx and the work lists (ru, kk or en).
     """
     started = time.perf_counter()
     say = progress or (lambda _step: None)
@@ -87,6 +91,7 @@ def reconcile(
         names.install_sql(con)
         known = identity.load(con, identities)
         decision_table.load(con, decisions)
+        plan.load_outcomes(con, outcomes)
         t = time.perf_counter()
         reading = ingest.read(con, sources, region=region, as_of=as_of, progress=say)
         chosen, as_of, ingested = reading.region, reading.as_of, reading.ingested
@@ -99,13 +104,17 @@ def reconcile(
         applied = decision_table.summary(con)
         t = timed("link", t)
         status.decide(con, as_of)
+        # the day's plan: outcomes weighed as evidence, rows no call can fix set apart, the work list
+        plan.weigh_outcomes(con)
+        plan.split_data_quality(con)
+        plan.build_worklist(con, as_of)
         t = timed("status", t)
         report.build(con, chosen, ingested)
         t = timed("report", t)
         export.write_parquet(con, out)
         identity.write(con, out)
-        export.write_report(con, out / "report.xlsx", full_iin=full_iin)
-        export.write_worklists(con, out / "worklists", full_iin=full_iin)
+        export.write_report(con, out / "report.xlsx", full_iin=full_iin, lang=lang)
+        export.write_worklists(con, out / "worklists", full_iin=full_iin, lang=lang)
         timed("export", t)
         run = Run(
             folder=out,
@@ -163,6 +172,8 @@ PERSISTED = (
     "district_report",
     "source_report",
     "worklist",
+    "data_quality",
+    "outcome_evidence",
     "run_meta",
 )
 

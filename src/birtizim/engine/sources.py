@@ -27,6 +27,7 @@ PERSON_FIELDS = (
     "sex",
     "district",
     "address",
+    "phone",
 )
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "registry": ("registry_status", "status_date"),
@@ -67,6 +68,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "sex": ("пол", "жынысы", "sex", "gender"),
     "district": ("район", "аудан", "district", "район город", "ауданы", "район проживания", "населенный пункт район"),
     "address": ("адрес", "мекенжай", "address", "адрес проживания"),
+    "phone": ("телефон", "номер телефона", "моб телефон", "мобильный телефон", "телефон нөмірі", "phone", "mobile"),
     "registry_status": ("статус", "мәртебесі", "status"),
     "status_date": ("дата изменения статуса", "дата смерти выбытия", "status date"),
     "payer_type": ("категория плательщика", "тип плательщика", "төлеуші санаты", "payer type"),

@@ -102,6 +102,8 @@ CATEGORY_CODES = tuple(c.code for c in CATEGORIES)
 # Contributions keep a person insured for this many months after the month of the last credited
 # payment; after 60 months of regular payments the grace period is longer.
 GRACE_MONTHS = 3
+# Age at which a man (M) or a woman (F) receives the age pension.
+PENSION_AGE = {"M": 63, "F": 61}
 GRACE_MONTHS_REGULAR = 6
 REGULAR_MONTHS = 60
 

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from birtizim.reference import District
 from birtizim.reference import region as get_region
-from birtizim.synth import agencies, damage, forms, population, writers
+from birtizim.synth import agencies, contacts, damage, forms, population, writers
 
 Progress = Callable[[str, int], None]  # (description of the step just done, total steps)
 
@@ -79,6 +79,7 @@ def synthesize(
         raise ValueError(f"unknown damage mode {damage_mode!r}; known: {', '.join(damage.MODES)}")
     rng = np.random.default_rng(seed)
     damage_rng = np.random.default_rng([seed, damage.SEED_SALT]) if damage_mode == "harsh" else None
+    contacts_rng = np.random.default_rng([seed, contacts.SEED_SALT])
     report = progress or (lambda _step, _total: None)
     total = steps()
 
@@ -98,7 +99,7 @@ def synthesize(
     truths: list[pa.Table] = []
     summaries: list[SourceSummary] = []
     for spec in agencies.SOURCES:
-        rows = agencies.build_rows(spec, pop, outsiders, reg, name_forms, rng, damage_rng)
+        rows = agencies.build_rows(spec, pop, outsiders, reg, name_forms, rng, damage_rng, contacts_rng)
         path = writers.write(rows, src_dir)
         truths.append(rows.truth)
         summaries.append(

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from birtizim.reference import Region
-from birtizim.synth import damage
+from birtizim.synth import contacts, damage
 from birtizim.synth.forms import NameForms
 from birtizim.synth.population import BoolArray, IntArray, Population
 from birtizim.synth.spelling import Spelling
@@ -92,6 +92,7 @@ SOURCES: tuple[SourceSpec, ...] = (
             "sex": "Пол",
             "district": "Район",
             "address": "Адрес",
+            "phone": "Телефон",
             "registry_status": "Статус",
             "status_date": "Дата изменения статуса",
         },
@@ -293,6 +294,7 @@ def build_rows(
     forms: NameForms,
     rng: np.random.Generator,
     damage_rng: np.random.Generator | None = None,
+    contacts_rng: np.random.Generator | None = None,
 ) -> Rows:
     """The rows of one list. ``damage_rng`` adds the harsh damage of ``synth.damage`` from its own
     generator, after the standard noise, so the standard rows of a seed stay as they are."""
@@ -443,6 +445,14 @@ def build_rows(
             null_handling="skip",
         )
     values.update(_kind_fields(spec, pop, idx, outsider, birth, rng))
+    if spec.kind == "registry":
+        # from a generator of their own: the other columns and files of a seed stay as they were
+        own = np.clip(idx, None, n_pop - 1)
+        reach = contacts_rng or np.random.default_rng(contacts.SEED_SALT)
+        values["address"] = contacts.addresses(
+            region, pop.district[own], pop.street[own], pop.house[own], STREETS, reach
+        )
+        values["phone"] = contacts.phones(n, reach)
 
     columns = {canon: _arrow(values[canon]) for canon in spec.headers}
     person_id = np.where(outsider, 0, pop.person_id[np.clip(idx, None, n_pop - 1)])
@@ -542,11 +552,7 @@ def _kind_fields(
     if spec.kind == "registry":
         # The registry holds everyone once, in its own (shuffled) row order: index by ``own``.
         status_text = np.array(["Проживает", "Умер", "Выбыл за пределы РК"], dtype=object)[pop.registry_status[own]]
-        streets = np.array(STREETS, dtype=object)[pop.street[own]]
-        address = pc.binary_join_element_wise(
-            pa.array(streets, pa.string()), pc.cast(pa.array(pop.house[own]), pa.string()), ", "
-        )
-        return {"registry_status": status_text, "status_date": pop.event_date[own], "address": address}
+        return {"registry_status": status_text, "status_date": pop.event_date[own]}
     if spec.kind == "contributions":
         ctype = np.where(outsider, 1, pop.contributor_type[own])
         since = np.where(outsider, 0, pop.months_since_payment[own])

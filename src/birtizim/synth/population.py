@@ -19,6 +19,7 @@ from birtizim.reference import Region
 from birtizim.reference.osms import (
     GRACE_MONTHS,
     GRACE_MONTHS_REGULAR,
+    PENSION_AGE,
     REGULAR_MONTHS,
     ContributorType,
     Status,
@@ -37,7 +38,7 @@ EMIGRATED_SHARE = 0.006
 BARE_SURNAME_SHARE = 0.12  # Kazakhs registered without -ов/-ев (Сулеймен rather than Сулейменов)
 KAZAKH_PATRONYMIC_SHARE = 0.45  # -ұлы/-қызы rather than -ович/-овна
 NO_PATRONYMIC_SHARE = 0.03
-RETIREMENT_AGE = {"M": 63, "F": 61}
+RETIREMENT_AGE = PENSION_AGE  # stated once, with the OSMS rules
 
 CONTRIBUTOR_CODES = (None, *ContributorType)  # index 0 = does not contribute
 
