@@ -224,9 +224,7 @@ def test_the_month_shows_the_rate_with_its_interval_and_the_headline(fares: Fare
     ("url", "tab"),
     [("/fares/overview/", "overview"), ("/fares/plans/", "plans"), ("/fares/plans/2026-06/", "plans")],
 )
-def test_the_section_tabs_mark_the_page_and_a_detail_page_marks_its_list(
-    fares: FaresWorld, url: str, tab: str
-) -> None:
+def test_the_section_tabs_mark_the_page_and_a_detail_page_marks_its_list(fares: FaresWorld, url: str, tab: str) -> None:
     page = fares.client("analyst").get(url).content.decode()
     marked = re.findall(r'<a href="/fares/([a-z]+)/[^"]*" class="on">', page)
     assert marked == [tab]

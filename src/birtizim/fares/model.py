@@ -22,9 +22,10 @@ knows about storage. Conventions that hold throughout the package:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Literal, get_args
+
+from birtizim.tables.months import check_month, month_of
 
 CheckKind = Literal["measurement", "enforcement"]
 CHECK_KINDS: tuple[CheckKind, ...] = get_args(CheckKind)
@@ -33,27 +34,6 @@ RidershipBasis = Literal["validations", "riders"]
 RIDERSHIP_BASES: tuple[RidershipBasis, ...] = get_args(RidershipBasis)
 
 ARTICLE = "622-2"  # Code of Administrative Offences of the Republic of Kazakhstan, art. 622 part 2
-
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def check_month(month: str) -> str:
-    """Return ``month`` unchanged if it is written ``YYYY-MM``; raise ``ValueError`` otherwise."""
-    if not isinstance(month, str) or not _MONTH.match(month):
-        raise ValueError(f"a month is written YYYY-MM, not {month!r}")
-    return month
-
-
-def month_of(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def month_days(month: str) -> list[dt.date]:
-    """Every day of ``month`` in order."""
-    year, mon = (int(x) for x in check_month(month).split("-"))
-    first = dt.date(year, mon, 1)
-    following = dt.date(year + mon // 12, mon % 12 + 1, 1)
-    return [first + dt.timedelta(days=i) for i in range((following - first).days)]
 
 
 def _whole(owner: str, **numbers: int) -> None:

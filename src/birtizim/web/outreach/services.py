@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 from birtizim.outreach.flags import SEVERITY_RANK, Flag, evaluate_all
 from birtizim.outreach.importer import ImportResult, OutreachImportError, import_events, import_questions
 from birtizim.outreach.model import SurveyResult as CoreSurvey
-from birtizim.outreach.model import check_period, default_due_on, period_start
+from birtizim.outreach.model import default_due_on
 from birtizim.outreach.rules import rules_from_toml
+from birtizim.tables.months import check_month, month_start
 from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.accounts.selectors import officers_of
@@ -344,10 +345,10 @@ def import_delete(*, scope: Scope, user: User, batch: ImportBatch) -> None:
 
 def _period_not_future(period: str, today: dt.date) -> str:
     try:
-        check_period(period)
+        check_month(period)
     except ValueError:
         raise OutreachError(_("A period is a month written YYYY-MM.")) from None
-    if period_start(period) > today:
+    if month_start(period) > today:
         raise OutreachError(_("A report cannot be for a month that has not begun."))
     return period
 

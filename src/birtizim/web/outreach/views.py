@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from birtizim.outreach.importer import write_events_template, write_questions_template
-from birtizim.outreach.model import check_period
 from birtizim.outreach.rules import DEFAULT_RULE_DATA, RuleError, rules_to_toml
+from birtizim.tables.months import check_month
 from birtizim.web.accounts.permissions import Action, may, require, required_scope
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.accounts.selectors import officers_of
@@ -54,7 +54,7 @@ def _filters(request: AuthedRequest, scope: Scope) -> dict[str, str]:
         selectors.district_check(scope=scope, district=district)
     period = request.GET.get("period", "")
     try:
-        period = check_period(period) if period else ""
+        period = check_month(period) if period else ""
     except ValueError:
         period = ""
     severity = request.GET.get("severity", "")
