@@ -25,6 +25,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from birtizim.tables.counts import check_counts
 from birtizim.tables.months import check_month, month_of
 
 CheckKind = Literal["measurement", "enforcement"]
@@ -34,12 +35,6 @@ RidershipBasis = Literal["validations", "riders"]
 RIDERSHIP_BASES: tuple[RidershipBasis, ...] = get_args(RidershipBasis)
 
 ARTICLE = "622-2"  # Code of Administrative Offences of the Republic of Kazakhstan, art. 622 part 2
-
-
-def _whole(owner: str, **numbers: int) -> None:
-    for name, value in numbers.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{owner}: {name} must be a whole number ≥ 0, not {value!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +113,7 @@ class Ridership:
 
     def __post_init__(self) -> None:
         check_month(self.month)
-        _whole(f"ridership {self.route}/{self.band}", boardings=self.boardings)
+        check_counts(f"ridership {self.route}/{self.band}", boardings=self.boardings)
         if self.basis not in RIDERSHIP_BASES:
             raise ValueError(f"ridership basis must be one of {', '.join(RIDERSHIP_BASES)}, not {self.basis!r}")
 
@@ -167,7 +162,7 @@ class Check:
     team: str = ""
 
     def __post_init__(self) -> None:
-        _whole(
+        check_counts(
             f"check {self.id}",
             riders_checked=self.riders_checked,
             paid=self.paid,
@@ -219,7 +214,7 @@ class Protocol:
     def __post_init__(self) -> None:
         if not self.number:
             raise ValueError("a protocol needs a number")
-        _whole(f"protocol {self.number}", fine=self.fine)
+        check_counts(f"protocol {self.number}", fine=self.fine)
 
     @property
     def month(self) -> str:
@@ -233,4 +228,4 @@ class Payment:
     amount: int  # tenge
 
     def __post_init__(self) -> None:
-        _whole(f"payment for {self.protocol}", amount=self.amount)
+        check_counts(f"payment for {self.protocol}", amount=self.amount)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from birtizim import engine
+from birtizim.tables.counts import check_counts
 from birtizim.tables.months import check_month, month_of, month_start, next_month
 
 EventKind = Literal["meeting", "publication", "broadcast", "public_reception", "stand"]
@@ -33,12 +34,6 @@ APPEAL_KINDS: tuple[AppealKind, ...] = get_args(AppealKind)
 def default_due_on(period: str, day: int = 5) -> dt.date:
     """The usual deadline of a monthly report: the ``day``-th of the following month."""
     return month_start(next_month(period)).replace(day=day)
-
-
-def _non_negative(owner: str, **numbers: int) -> None:
-    for name, value in numbers.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{owner}: {name} must be a whole number ≥ 0, not {value!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +49,7 @@ class OutreachEvent:
     def __post_init__(self) -> None:
         if self.kind not in EVENT_KINDS:
             raise ValueError(f"event kind must be one of {', '.join(EVENT_KINDS)}, not {self.kind!r}")
-        _non_negative("outreach event", reach=self.reach)
+        check_counts("outreach event", reach=self.reach)
 
     @property
     def period(self) -> str:
@@ -79,7 +74,7 @@ class CitizenQuestion:
     def __post_init__(self) -> None:
         if self.kind not in APPEAL_KINDS:
             raise ValueError(f"appeal kind must be one of {', '.join(APPEAL_KINDS)}, not {self.kind!r}")
-        _non_negative("citizens' question", count=self.count)
+        check_counts("citizens' question", count=self.count)
 
     @property
     def period(self) -> str:
@@ -100,7 +95,7 @@ class SurveyResult:
 
     def __post_init__(self) -> None:
         check_month(self.period)
-        _non_negative("survey result", sample_size=self.sample_size, n_unaware=self.n_unaware, n_poor=self.n_poor)
+        check_counts("survey result", sample_size=self.sample_size, n_unaware=self.n_unaware, n_poor=self.n_poor)
         if self.n_unaware > self.sample_size or self.n_poor > self.sample_size:
             raise ValueError(
                 f"survey result for {self.district} {self.period}: {self.n_unaware} unaware and "
@@ -147,7 +142,7 @@ class DistrictFigures:
         return cls(district, residents, residents - undetermined, 0.0 if share is None else share)
 
     def __post_init__(self) -> None:
-        _non_negative("district figures", residents=self.residents, determined=self.determined)
+        check_counts("district figures", residents=self.residents, determined=self.determined)
         if self.determined > self.residents:
             raise ValueError(
                 f"figures of {self.district}: {self.determined} determined exceeds {self.residents} residents"
