@@ -21,6 +21,7 @@ from birtizim import projects as core
 from birtizim.projects.sheet import read_progress_sheet
 from birtizim.web.projects import convert, explain, selectors, services
 from birtizim.web.projects.models import Alert, Baseline, ContractChange, Project, Report, Snapshot
+from tests.sheets import workbook
 
 
 @pytest.fixture
@@ -131,7 +132,7 @@ def test_a_report_without_htmx_redirects_to_the_object(objects: Objects, client_
 
 
 def test_the_import_page_lists_each_rejected_row(objects: Objects, client_for: Any) -> None:
-    sheet = _workbook(
+    sheet = workbook(
         [
             ["Дата", "Код работы", "Выполнено, %"],
             ["18.06.2025", "A", 100],
@@ -154,7 +155,7 @@ def test_the_import_page_lists_each_rejected_row(objects: Objects, client_for: A
 def test_the_import_explains_a_file_it_cannot_use(objects: Objects, client_for: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    no_percent = SimpleUploadedFile("p.xlsx", _workbook([["Дата", "Код работы"], ["18.06.2025", "A"]]))
+    no_percent = SimpleUploadedFile("p.xlsx", workbook([["Дата", "Код работы"], ["18.06.2025", "A"]]))
     response = client_for("officer").post(f"/projects/{objects.home.pk}/import/", {"file": no_percent})
     assert response.status_code == 400 and 'id="import-error"' in response.content.decode()
 
@@ -315,19 +316,6 @@ def test_the_object_page_computes_one_forecast_quickly(objects: Objects, client_
     response = client_for("admin").get(f"/projects/{objects.other.pk}/")
     assert "data-rag" in response.content.decode()
     assert services.RAG_ORDER["red"] < services.RAG_ORDER["green"]
-
-
-def _workbook(rows: list[list[Any]]) -> bytes:
-    import xlsxwriter
-
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet()
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            sheet.write(r, c, value)
-    book.close()
-    return out.getvalue()
 
 
 def test_the_daily_refresh_not_a_page_view_moves_forecasts_the_clock_has_passed(
