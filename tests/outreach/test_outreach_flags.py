@@ -1,8 +1,6 @@
 """The whole pass: values, flags with their sentences, the meeting's case, the demo and a run's figures."""
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -189,13 +187,3 @@ def test_figures_come_from_a_runs_district_report(tmp_path: Path) -> None:
         build_demo(1, figures=figures[:3])
     with pytest.raises(FileNotFoundError, match="no run database"):
         load_figures(tmp_path / "nothing")
-
-
-def test_the_package_never_imports_django() -> None:
-    code = (
-        "import sys, birtizim.outreach, birtizim.outreach.importer, "
-        "birtizim.synth.outreach, birtizim.outreach.run_figures; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
