@@ -145,6 +145,18 @@ def test_an_inspector_cannot_record_another_teams_or_an_unpublished_check(fares:
     assert not Check.objects.filter(riders_checked__isnull=False, code__in=[fares.theirs, fares.later]).exists()
 
 
+@pytest.mark.parametrize("url", ["/fares/inspector/checks/", "/fares/inspector/protocols/"])
+def test_an_entry_too_large_unreadable_or_invalid_is_refused_with_its_reason(fares: FaresWorld, url: str) -> None:
+    inspector = fares.client("inspector")
+    large = inspector.post(url, json.dumps({"pad": "x" * 20_000}), content_type="application/json")
+    unreadable = inspector.post(url, b"[1, 2", content_type="application/json")
+    invalid = inspector.post(url, json.dumps({"check": fares.mine}), content_type="application/json")
+    assert (large.status_code, unreadable.status_code, invalid.status_code) == (413, 400, 400)
+    assert "fields" not in unreadable.json() and unreadable.json()["error"]
+    refused = invalid.json()
+    assert refused["fields"] and refused["error"] in [m for errors in refused["fields"].values() for m in errors]
+
+
 def _protocol(fares: FaresWorld, **change: Any) -> dict[str, Any]:
     return {"client_id": str(uuid.uuid4()), "check": fares.mine, "offence_at": "2026-06-10T10:00",
             "iin": "791028302728", "last_name": "Омаров", "first_name": "Серик", "served": True, **change}  # fmt: skip

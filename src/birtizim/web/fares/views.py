@@ -9,7 +9,7 @@ to ``inspector/checks/`` and ``inspector/protocols/`` as JSON when there is a co
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,6 +34,7 @@ from birtizim.web.fares.forms import CheckEntryForm, ImportForm, PeriodForm, Pla
 from birtizim.web.fares.shell import SHELL_FILES, shell_version
 
 MAX_ENTRY_BYTES = 16 * 1024  # one check or protocol as JSON is well under a kilobyte
+EntryForm = TypeVar("EntryForm", CheckEntryForm, ProtocolEntryForm)
 
 
 def _audit(request: AuthedRequest, action: str, subject: str, **details: Any) -> None:
@@ -311,8 +312,9 @@ def inspector_state(request: AuthedRequest) -> JsonResponse:
     return JsonResponse({**state, "csrf": get_token(request)})
 
 
-def _entry(request: AuthedRequest) -> dict[str, Any] | JsonResponse:
-    """The JSON body of an entry, read only if it is small."""
+def _entry(request: AuthedRequest, form_class: type[EntryForm]) -> EntryForm | JsonResponse:
+    """An inspector's entry (its JSON body, read only if it is small) as a valid form, or the response
+    that refuses it: too large, unreadable, or with the first field error in words."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -325,10 +327,9 @@ def _entry(request: AuthedRequest) -> dict[str, Any] | JsonResponse:
         data = None
     if not isinstance(data, dict):
         return JsonResponse({"error": _("The entry could not be read.")}, status=400)
-    return data
-
-
-def _refused(form: CheckEntryForm | ProtocolEntryForm) -> JsonResponse:
+    form = form_class(data)
+    if form.is_valid():
+        return form
     fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
     first = next((m for errors in fields.values() for m in errors), _("The entry could not be read."))
     return JsonResponse({"error": first, "fields": fields}, status=400)
@@ -338,12 +339,9 @@ def _refused(form: CheckEntryForm | ProtocolEntryForm) -> JsonResponse:
 @require_POST
 def inspector_check(request: AuthedRequest) -> JsonResponse:
     scope = required_scope(request.user, Action.FARES_INSPECT)
-    data = _entry(request)
-    if isinstance(data, JsonResponse):
-        return data
-    form = CheckEntryForm(data)
-    if not form.is_valid():
-        return _refused(form)
+    form = _entry(request, CheckEntryForm)
+    if isinstance(form, JsonResponse):
+        return form
     try:
         check, created = services.check_record(scope=scope, user=request.user, entry=form.entry())
     except Conflict as exc:
@@ -356,12 +354,9 @@ def inspector_check(request: AuthedRequest) -> JsonResponse:
 @require_POST
 def inspector_protocol(request: AuthedRequest) -> JsonResponse:
     scope = required_scope(request.user, Action.FARES_INSPECT)
-    data = _entry(request)
-    if isinstance(data, JsonResponse):
-        return data
-    form = ProtocolEntryForm(data)
-    if not form.is_valid():
-        return _refused(form)
+    form = _entry(request, ProtocolEntryForm)
+    if isinstance(form, JsonResponse):
+        return form
     try:
         protocol, created = services.protocol_record(scope=scope, user=request.user, entry=form.entry())
     except services.FaresError as exc:
