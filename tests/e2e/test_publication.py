@@ -13,18 +13,14 @@ import pytest
 from harness import ARTIFACTS, Server, browser_page, log_in, log_out, needs_chromium, serve
 from registry_steps import ANALYST_AND_OFFICER, run_to_draft, upload
 
-from birtizim.synth import synthesize
-from tests.review_region import with_namesakes
+from tests.review_region import region_with_namesakes
 
 pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Path]]:
-    plain = tmp_path_factory.mktemp("plain")
-    synthesize(region="almaty-2019", residents=3_000, seed=21, out=plain)
-    region = tmp_path_factory.mktemp("region")
-    with_namesakes(plain, region)
+    region, _namesakes = region_with_namesakes(tmp_path_factory.mktemp)
     with serve(tmp_path_factory.mktemp("web"), setup=ANALYST_AND_OFFICER) as running:
         yield running, region
 
