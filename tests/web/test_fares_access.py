@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 import pytest
+from access_checks import Fetch, not_refused, not_sent_to_login
 from conftest import HOME, PASSWORD, World, person_in
 from django.apps import apps
 from django.test import Client
@@ -67,18 +68,18 @@ def fetch(client: Client, how: str, url: str, f: FaresWorld) -> Any:
     return client.get(url)
 
 
+def fetch_in(f: FaresWorld) -> Fetch:
+    return lambda client, how, url: fetch(client, how, url, f)
+
+
 def test_it_sends_anonymous_visitors_to_the_login_page(fares: FaresWorld) -> None:
-    for how, url in urls(fares):
-        response = fetch(Client(), how, url, fares)
-        assert response.status_code == 302 and response["Location"].startswith("/login/"), (how, url)
+    assert not_sent_to_login(urls(fares), fetch_in(fares)) == []
 
 
 @pytest.mark.parametrize("name", ["outsider", "officer", "viewer", "analyst"])
 def test_it_gives_roles_outside_fares_nothing(fares: FaresWorld, client_for: Any, name: str) -> None:
     """A login without a role, and the akimat's OSMS staff: fares are the transport department's."""
-    client = client_for(name)
-    for how, url in urls(fares):
-        assert fetch(client, how, url, fares).status_code in (403, 404), (name, how, url)
+    assert not_refused(client_for(name), urls(fares), fetch_in(fares)) == []
     assert not Check.objects.filter(code=fares.mine, riders_checked__isnull=False).exists()
 
 
@@ -86,15 +87,13 @@ def test_it_gives_a_club_provider_nothing(fares: FaresWorld) -> None:
     provider = user_create(username="club-f", password=PASSWORD, role="provider", organisation_bin=a_bin())
     client = Client()
     client.force_login(provider, backend="django.contrib.auth.backends.ModelBackend")
-    for how, url in urls(fares):
-        assert fetch(client, how, url, fares).status_code in (403, 404), (how, url)
+    assert not_refused(client, urls(fares), fetch_in(fares)) == []
 
 
 def test_it_keeps_the_inspector_out_of_the_analysts_pages(fares: FaresWorld) -> None:
     inspector = fares.client("inspector")
-    for how, url in urls(fares):
-        if "/inspector/" not in url and url != "/fares/":
-            assert fetch(inspector, how, url, fares).status_code in (403, 404), (how, url)
+    analysts = [(how, url) for how, url in urls(fares) if "/inspector/" not in url and url != "/fares/"]
+    assert not_refused(inspector, analysts, fetch_in(fares)) == []
     assert inspector.get("/fares/")["Location"] == "/fares/inspector/"
 
 
