@@ -140,13 +140,22 @@ def _raise(flag: Flag, now: dt.datetime) -> FollowUp | None:
 # ---- the follow-up's steps ----------------------------------------------------------------------
 
 
-def _step(follow_up: FollowUp, allowed: tuple[str, ...], refusal: str, **changes: Any) -> FollowUp:
-    """Move the follow-up only if it is still in an allowed state: a conditional UPDATE, so two
-    people acting on the same flag at once cannot both succeed."""
+def _step(
+    follow_up: FollowUp,
+    allowed: tuple[str, ...],
+    refusal: str,
+    step: FollowUpStep,
+    **changes: Any,
+) -> FollowUp:
+    """Move the follow-up only if it is still in an allowed state (a conditional UPDATE, so two people
+    acting on the same flag at once cannot both succeed), and record ``step`` against it: who did
+    what, when, with what note."""
     moved = FollowUp.objects.filter(pk=follow_up.pk, state__in=allowed).update(**changes, updated_at=timezone.now())
     if not moved:
         raise TransitionError(refusal)
     follow_up.refresh_from_db()
+    step.follow_up = follow_up
+    step.save()
     return follow_up
 
 
@@ -158,19 +167,16 @@ def followup_assign(*, scope: Scope, user: User, follow_up: FollowUp, assignee: 
         raise OutreachError(_("%(user)s is not an officer of this district.") % {"user": assignee.get_username()})
     S = FollowUp.State
     now = timezone.now()
-    follow_up = _step(
+    return _step(
         follow_up,
         (S.OPEN, S.ASSIGNED, S.REOPENED),
         _("Only an open, assigned or reopened flag can be assigned."),
+        FollowUpStep(action=FollowUpStep.Action.ASSIGNED, by=user, assignee=assignee, at=now),
         state=S.REOPENED if follow_up.state == S.REOPENED else S.ASSIGNED,
         assigned_to=assignee,
         assigned_by=user,
         assigned_at=now,
     )
-    FollowUpStep.objects.create(
-        follow_up=follow_up, action=FollowUpStep.Action.ASSIGNED, by=user, assignee=assignee, at=now
-    )
-    return follow_up
 
 
 @transaction.atomic
@@ -182,17 +188,16 @@ def followup_answer(*, scope: Scope, user: User, follow_up: FollowUp, answer: st
         raise OutreachError(_("Write the answer."))
     S = FollowUp.State
     now = timezone.now()
-    follow_up = _step(
+    return _step(
         follow_up,
         (S.ASSIGNED, S.REOPENED),
         _("Only an assigned or reopened flag can be answered."),
+        FollowUpStep(action=FollowUpStep.Action.ANSWERED, by=user, note=text, at=now),
         state=S.ANSWERED,
         answer=text,
         answered_by=user,
         answered_at=now,
     )
-    FollowUpStep.objects.create(follow_up=follow_up, action=FollowUpStep.Action.ANSWERED, by=user, note=text, at=now)
-    return follow_up
 
 
 @transaction.atomic
@@ -206,17 +211,16 @@ def followup_close(*, scope: Scope, user: User, follow_up: FollowUp, note: str) 
     S = FollowUp.State
     allowed = (S.ANSWERED,) if follow_up.flagged else (S.OPEN, S.ASSIGNED, S.ANSWERED, S.REOPENED)
     now = timezone.now()
-    follow_up = _step(
+    return _step(
         follow_up,
         allowed,
         _("Only an answered flag can be closed."),
+        FollowUpStep(action=FollowUpStep.Action.CLOSED, by=user, note=text, at=now),
         state=S.CLOSED,
         close_note=text,
         closed_by=user,
         closed_at=now,
     )
-    FollowUpStep.objects.create(follow_up=follow_up, action=FollowUpStep.Action.CLOSED, by=user, note=text, at=now)
-    return follow_up
 
 
 @transaction.atomic
@@ -225,17 +229,13 @@ def followup_reopen(*, scope: Scope, user: User, follow_up: FollowUp, note: str 
     require(scope, Action.FOLLOWUP_MANAGE)
     selectors.district_check(scope=scope, district=follow_up.district)
     S = FollowUp.State
-    now = timezone.now()
-    follow_up = _step(
+    return _step(
         follow_up,
         (S.ANSWERED, S.CLOSED),
         _("Only an answered or closed flag can be reopened."),
+        FollowUpStep(action=FollowUpStep.Action.REOPENED, by=user, note=note.strip(), at=timezone.now()),
         state=S.REOPENED if follow_up.assigned_to_id else S.OPEN,
     )
-    FollowUpStep.objects.create(
-        follow_up=follow_up, action=FollowUpStep.Action.REOPENED, by=user, note=note.strip(), at=now
-    )
-    return follow_up
 
 
 # ---- imports ------------------------------------------------------------------------------------
