@@ -24,7 +24,7 @@ from birtizim.projects.sheet import SheetError, TemplateLine, progress_template
 from birtizim.web.accounts.permissions import Action, may, require, required_scope
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels
-from birtizim.web.common.http import AuthedRequest
+from birtizim.web.common.http import AuthedRequest, download
 from birtizim.web.projects import convert, explain, exports, selectors, services, timeline
 from birtizim.web.projects.forms import (
     ActivityFormSet,
@@ -38,8 +38,6 @@ from birtizim.web.projects.forms import (
     formset_activities,
 )
 from birtizim.web.projects.models import Project
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _scope(request: AuthedRequest) -> Scope:
@@ -87,9 +85,7 @@ def portfolio(request: AuthedRequest) -> HttpResponse:
 def portfolio_export(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     content, _rows = exports.portfolio_xlsx(scope=scope, district=request.GET.get("district", "")[:64])
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename("portfolio", "xlsx")}"'
-    return response
+    return download(content, exports.filename("portfolio", "xlsx"))
 
 
 @login_required
@@ -97,11 +93,8 @@ def portfolio_export(request: AuthedRequest) -> HttpResponse:
 def oc4ids_export(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     package = exports.oc4ids_json(scope=scope, base_url=request.build_absolute_uri())
-    response = HttpResponse(
-        json.dumps(package, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename("oc4ids", "json")}"'
-    return response
+    content = json.dumps(package, ensure_ascii=False, indent=1)
+    return download(content, exports.filename("oc4ids", "json"), "application/json; charset=utf-8")
 
 
 @login_required
@@ -292,9 +285,7 @@ def import_template(request: AuthedRequest, project_id: int) -> HttpResponse:
         notes=notes,
         title=f"{project.code} · {project.name}",
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="progress-{project.pk}.xlsx"'
-    return response
+    return download(content, f"progress-{project.pk}.xlsx")
 
 
 @login_required
