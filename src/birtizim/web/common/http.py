@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -17,6 +19,16 @@ class AuthedRequest(HttpRequest):
 
     user: User
     htmx: HtmxDetails
+
+
+def temporary_path(prefix: str, suffix: str = ".xlsx") -> Path:
+    """A new empty file to write an export for one response into; ``temporary_download`` removes it.
+
+    The handle ``mkstemp`` opens is closed here: the writer opens the file by its name.
+    """
+    handle, name = tempfile.mkstemp(prefix=prefix, suffix=suffix)
+    os.close(handle)
+    return Path(name)
 
 
 def temporary_download(path: Path, filename: str) -> FileResponse:

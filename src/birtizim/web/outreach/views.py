@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +22,7 @@ from birtizim.web.accounts.permissions import Action, may, require, required_sco
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.accounts.selectors import officers_of
 from birtizim.web.common.charts import share
-from birtizim.web.common.http import AuthedRequest, temporary_download
+from birtizim.web.common.http import AuthedRequest, temporary_download, temporary_path
 from birtizim.web.outreach import charts, check_labels, exports, selectors, services
 from birtizim.web.outreach.check_labels import SEVERITY
 from birtizim.web.outreach.forms import (
@@ -375,7 +373,7 @@ def import_template(request: AuthedRequest, kind: str) -> FileResponse:
     require(scope, Action.OUTREACH_IMPORT)
     if kind not in (ImportBatch.Kind.EVENTS, ImportBatch.Kind.QUESTIONS):
         raise Http404
-    path = Path(tempfile.mkstemp(prefix=f"{kind}-", suffix=".xlsx")[1])
+    path = temporary_path(f"{kind}-")
     write = write_events_template if kind == ImportBatch.Kind.EVENTS else write_questions_template
     write(path, region=selectors.region_code(), language=language_of(get_language()))
     return temporary_download(path, f"outreach-{kind}-template.xlsx")
