@@ -27,7 +27,8 @@ import duckdb
 
 from birtizim.engine import decisions, identity, probabilistic
 
-# Splink match probabilities. Pairs from CANDIDATE up are a row's candidates. At most one resident is
+# Splink match probabilities. Pairs from CANDIDATE up are a row's candidates (a row with neither patronymic
+# nor birth date keeps every resident of its names: ``probabilistic.THIN_ROUTE``). At most one resident is
 # the row's person, so each candidate's odds are weighed against the other candidates' and against
 # "someone not in the registry": a row is linked when its best candidate's share reaches ACCEPT, or
 # when it has exactly one candidate that agrees exactly on surname, first name and patronymic: lists
