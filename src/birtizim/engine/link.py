@@ -34,8 +34,10 @@ from birtizim.engine import decisions, identity, probabilistic
 # when it has exactly one candidate that agrees exactly on surname, first name and patronymic: lists
 # without birth dates give names alone, which score low in absolute terms against a large registry
 # (the prior is one in the registry's size), yet a full name that only one resident carries leaves
-# no one else the row could be. Any other row whose best candidate scores REVIEW or more goes to the
-# review list for a person to decide; the rest are new.
+# no one else the row could be. Any other row whose best candidate scores REVIEW or more, or holds a
+# share of REVIEW or more among the candidates (a row of names alone among many namesakes scores low
+# against a large registry, yet is surely one of them), goes to the review list for a person to decide;
+# the rest are new.
 CANDIDATE = 0.01
 REVIEW = 0.05
 ACCEPT = 0.8
@@ -367,7 +369,8 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
         WHERE posterior >= {ACCEPT} OR (candidates = 1 AND full_name_agrees);
         INSERT INTO review
         SELECT record_id, person_id, p, 'uncertain' FROM prob_best
-        WHERE NOT (posterior >= {ACCEPT} OR (candidates = 1 AND full_name_agrees)) AND p >= {REVIEW};
+        WHERE NOT (posterior >= {ACCEPT} OR (candidates = 1 AND full_name_agrees))
+          AND (p >= {REVIEW} OR posterior >= {REVIEW});
         """
     )
     _keep_candidates(con)
