@@ -18,9 +18,9 @@ was not built around. ``python -m bench.febrl OUT`` writes the three folders.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +153,14 @@ def build(name: str, out: Path) -> Path:
 _TRUTH_SCHEMA = pa.schema([("source", pa.string()), ("row_number", pa.int64()), ("person_id", pa.int64())])
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> None:
+    # argparse, so that ``--help`` explains instead of becoming a folder named "--help"
+    parser = argparse.ArgumentParser(prog="python -m bench.febrl", description="Write FEBRL 1-3 as Birtizim folders.")
+    parser.add_argument("out", nargs="?", type=Path, default=Path("bench/.data/febrl"), help="where to write them")
+    out: Path = parser.parse_args(argv).out
     for data_set in DATASETS:
-        print(build(data_set, Path(sys.argv[1] if len(sys.argv) > 1 else "bench/.data/febrl")))
+        print(build(data_set, out))
+
+
+if __name__ == "__main__":
+    main()
