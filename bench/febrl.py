@@ -18,9 +18,9 @@ was not built around. ``python -m bench.febrl OUT`` writes the three folders.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,16 @@ def _address(row: Any) -> str | None:
     return " ".join(p for p in parts if p) or None
 
 
+def _cells(row: Any, *, iin_cell: str | None, born_cell: str | None) -> dict[str, str | None]:
+    """A FEBRL record as the cells of an agency's row, by header: the IIN and birth date as the file
+    gives them, the address joined, the rest as FEBRL has it."""
+    given = {"iin": iin_cell, "date_of_birth": born_cell}
+    return {
+        header: given[column] if column in given else _address(row) if column == "address" else _text(row[column])
+        for column, header in HEADERS.items()
+    }
+
+
 def build(name: str, out: Path) -> Path:
     """Write the registry, the list, the truth and a manifest for one FEBRL data set."""
     frame = load(name)
@@ -95,16 +105,8 @@ def build(name: str, out: Path) -> Path:
             code = iin.make(born, "M" if rng.random() < 0.5 else "F", int(rng.integers(0, 10_000)))
         taken.add(code)
         person_of[rec.removesuffix("-org")] = person_id
-        for column, header in HEADERS.items():
-            registry[header].append(
-                code
-                if column == "iin"
-                else f"{born:%d.%m.%Y}"
-                if column == "date_of_birth"
-                else _address(row)
-                if column == "address"
-                else _text(row[column])
-            )
+        for header, value in _cells(row, iin_cell=code, born_cell=f"{born:%d.%m.%Y}").items():
+            registry[header].append(value)
         persons["person_id"].append(person_id)
         persons["iin"].append(code)
         persons["status"].append(None)
@@ -114,16 +116,8 @@ def build(name: str, out: Path) -> Path:
     truth: dict[str, list[Any]] = {"source": [], "row_number": [], "person_id": []}
     # row numbers as Excel shows them: the header is row 1
     for number, (rec, row) in enumerate(duplicates.iterrows(), start=2):
-        for column, header in HEADERS.items():
-            listed[header].append(
-                None
-                if column == "iin"
-                else _dotted(row["date_of_birth"])
-                if column == "date_of_birth"
-                else _address(row)
-                if column == "address"
-                else _text(row[column])
-            )
+        for header, value in _cells(row, iin_cell=None, born_cell=_dotted(row["date_of_birth"])).items():
+            listed[header].append(value)
         truth["source"].append(LIST_KIND)
         truth["row_number"].append(number)
         truth["person_id"].append(person_of.get(rec.split("-dup-")[0]))
@@ -159,6 +153,14 @@ def build(name: str, out: Path) -> Path:
 _TRUTH_SCHEMA = pa.schema([("source", pa.string()), ("row_number", pa.int64()), ("person_id", pa.int64())])
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> None:
+    # argparse, so that ``--help`` explains instead of becoming a folder named "--help"
+    parser = argparse.ArgumentParser(prog="python -m bench.febrl", description="Write FEBRL 1-3 as Birtizim folders.")
+    parser.add_argument("out", nargs="?", type=Path, default=Path("bench/.data/febrl"), help="where to write them")
+    out: Path = parser.parse_args(argv).out
     for data_set in DATASETS:
-        print(build(data_set, Path(sys.argv[1] if len(sys.argv) > 1 else "bench/.data/febrl")))
+        print(build(data_set, out))
+
+
+if __name__ == "__main__":
+    main()

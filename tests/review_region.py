@@ -13,12 +13,14 @@ import csv
 import datetime as dt
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
 from birtizim.engine import iin
+from birtizim.synth import synthesize
 
 PENSION = "sources/gcvp_pension.csv"
 REGISTRY = "sources/registry.csv"
@@ -84,6 +86,15 @@ def with_namesakes(region: Path, out: Path, n: int = 4) -> list[Namesakes]:
     _write(out / REGISTRY, header, registry)
     _write(out / PENSION, p_header, pension)
     return found
+
+
+def region_with_namesakes(folders: Callable[[str], Path]) -> tuple[Path, list[Namesakes]]:
+    """The tests' region with its review band: a synthetic region of 3,000 (seed 21) with namesakes,
+    written to a new folder from ``folders`` (a ``tmp_path_factory.mktemp``)."""
+    plain = folders("plain")
+    synthesize(region="almaty-2019", residents=3_000, seed=21, out=plain)
+    region = folders("namesakes")
+    return region, with_namesakes(plain, region)
 
 
 def agency_file(region: Path, kind: str) -> Path:

@@ -151,3 +151,26 @@ def test_it_synthesises_a_harsh_region_and_refuses_an_unknown_damage(tmp_path: P
     refused = runner.invoke(app, ["synth", "--damage", "brutal", "--out", str(tmp_path / "b")])
     assert refused.exit_code != 0 and "harsh" in refused.output
     assert not (tmp_path / "b" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "expected"),
+    [
+        (None, "not found"),
+        ("person_id,on_date\n1,2019-01-01\n", "need a column result"),
+    ],
+)
+def test_outcomes_it_cannot_use_are_one_sentence_and_exit_2(
+    tmp_path: Path, outcomes: str | None, expected: str
+) -> None:
+    region = _region(tmp_path)
+    path = tmp_path / "outcomes.csv"
+    if outcomes is not None:
+        path.write_text(outcomes, encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["reconcile", "--source", f"registry={region / 'sources/registry.csv'}", "--outcomes", str(path),
+         "--out", str(tmp_path / "run")],
+    )  # fmt: skip
+    assert result.exit_code == 2 and expected in result.output, result.output
+    _no_traceback(result)

@@ -61,3 +61,14 @@ def test_birtizim_links_a_list_without_patronymic_sex_or_iin(febrl1: Path, tmp_p
     assert not {"patronymic_key", "sex", "iin"} & set(run.linking.training["shape"])
     scores = evaluate(run.folder, febrl1 / "truth")
     assert scores["link_precision"] >= 0.99 and scores["link_f1"] >= 0.98, scores
+
+
+def test_help_explains_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        febrl.main(["--help"])
+    assert exited.value.code == 0
+    assert "usage: python -m bench.febrl" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []  # it once wrote the data sets into a folder named "--help"

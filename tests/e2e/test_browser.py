@@ -10,22 +10,18 @@ from pathlib import Path
 import duckdb
 import pytest
 from harness import ARTIFACTS, Server, browser_page, log_in, log_out, needs_chromium, serve
+from registry_steps import ANALYST_AND_OFFICER, run_to_draft, upload
 
 from birtizim.synth import synthesize
 
 pytestmark = needs_chromium
-USERS = (
-    "from birtizim.web.accounts.services import user_create as u;"
-    "u(username='analyst', password='e2e-password-42', role='analyst');"
-    "u(username='officer', password='e2e-password-42', role='officer', districts=['talgar'])"
-)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Path]]:
     region = tmp_path_factory.mktemp("region")
     synthesize(region="almaty-2019", residents=2_000, seed=11, out=region)
-    with serve(tmp_path_factory.mktemp("web"), setup=USERS) as running:
+    with serve(tmp_path_factory.mktemp("web"), setup=ANALYST_AND_OFFICER) as running:
         yield running, region
 
 
@@ -36,22 +32,14 @@ def test_an_analyst_runs_the_region_and_an_officer_records_an_outcome(server: tu
     url, data = running.url, running.data
     with browser_page() as page:
         log_in(page, url, "analyst")
-        page.goto(url + "/uploads/")
         manifest = json.loads((region / "manifest.json").read_text(encoding="utf-8"))
         for source in manifest["sources"]:
-            page.goto(url + "/uploads/")
-            page.select_option("select[name=kind]", source["kind"])
-            page.set_input_files("input[name=file]", str(region / source["path"]))
-            page.click("#upload-form button[type=submit]")
-            expect(page.locator("#recognised")).to_be_visible()
+            upload(page, url, source["kind"], region / source["path"])
         page.screenshot(path=str(ARTIFACTS / "upload-preview.png"), full_page=True)
 
-        page.goto(url + "/uploads/")
-        page.click("#start-run")
-        expect(page.locator("#run-state")).to_have_attribute("data-state", "succeeded", timeout=120_000)
+        run_to_draft(page, url)
         page.screenshot(path=str(ARTIFACTS / "run-finished.png"), full_page=True)
-        # a finished run is a draft: the analyst reads it and publishes it (the first has nothing to compare with)
-        expect(page.locator("#publication")).to_have_attribute("data-publication", "draft")
+        # the analyst reads the draft and publishes it (the first has nothing to compare with)
         page.click("#publish-run")
         page.wait_for_load_state()
 
@@ -69,7 +57,7 @@ def test_an_analyst_runs_the_region_and_an_officer_records_an_outcome(server: tu
         log_in(page, url, "officer")
         page.goto(url + "/worklists/talgar/")
         first = page.locator("table.worklist tbody tr").first
-        first.locator("button.record-outcome").click()  # the row's form is loaded on demand
+        first.locator("a.record-outcome").click()  # the row's form is loaded on demand
         first.locator("select[name=result]").select_option("not_reached")
         first.locator("textarea[name=comment]").fill("Позвонили, придёт в ЦОН")
         first.locator("form.outcome button").click()

@@ -11,47 +11,18 @@ from pathlib import Path
 
 import pytest
 from harness import ARTIFACTS, Server, browser_page, log_in, log_out, needs_chromium, serve
+from registry_steps import ANALYST_AND_OFFICER, run_to_draft, upload
 
-from birtizim.synth import synthesize
-from tests.review_region import with_namesakes
+from tests.review_region import region_with_namesakes
 
 pytestmark = needs_chromium
-USERS = (
-    "from birtizim.web.accounts.services import user_create as u;"
-    "u(username='analyst', password='e2e-password-42', role='analyst');"
-    "u(username='officer', password='e2e-password-42', role='officer', districts=['talgar'])"
-)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Path]]:
-    plain = tmp_path_factory.mktemp("plain")
-    synthesize(region="almaty-2019", residents=3_000, seed=21, out=plain)
-    region = tmp_path_factory.mktemp("region")
-    with_namesakes(plain, region)
-    with serve(tmp_path_factory.mktemp("web"), setup=USERS) as running:
+    region, _namesakes = region_with_namesakes(tmp_path_factory.mktemp)
+    with serve(tmp_path_factory.mktemp("web"), setup=ANALYST_AND_OFFICER) as running:
         yield running, region
-
-
-def _upload(page: object, url: str, kind: str, path: Path) -> None:
-    from playwright.sync_api import expect
-
-    page.goto(url + "/uploads/")  # type: ignore[attr-defined]
-    page.select_option("select[name=kind]", kind)  # type: ignore[attr-defined]
-    page.set_input_files("input[name=file]", str(path))  # type: ignore[attr-defined]
-    page.click("#upload-form button[type=submit]")  # type: ignore[attr-defined]
-    expect(page.locator("#recognised")).to_be_visible()  # type: ignore[attr-defined]
-
-
-def _run(page: object, url: str) -> None:
-    from playwright.sync_api import expect
-
-    page.goto(url + "/uploads/")  # type: ignore[attr-defined]
-    page.click("#start-run")  # type: ignore[attr-defined]
-    expect(page.locator("#run-state")).to_have_attribute(  # type: ignore[attr-defined]
-        "data-state", "succeeded", timeout=120_000
-    )
-    expect(page.locator("#publication")).to_have_attribute("data-publication", "draft")  # type: ignore[attr-defined]
 
 
 def test_a_wrong_kind_upload_is_stopped_at_publication_and_the_review_band_is_settled_by_keyboard(
@@ -65,8 +36,8 @@ def test_a_wrong_kind_upload_is_stopped_at_publication_and_the_review_band_is_se
     with browser_page() as page:
         log_in(page, url, "analyst")
         for source in sources:
-            _upload(page, url, source["kind"], region / source["path"])
-        _run(page, url)
+            upload(page, url, source["kind"], region / source["path"])
+        run_to_draft(page, url)
         page.click("#publish-run")
         page.wait_for_load_state()
         published = page.get_attribute("[data-indicator=actualisation]", "data-value")
@@ -74,8 +45,8 @@ def test_a_wrong_kind_upload_is_stopped_at_publication_and_the_review_band_is_se
 
         # The social-assistance file again, as "pension recipients": byte for byte the same as the ASP upload.
         asp = next(region / s["path"] for s in sources if s["kind"] == "asp")
-        _upload(page, url, "pension", asp)
-        _run(page, url)
+        upload(page, url, "pension", asp)
+        run_to_draft(page, url)
         warnings = page.locator("#run-warnings li")
         expect(warnings.first).to_be_visible()
         said = " ".join(warnings.all_inner_texts())

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -48,6 +49,23 @@ def test_it_gives_each_resident_a_reason_an_action_and_a_priority(first: duckdb.
     ).fetchone()  # type: ignore[misc]
     assert "Получатели пенсий" in labels.sentence("reason", reason, facts, "ru")
     assert "Зейнетақы алушылар" in labels.sentence("reason", reason, facts, "kk")
+
+
+def test_categories_ending_soon_are_on_the_list(first: duckdb.DuckDBPyConnection) -> None:
+    rows = first.execute(
+        "SELECT category, reason_facts, birth_date FROM worklist WHERE reason = 'category_ending'"
+    ).fetchall()
+    categories = {r[0] for r in rows}
+    assert "children" in categories and categories & {"childcare_leave", "nonworking_parent"}
+    horizon = dt.date(2020, 3, 31)  # the region's status date, 31.12.2019, and three months
+    for category, facts, born in rows:
+        ends = dt.date.fromisoformat(json.loads(facts)["ends"])
+        assert ends <= horizon
+        if category == "children":
+            assert ends == born.replace(year=born.year + 18)
+    category, facts, _ = rows[0]
+    said = labels.sentence("reason", "category_ending", facts, "ru")
+    assert labels.word("category", category, "ru") in said and re.search(r"\d\d\.\d\d\.\d{4}", said)
 
 
 def test_it_puts_undetermined_residents_with_a_phone_first(first: duckdb.DuckDBPyConnection) -> None:
@@ -137,6 +155,8 @@ def test_outcomes_are_evidence_beside_the_agencies(
         ("actualised", None, "pensioner", None, dt.date(1955, 5, 1), "F", []),
         ("actualised", None, None, None, dt.date(1977, 5, 1), "F", ["category_required"]),
         ("actualised", None, "pregnant", None, dt.date(1990, 5, 1), "M", ["category_sex"]),
+        ("actualised", None, "pensioner", None, dt.date(1957, 5, 1), "М", ["category_age"]),  # Cyrillic М, 62
+        ("actualised", None, "pensioner", None, dt.date(1957, 5, 1), "Ж", []),
         ("actualised", None, "children", None, dt.date(1990, 5, 1), "M", ["category_age"]),
         ("left_country", None, None, None, dt.date(1977, 5, 1), "M", ["date_required"]),
         ("left_country", dt.date(2019, 11, 1), None, None, dt.date(1977, 5, 1), "M", []),
@@ -216,3 +236,12 @@ def test_the_cli_writes_in_the_readers_language(region: Path, tmp_path: Path) ->
         app, ["reconcile", "--synthetic", str(region), "--out", str(tmp_path / "x"), "--lang", "de"]
     )
     assert result.exit_code == 2 and "--lang" in result.output
+
+
+def test_reject_reasons_are_said_in_the_language() -> None:
+    con = duckdb.connect()
+    said = [
+        con.execute(f"SELECT {labels.reject_sql('r', lang)} FROM (SELECT ? AS r)", [reason]).fetchone()
+        for reason, lang in (("too_many_fields:5:3", "ru"), ("empty_row", "kk"), ("something_new:1", "ru"))
+    ]
+    assert said == [("лишние поля: 5, а в заголовке 3",), ("бос жол",), ("something_new:1",)]

@@ -4,11 +4,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 
 from birtizim.engine import iin
 from birtizim.fares.importers import FaresImportError, import_payments, import_ridership, read_protocols
 from birtizim.fares.messages import LANGUAGES
+from tests.sheets import workbook
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -58,15 +58,15 @@ def test_ridership_with_kazakh_headers_and_every_kind_of_bad_row(tmp_path: Path)
 
 def test_ridership_by_month_and_band_from_an_english_xlsx(tmp_path: Path) -> None:
     path = tmp_path / "ridership.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, ["Monthly ridership export"])  # a title row above the header
-    sheet.write_row(1, 0, ["Route", "Month", "Time band", "Boardings"])
-    sheet.write_row(2, 0, [12, "2026-06", "morning peak", 1000])
-    sheet.write_row(3, 0, [12, "06.2026", "вечер", 400])
-    sheet.write_row(4, 0, [12, "2026-13", "day", 5])
-    sheet.write_row(5, 0, [12, "2026-06", "night", 5])
-    book.close()
+    rows = [
+        ["Monthly ridership export"],  # a title row above the header
+        ["Route", "Month", "Time band", "Boardings"],
+        [12, "2026-06", "morning peak", 1000],
+        [12, "06.2026", "вечер", 400],
+        [12, "2026-13", "day", 5],
+        [12, "2026-06", "night", 5],
+    ]
+    path.write_bytes(workbook(rows))
     result = import_ridership(path)
     assert [(r.route, r.band, r.boardings) for r in result.records] == [("12", "am_peak", 1000), ("12", "evening", 400)]
     assert [(r.row, r.code) for r in result.rejects] == [(5, "bad_month"), (6, "unknown_band")]

@@ -1,17 +1,15 @@
 """The whole pass: values, flags with their sentences, the meeting's case, the demo and a run's figures."""
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from outreach_cases import meeting_data, one
 
 from birtizim.outreach.data_elements import build_values
-from birtizim.outreach.flags import SEVERITY_RANK, Flag, evaluate_all
+from birtizim.outreach.flags import SEVERITY_RANK, evaluate_all
 from birtizim.outreach.model import (
-    CitizenQuestion,
     Dataset,
     DistrictFigures,
     DistrictReport,
@@ -28,23 +26,8 @@ MEETING_SENTENCE = (
 )
 
 
-def one(flags: list[Flag], code: str, district: str, period: str) -> Flag:
-    found = [f for f in flags if (f.code, f.district, f.period) == (code, district, period)]
-    assert len(found) == 1, f"expected one {code} flag for {district} {period}, got {found}"
-    return found[0]
-
-
 def test_the_case_from_the_regional_meeting_is_flagged_on_hand_built_data() -> None:
-    data = Dataset(
-        figures=(DistrictFigures("talgar", 200_000, 182_000, 0.91),),
-        events=(
-            OutreachEvent("talgar", dt.date(2019, 10, 3), "meeting", "builders", 20_000),
-            OutreachEvent("talgar", dt.date(2019, 11, 3), "broadcast", "general public", 28_000),
-        ),
-        questions=(CitizenQuestion("talgar", dt.date(2019, 11, 10), "call centre 1414", "checking my status", 3),),
-        surveys=(SurveyResult("talgar", None, "2019-11", 400, 92, 60),),
-        reports=(DistrictReport("talgar", "2019-11", 1.0, 0.92, dt.date(2019, 12, 2), dt.date(2019, 12, 5)),),
-    )
+    data = meeting_data()
     flags = evaluate_all(data, periods=["2019-11"], as_of=dt.date(2020, 1, 1))
     flag = one(flags, "reported_reach_vs_survey", "talgar", "2019-11")
     assert flag.explanation == MEETING_SENTENCE
@@ -189,13 +172,3 @@ def test_figures_come_from_a_runs_district_report(tmp_path: Path) -> None:
         build_demo(1, figures=figures[:3])
     with pytest.raises(FileNotFoundError, match="no run database"):
         load_figures(tmp_path / "nothing")
-
-
-def test_the_package_never_imports_django() -> None:
-    code = (
-        "import sys, birtizim.outreach, birtizim.outreach.importer, "
-        "birtizim.synth.outreach, birtizim.outreach.run_figures; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

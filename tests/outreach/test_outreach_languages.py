@@ -4,19 +4,12 @@ nouns agreeing with their numbers, district names from the reference, rules' sen
 import datetime as dt
 
 import pytest
+from outreach_cases import meeting_data, one
 
 from birtizim.outreach.data_elements import VALUE_NAMES
 from birtizim.outreach.expressions import ExpressionError
-from birtizim.outreach.flags import Flag, evaluate_all
+from birtizim.outreach.flags import evaluate_all
 from birtizim.outreach.messages import NBSP, format_number, language_of, parse_template, russian_form
-from birtizim.outreach.model import (
-    CitizenQuestion,
-    Dataset,
-    DistrictFigures,
-    DistrictReport,
-    OutreachEvent,
-    SurveyResult,
-)
 from birtizim.outreach.rules import (
     DEFAULT_RULE_DATA,
     DEFAULT_RULES,
@@ -37,25 +30,6 @@ MEETING_KK = (
     "Талғар ауданы тұрғындардың 100% қамтылғанын хабарлайды, алайда сауалнама бойынша 23% (95% сенім аралығы "
     "19–27%) МӘМС туралы мүлде естімеген, ал 48\u00a0000 қамтылған адамнан небәрі 3\u00a0сұрақ түскен."
 )
-
-
-def one(flags: list[Flag], code: str, district: str, period: str) -> Flag:
-    found = [f for f in flags if (f.code, f.district, f.period) == (code, district, period)]
-    assert len(found) == 1, found
-    return found[0]
-
-
-def meeting_data() -> Dataset:
-    return Dataset(
-        figures=(DistrictFigures("talgar", 200_000, 182_000, 0.91),),
-        events=(
-            OutreachEvent("talgar", dt.date(2019, 10, 3), "meeting", "builders", 20_000),
-            OutreachEvent("talgar", dt.date(2019, 11, 3), "broadcast", "general public", 28_000),
-        ),
-        questions=(CitizenQuestion("talgar", dt.date(2019, 11, 10), "call centre 1414", "checking my status", 3),),
-        surveys=(SurveyResult("talgar", None, "2019-11", 400, 92, 60),),
-        reports=(DistrictReport("talgar", "2019-11", 1.0, 0.92, dt.date(2019, 12, 2), dt.date(2019, 12, 5)),),
-    )
 
 
 def test_the_meeting_case_reads_correctly_in_russian_and_kazakh() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from projects_builders import D
 
-from birtizim.engine.iin import WEIGHTS_1, WEIGHTS_2
 from birtizim.tables.bin_number import InvalidBIN, is_valid_bin, make_bin, validate_bin
+from birtizim.tables.check_digit import WEIGHTS_1, WEIGHTS_2
 
 
 def test_it_accepts_a_bin_whose_check_digit_comes_from_the_first_pass() -> None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zipfile
-from typing import Any
 
 import pytest
-import xlsxwriter
 from projects_builders import D
 
 from birtizim.projects.sheet import (
@@ -18,24 +15,10 @@ from birtizim.projects.sheet import (
     progress_template,
     read_progress_sheet,
 )
+from tests.sheets import workbook
 
 AS_OF = D(2025, 6, 20)
 CODES = ("ROOF", "NET", "FAC")
-
-
-def workbook(rows: list[list[Any]]) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False})
-    sheet = book.add_worksheet()
-    day = book.add_format({"num_format": "dd.mm.yyyy"})
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if isinstance(value, dt.date):
-                sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), day)
-            elif value is not None:
-                sheet.write(r, c, value)
-    book.close()
-    return out.getvalue()
 
 
 RU = ["Дата", "Код работы", "Наименование работы", "Выполнено, %", "Принято работ, тг", "Рабочих на объекте"]

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import io
 from pathlib import Path
 
 import duckdb
 import pytest
-import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from birtizim.tables import limits, readers, sniff
 from birtizim.tables.sniff import TableError
+from tests.sheets import workbook
 
 
 def read(path: Path) -> tuple[readers.ReadResult, list[tuple[object, ...]], list[tuple[object, ...]]]:
@@ -85,21 +84,6 @@ def test_every_encoding_agencies_send(tmp_path: Path, encoding: str, data: bytes
     result, rows, _ = read(path)
     assert result.encoding == encoding and result.headers == ["ИИН", "Фамилия"]
     assert rows == [(2, "791028302728", "Ахметов")]
-
-
-def workbook(rows: dict[int, list[object]]) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet()
-    day = book.add_format({"num_format": "dd.mm.yyyy"})
-    for r, cells in rows.items():
-        for c, value in enumerate(cells):
-            if isinstance(value, dt.date):
-                sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), day)
-            elif value is not None:
-                sheet.write(r, c, value)
-    book.close()
-    return out.getvalue()
 
 
 def test_a_spreadsheet_row_is_the_sheet_row(tmp_path: Path) -> None:

@@ -81,13 +81,19 @@ def test_too_many_clubs_spares_a_child_who_moved() -> None:
 # ----- overlapping_groups -----
 
 
-def test_overlapping_groups_fires_when_present_in_two_places_at_once() -> None:
+def two_clubs_on_monday(second_starts: str) -> tuple[Tables, int]:
+    """A child present at group 1 from 15:30 to 17:00, and for an hour from ``second_starts`` at group 2."""
     t = Tables()
     child = t.child()
-    g1, g2 = t.group(), t.group(slots=((1, "16:00", 60),))
+    g1, g2 = t.group(), t.group(slots=((1, second_starts, 60),))
     e1, e2 = t.enrol(child, g1), t.enrol(child, g2)
     t.mark(t.session(g1, MON, "15:30", 90), e1)
-    t.mark(t.session(g2, MON, "16:00", 60), e2)
+    t.mark(t.session(g2, MON, second_starts, 60), e2)
+    return t, child
+
+
+def test_overlapping_groups_fires_when_present_in_two_places_at_once() -> None:
+    t, child = two_clubs_on_monday("16:00")
     rows = t.flag("overlapping_groups")
     assert [r["entity_id"] for r in rows] == [child]
     assert "group 1 15:30-17:00 and group 2 16:00-17:00 (60 minutes in both)" in rows[0]["evidence"]
@@ -105,12 +111,7 @@ def test_overlapping_groups_spares_back_to_back_clubs_and_an_absence() -> None:
 
 
 def test_overlap_shorter_than_the_threshold_is_spared() -> None:
-    t = Tables()
-    child = t.child()
-    g1, g2 = t.group(), t.group(slots=((1, "16:50", 60),))
-    e1, e2 = t.enrol(child, g1), t.enrol(child, g2)
-    t.mark(t.session(g1, MON, "15:30", 90), e1)
-    t.mark(t.session(g2, MON, "16:50", 60), e2)  # 10 minutes in both
+    t, _child = two_clubs_on_monday("16:50")  # 10 minutes in both
     assert t.flag("overlapping_groups") == []
     assert len(t.flag("overlapping_groups", overlap_min_minutes=10)) == 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from access_checks import not_refused, not_sent_to_login
 from conftest import HOME, OTHER, World, person_in
 from django.test import Client
 
@@ -48,15 +49,11 @@ def all_urls(world: World) -> list[tuple[str, str]]:
 
 
 def test_it_sends_anonymous_visitors_to_the_login_page(world: World, db: None) -> None:
-    for how, url in all_urls(world):
-        response = fetch(Client(), how, url)
-        assert response.status_code == 302 and response["Location"].startswith("/login/"), (how, url)
+    assert not_sent_to_login(all_urls(world), fetch) == []
 
 
 def test_it_gives_a_user_without_a_role_nothing(world: World, client_for: Any) -> None:
-    outsider = client_for("outsider")
-    for how, url in all_urls(world):
-        assert fetch(outsider, how, url).status_code in (403, 404), (how, url)
+    assert not_refused(client_for("outsider"), all_urls(world), fetch) == []
 
 
 def test_it_hides_another_districts_people_from_an_officer(world: World, client_for: Any) -> None:
@@ -94,8 +91,8 @@ def test_it_keeps_officers_out_of_analysts_and_administrators_pages(
 def test_it_shows_a_viewer_figures_but_no_people(world: World, client_for: Any) -> None:
     viewer = client_for("viewer")
     assert viewer.get("/").status_code == 200
-    for how, url in [("get", "/worklists/"), *district_urls(HOME), *person_urls(person_in(world, HOME))]:
-        assert fetch(viewer, how, url).status_code in (403, 404), (how, url)
+    requests = [("get", "/worklists/"), *district_urls(HOME), *person_urls(person_in(world, HOME))]
+    assert not_refused(viewer, requests, fetch) == []
 
 
 def test_it_lets_only_the_administrator_read_the_audit_log(world: World, client_for: Any) -> None:
@@ -116,6 +113,4 @@ def test_a_club_provider_is_sent_to_the_voucher_pages_and_sees_no_residents(worl
     client.force_login(provider)
     home = client.get("/")
     assert home.status_code == 302 and home["Location"].startswith("/vouchers/")
-    for how, url in all_urls(world):
-        if url != "/":
-            assert fetch(client, how, url).status_code in (403, 404), (how, url)
+    assert not_refused(client, [(how, url) for how, url in all_urls(world) if url != "/"], fetch) == []

@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 import pytest
+from access_checks import Fetch, not_refused, not_sent_to_login
 from conftest import HOME, PASSWORD, World, person_in
 from django.apps import apps
 from django.test import Client
@@ -67,18 +68,18 @@ def fetch(client: Client, how: str, url: str, f: FaresWorld) -> Any:
     return client.get(url)
 
 
+def fetch_in(f: FaresWorld) -> Fetch:
+    return lambda client, how, url: fetch(client, how, url, f)
+
+
 def test_it_sends_anonymous_visitors_to_the_login_page(fares: FaresWorld) -> None:
-    for how, url in urls(fares):
-        response = fetch(Client(), how, url, fares)
-        assert response.status_code == 302 and response["Location"].startswith("/login/"), (how, url)
+    assert not_sent_to_login(urls(fares), fetch_in(fares)) == []
 
 
 @pytest.mark.parametrize("name", ["outsider", "officer", "viewer", "analyst"])
 def test_it_gives_roles_outside_fares_nothing(fares: FaresWorld, client_for: Any, name: str) -> None:
     """A login without a role, and the akimat's OSMS staff: fares are the transport department's."""
-    client = client_for(name)
-    for how, url in urls(fares):
-        assert fetch(client, how, url, fares).status_code in (403, 404), (name, how, url)
+    assert not_refused(client_for(name), urls(fares), fetch_in(fares)) == []
     assert not Check.objects.filter(code=fares.mine, riders_checked__isnull=False).exists()
 
 
@@ -86,15 +87,13 @@ def test_it_gives_a_club_provider_nothing(fares: FaresWorld) -> None:
     provider = user_create(username="club-f", password=PASSWORD, role="provider", organisation_bin=a_bin())
     client = Client()
     client.force_login(provider, backend="django.contrib.auth.backends.ModelBackend")
-    for how, url in urls(fares):
-        assert fetch(client, how, url, fares).status_code in (403, 404), (how, url)
+    assert not_refused(client, urls(fares), fetch_in(fares)) == []
 
 
 def test_it_keeps_the_inspector_out_of_the_analysts_pages(fares: FaresWorld) -> None:
     inspector = fares.client("inspector")
-    for how, url in urls(fares):
-        if "/inspector/" not in url and url != "/fares/":
-            assert fetch(inspector, how, url, fares).status_code in (403, 404), (how, url)
+    analysts = [(how, url) for how, url in urls(fares) if "/inspector/" not in url and url != "/fares/"]
+    assert not_refused(inspector, analysts, fetch_in(fares)) == []
     assert inspector.get("/fares/")["Location"] == "/fares/inspector/"
 
 
@@ -143,6 +142,18 @@ def test_an_inspector_cannot_record_another_teams_or_an_unpublished_check(fares:
         response = inspector.post("/fares/inspector/checks/", json.dumps(body), content_type="application/json")
         assert response.status_code == 404, code
     assert not Check.objects.filter(riders_checked__isnull=False, code__in=[fares.theirs, fares.later]).exists()
+
+
+@pytest.mark.parametrize("url", ["/fares/inspector/checks/", "/fares/inspector/protocols/"])
+def test_an_entry_too_large_unreadable_or_invalid_is_refused_with_its_reason(fares: FaresWorld, url: str) -> None:
+    inspector = fares.client("inspector")
+    large = inspector.post(url, json.dumps({"pad": "x" * 20_000}), content_type="application/json")
+    unreadable = inspector.post(url, b"[1, 2", content_type="application/json")
+    invalid = inspector.post(url, json.dumps({"check": fares.mine}), content_type="application/json")
+    assert (large.status_code, unreadable.status_code, invalid.status_code) == (413, 400, 400)
+    assert "fields" not in unreadable.json() and unreadable.json()["error"]
+    refused = invalid.json()
+    assert refused["fields"] and refused["error"] in [m for errors in refused["fields"].values() for m in errors]
 
 
 def _protocol(fares: FaresWorld, **change: Any) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from typing import Any
 
@@ -217,3 +218,13 @@ def test_the_month_shows_the_rate_with_its_interval_and_the_headline(fares: Fare
     assert 0 < c.low <= c.rate <= c.high < 1
     assert 'id="rate"' in page and figures.sentence.split(":")[0] in page
     assert "95% интервал" in page and "протокол" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "tab"),
+    [("/fares/overview/", "overview"), ("/fares/plans/", "plans"), ("/fares/plans/2026-06/", "plans")],
+)
+def test_the_section_tabs_mark_the_page_and_a_detail_page_marks_its_list(fares: FaresWorld, url: str, tab: str) -> None:
+    page = fares.client("analyst").get(url).content.decode()
+    marked = re.findall(r'<a href="/fares/([a-z]+)/[^"]*" class="on">', page)
+    assert marked == [tab]

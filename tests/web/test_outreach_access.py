@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from access_checks import not_refused, not_sent_to_login
 from conftest import HOME, OTHER, PASSWORD, World
 from django.core.management import call_command
 from django.test import Client
@@ -89,15 +90,11 @@ def fetch(client: Client, how: str, url: str) -> Any:
 
 
 def test_it_sends_anonymous_visitors_to_the_login_page(demo: dict[str, int]) -> None:
-    for how, url in urls(demo):
-        response = fetch(Client(), how, url)
-        assert response.status_code == 302 and response["Location"].startswith("/login/"), (how, url)
+    assert not_sent_to_login(urls(demo), fetch) == []
 
 
 def test_it_gives_a_login_without_a_role_nothing(demo: dict[str, int], client_for: Any) -> None:
-    outsider = client_for("outsider")
-    for how, url in urls(demo):
-        assert fetch(outsider, how, url).status_code in (403, 404), (how, url)
+    assert not_refused(client_for("outsider"), urls(demo), fetch) == []
     assert FollowUp.objects.get(pk=demo["home"]).state == FollowUp.State.OPEN
 
 
@@ -105,8 +102,7 @@ def test_it_gives_a_club_provider_nothing(demo: dict[str, int]) -> None:
     provider = user_create(username="club", password=PASSWORD, role="provider", organisation_bin=a_bin())
     client = Client()
     client.force_login(provider, backend="django.contrib.auth.backends.ModelBackend")
-    for how, url in urls(demo):
-        assert fetch(client, how, url).status_code in (403, 404), (how, url)
+    assert not_refused(client, urls(demo), fetch) == []
 
 
 def test_it_hides_talgars_flags_from_the_officer_of_karasay(demo: dict[str, int], client_for: Any) -> None:

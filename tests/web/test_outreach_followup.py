@@ -189,6 +189,7 @@ def test_the_whole_round_through_htmx_rows(world: World, flag: FollowUp, client_
     assert response.status_code == 302 and response["Location"] == f"/outreach/follow-up/{flag.pk}/"
     detail = admin.get(f"/outreach/follow-up/{flag.pk}/").content.decode()
     assert 'data-state="closed"' in detail and "Sent the corrected report." in detail
+    assert '<a href="/outreach/follow-up/" class="on">' in detail  # the tab of the list the flag is in
     assert [a for a in ("raised", "assigned", "answered", "closed") if f'data-action="{a}"' in detail] == [
         "raised",
         "assigned",

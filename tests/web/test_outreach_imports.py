@@ -9,7 +9,6 @@ import re
 from typing import Any
 
 import pytest
-import xlsxwriter
 from conftest import HOME, OTHER, World
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
@@ -19,6 +18,7 @@ from birtizim.web.accounts.scope import scope_for
 from birtizim.web.common.errors import NotFound
 from birtizim.web.outreach import check_labels, services
 from birtizim.web.outreach.models import CitizenQuestion, ImportBatch, OutreachEvent
+from tests.sheets import workbook
 
 EVENTS = (
     "Район;Дата;Вид мероприятия;Аудитория;Охват (чел.);ФИО ответственного\n"
@@ -82,16 +82,16 @@ def test_an_analyst_imports_every_district_and_questions_too(world: World, clien
 
 
 def test_an_xlsx_log_is_read_with_its_spreadsheet_row_numbers(world: World, client_for: Any) -> None:
-    data = io.BytesIO()
-    book = xlsxwriter.Workbook(data, {"in_memory": True})
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, ["Журнал разъяснительной работы"])  # a title row above the header
-    sheet.write_row(2, 0, ["Аудан", "Күні", "Іс-шара түрі", "Қамту"])
-    sheet.write_row(3, 0, ["Талғар ауданы", "05.10.2019", "кездесу", 200])
-    sheet.write_row(4, 0, ["Талғар ауданы", "05.10.2019", "кездесу", "көп"])
-    book.close()
+    data = workbook(
+        {
+            0: ["Журнал разъяснительной работы"],  # a title row above the header
+            2: ["Аудан", "Күні", "Іс-шара түрі", "Қамту"],
+            3: ["Талғар ауданы", "05.10.2019", "кездесу", 200],
+            4: ["Талғар ауданы", "05.10.2019", "кездесу", "көп"],
+        }
+    )
     response = client_for("officer").post(
-        "/outreach/import/", {"kind": "events", "file": SimpleUploadedFile("log.xlsx", data.getvalue())}
+        "/outreach/import/", {"kind": "events", "file": SimpleUploadedFile("log.xlsx", data)}
     )
     assert response.status_code == 302
     batch = ImportBatch.objects.get()

@@ -119,6 +119,7 @@ def test_the_district_page_shows_events_questions_by_channel_and_reports(world: 
     assert f'data-key="report_late:{HOME}:2019-11"' in page
     assert client_for("officer").get(f"/outreach/districts/{OTHER}/").status_code == 404
     assert client_for("officer").get("/outreach/districts/atlantis/").status_code == 404
+    assert 'class="on"' not in page.split('<nav class="subnav">')[1].split("</nav>")[0]  # no tab is this page's
     # Occupations of Talgar's survey with their intervals, and a chart drawn from them.
     assert page.count('<tr data-group="') >= 9 and "<svg" in page
     for name, value in re.findall(

@@ -151,13 +151,13 @@ def test_outcomes_are_validated_by_the_engines_rules_in_the_readers_language(wor
     refused = officer.post(
         f"/people/{pid}/outcome/", {"result": "actualised", "category": "pensioner"}, HTTP_HX_REQUEST="true"
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert _escaped(engine_labels.word("outcome_problem", "category_age", "ru")) in refused.content.decode()
     no_date = officer.post(f"/people/{pid}/outcome/", {"result": "left_country"}, HTTP_HX_REQUEST="true")
-    assert no_date.status_code == 400
+    assert no_date.status_code == 422
     assert _escaped(engine_labels.word("outcome_problem", "date_required", "ru")) in no_date.content.decode()
     no_result = officer.post(f"/people/{pid}/outcome/", {"comment": "called"}, HTTP_HX_REQUEST="true")
-    assert no_result.status_code == 400  # no result is chosen for the officer
+    assert no_result.status_code == 422  # no result is chosen for the officer
     assert not Outcome.objects.filter(person_id=pid).exists()
     left = officer.post(
         f"/people/{pid}/outcome/",

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from access_checks import not_refused, not_sent_to_login
 from conftest import HOME, World
 from django.test import Client
 from test_projects_world import Objects, build_objects
@@ -63,15 +64,12 @@ def all_urls(objects: Objects) -> list[tuple[str, str]]:
 
 
 def test_it_sends_anonymous_visitors_to_the_login_page(objects: Objects) -> None:
-    for how, url in all_urls(objects):
-        response = fetch(Client(), how, url)
-        assert response.status_code == 302 and response["Location"].startswith("/login/"), (how, url)
+    assert not_sent_to_login(all_urls(objects), fetch) == []
 
 
 def test_it_gives_a_user_without_a_role_nothing(objects: Objects, client_for: Any) -> None:
     outsider = client_for("outsider")
-    for how, url in all_urls(objects):
-        assert fetch(outsider, how, url).status_code in (403, 404), (how, url)
+    assert not_refused(outsider, all_urls(objects), fetch) == []
     alert = Alert.objects.filter(project=objects.home).first()
     assert alert is not None
     assert outsider.post(f"/projects/alerts/{alert.pk}/read/").status_code == 403
@@ -142,8 +140,7 @@ def test_a_club_provider_is_kept_out(objects: Objects, db: None) -> None:
     provider = user_create(username="club", password="correct-horse-battery", role="provider", organisation_bin=_bin())
     c = Client()
     c.force_login(provider, backend="django.contrib.auth.backends.ModelBackend")
-    for how, url in all_urls(objects):
-        assert fetch(c, how, url).status_code in (403, 404), (how, url)
+    assert not_refused(c, all_urls(objects), fetch) == []
 
 
 def _bin() -> str:

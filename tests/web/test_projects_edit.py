@@ -26,28 +26,20 @@ def objects(world: World, db: None) -> Objects:
     return build_objects(world)
 
 
+EDITABLE = ("name", "locality", "address", "deadline_reason", "contract_number")
+
+
 def edit_post(project: Project, **changes: Any) -> dict[str, Any]:
-    values = {
-        "name": project.name,
-        "locality": project.locality,
-        "address": project.address,
-        "deadline_reason": project.deadline_reason,
-        "contract_number": project.contract_number,
-        "responsible": project.responsible_id or "",
-    }
-    return {**values, **changes}
+    """The edit form as posted: the object's facts as they are, with ``changes``."""
+    values = {name: getattr(project, name) for name in EDITABLE}
+    return {**values, "responsible": project.responsible_id or "", **changes}
 
 
 def update(project: Project, scope: Scope = ADMIN, **changes: Any) -> Project:
-    values = {
-        "name": project.name,
-        "locality": project.locality,
-        "address": project.address,
-        "deadline_reason": project.deadline_reason,
-        "contract_number": project.contract_number,
-        "responsible": project.responsible,
-    }
-    return services.project_update(scope=scope, user=None, project=project, **{**values, **changes})
+    values = {name: getattr(project, name) for name in EDITABLE}
+    return services.project_update(
+        scope=scope, user=None, project=project, **{**values, "responsible": project.responsible, **changes}
+    )
 
 
 def test_only_administrators_and_analysts_edit_and_another_district_is_404(objects: Objects, client_for: Any) -> None:

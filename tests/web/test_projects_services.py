@@ -4,12 +4,10 @@ move the deadline, baselines are versions, the progress sheet import keeps every
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
-import xlsxwriter
 from conftest import HOME, OTHER, World
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -23,6 +21,7 @@ from birtizim.web.accounts.scope import Scope
 from birtizim.web.common.errors import NotAllowed, NotFound
 from birtizim.web.projects import selectors, services
 from birtizim.web.projects.models import Alert, Baseline, Report, Snapshot
+from tests.sheets import workbook
 
 
 @pytest.fixture
@@ -208,21 +207,9 @@ def _fields(p: Any) -> dict[str, Any]:
     return {n: getattr(p, n) for n in names}
 
 
-def _sheet(rows: list[list[Any]]) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet()
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is not None:
-                sheet.write(r, c, value)
-    book.close()
-    return out.getvalue()
-
-
 def test_the_progress_sheet_import_stores_good_dates_and_returns_every_reject(objects: Objects) -> None:
     other = objects.other
-    content = _sheet(
+    content = workbook(
         [
             ["Date", "Activity code", "Percent complete", "Accepted money", "Workforce"],
             ["16.06.2025", "A", 85, None, 5],  # row 2: money not given, carried on from 15 June

@@ -15,12 +15,14 @@ import pytest
 from conftest import HOME, World
 from django.core.management import call_command
 from django.utils import translation
+from django.utils.translation import gettext as _
 from test_projects_world import ADMIN, AS_OF, D, Objects, activities, build_objects
 
 from birtizim import projects as core
 from birtizim.projects.sheet import read_progress_sheet
 from birtizim.web.projects import convert, explain, selectors, services
 from birtizim.web.projects.models import Alert, Baseline, ContractChange, Project, Report, Snapshot
+from tests.sheets import workbook
 
 
 @pytest.fixture
@@ -131,7 +133,7 @@ def test_a_report_without_htmx_redirects_to_the_object(objects: Objects, client_
 
 
 def test_the_import_page_lists_each_rejected_row(objects: Objects, client_for: Any) -> None:
-    sheet = _workbook(
+    sheet = workbook(
         [
             ["Дата", "Код работы", "Выполнено, %"],
             ["18.06.2025", "A", 100],
@@ -154,7 +156,7 @@ def test_the_import_page_lists_each_rejected_row(objects: Objects, client_for: A
 def test_the_import_explains_a_file_it_cannot_use(objects: Objects, client_for: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    no_percent = SimpleUploadedFile("p.xlsx", _workbook([["Дата", "Код работы"], ["18.06.2025", "A"]]))
+    no_percent = SimpleUploadedFile("p.xlsx", workbook([["Дата", "Код работы"], ["18.06.2025", "A"]]))
     response = client_for("officer").post(f"/projects/{objects.home.pk}/import/", {"file": no_percent})
     assert response.status_code == 400 and 'id="import-error"' in response.content.decode()
 
@@ -241,7 +243,9 @@ def test_alerts_are_listed_and_marked_read_with_htmx(objects: Objects, client_fo
     assert attr(page, "unread", "data-unread") == str(len(ids) - 1)
 
 
-def test_a_new_baseline_version_is_entered_with_the_form(objects: Objects, client_for: Any) -> None:
+def baseline_post(**change: str) -> dict[str, Any]:
+    """The baseline form posted with the schedule's activities, the second finishing on 15 August;
+    ``change`` overrides fields (``a-1-depends_on``...)."""
     acts = activities()
     data: dict[str, Any] = {
         "made_on": "2025-06-10",
@@ -262,12 +266,27 @@ def test_a_new_baseline_version_is_entered_with_the_form(objects: Objects, clien
                 f"a-{n}-depends_on": ", ".join(a.depends_on),
             }
         )
-    response = client_for("officer").post(f"/projects/{objects.home.pk}/baselines/new/", data)
+    return {**data, **change}
+
+
+def test_a_new_baseline_version_is_entered_with_the_form(objects: Objects, client_for: Any) -> None:
+    response = client_for("officer").post(f"/projects/{objects.home.pk}/baselines/new/", baseline_post())
     assert response.status_code == 302
     versions = Baseline.objects.filter(project=objects.home).order_by("version")
     assert [b.version for b in versions] == [1, 2]
     compare = client_for("viewer").get(f"/projects/{objects.home.pk}/baselines/").content.decode()
     assert re.findall(r'<tr data-activity="(\w+)" data-moved="(-?\d*)"', compare) == [("A", "0"), ("B", "15")]
+
+
+def test_a_baseline_the_service_refuses_comes_back_with_the_reason(objects: Objects, client_for: Any) -> None:
+    before = Baseline.objects.filter(project=objects.home).count()
+    response = client_for("officer").post(
+        f"/projects/{objects.home.pk}/baselines/new/", baseline_post(**{"a-1-depends_on": "NOWHERE"})
+    )
+    assert response.status_code == 400 and Baseline.objects.filter(project=objects.home).count() == before
+    with translation.override("ru"):
+        reason = str(_("The schedule is not consistent: %(reason)s.")).split(":")[0]
+    assert reason in response.content.decode()
 
 
 def test_a_contract_change_is_entered_with_the_form(objects: Objects, client_for: Any) -> None:
@@ -315,19 +334,6 @@ def test_the_object_page_computes_one_forecast_quickly(objects: Objects, client_
     response = client_for("admin").get(f"/projects/{objects.other.pk}/")
     assert "data-rag" in response.content.decode()
     assert services.RAG_ORDER["red"] < services.RAG_ORDER["green"]
-
-
-def _workbook(rows: list[list[Any]]) -> bytes:
-    import xlsxwriter
-
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet()
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            sheet.write(r, c, value)
-    book.close()
-    return out.getvalue()
 
 
 def test_the_daily_refresh_not_a_page_view_moves_forecasts_the_clock_has_passed(

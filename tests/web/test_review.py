@@ -23,24 +23,20 @@ from django.test import Client
 from django.utils import timezone
 
 from birtizim import engine
-from birtizim.synth import synthesize
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.audit.models import Access
 from birtizim.web.common.errors import Conflict
 from birtizim.web.registry import runstore, services
 from birtizim.web.registry.models import Decision, Merge, Run
-from tests.review_region import Namesakes, with_namesakes
+from tests.review_region import Namesakes, region_with_namesakes
 
 ANALYST = Scope(Role.ANALYST, None)
 
 
 @pytest.fixture(scope="module")
 def namesakes_region(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Namesakes]]:
-    plain = tmp_path_factory.mktemp("plain")
-    synthesize(region="almaty-2019", residents=3_000, seed=21, out=plain)
-    region = tmp_path_factory.mktemp("namesakes")
-    return region, with_namesakes(plain, region)
+    return region_with_namesakes(tmp_path_factory.mktemp)
 
 
 @pytest.fixture(scope="module")

@@ -24,12 +24,11 @@ from conftest import HOME, World, upload_region
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from birtizim.synth import synthesize
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.registry import runstore, selectors, services
 from birtizim.web.registry.models import Decision, Outcome, Run
-from tests.review_region import with_namesakes
+from tests.review_region import region_with_namesakes
 
 ANALYST = Scope(Role.ANALYST, None)
 
@@ -106,10 +105,7 @@ def test_an_outcome_posted_from_run_n_is_never_saved_to_another_resident_after_r
 
 @pytest.fixture(scope="module")
 def namesakes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Any]]:
-    plain = tmp_path_factory.mktemp("plain")
-    synthesize(region="almaty-2019", residents=3_000, seed=21, out=plain)
-    region = tmp_path_factory.mktemp("namesakes")
-    return region, with_namesakes(plain, region)
+    return region_with_namesakes(tmp_path_factory.mktemp)
 
 
 def pension_row(run: Run, row_number: int) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from birtizim.vouchers import links, payment
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope, scope_for
 from birtizim.web.common.errors import NotAllowed, NotFound
-from birtizim.web.vouchers import core_tables, selectors, services, tokens
+from birtizim.web.vouchers import core_tables, dashboard, selectors, services, tokens
 from birtizim.web.vouchers import models as m
 
 ADMIN = Scope(Role.ADMIN, None)
@@ -81,6 +81,21 @@ def test_it_pays_confirmed_present_sessions_times_the_rate(db: None) -> None:
         f"SELECT sum(amount) FROM ({payment.lines_sql()}) WHERE group_id = ?", [club.group.pk]
     ).fetchone()
     assert total is not None and total[0] == sheet.amount
+
+
+def test_the_dashboard_reads_only_the_columns_the_payment_sql_needs_and_gets_the_same_money(db: None) -> None:
+    club = Club()
+    a, _b, sheet = month_of_marks(club)
+    services.timesheet_transition(scope=provider_scope(club), user=None, timesheet=sheet, target="submitted")
+    services.confirmation_record(token=token_of(a), outcome="confirmed")
+    marks = core_tables.export("marks", only=payment.LINES_COLUMNS["marks"])
+    assert marks.column_names == list(payment.LINES_COLUMNS["marks"])  # no timestamps read
+    with pytest.raises(ValueError, match="no columns"):
+        core_tables.export("marks", only=("session_id", "no_such_column"))
+    whole = core_tables.connect(None).execute(f"SELECT sum(amount) FROM ({payment.lines_sql()})").fetchone()
+    figures = dashboard.dashboard_get(scope=ANALYST)
+    row = next(r for r in figures["providers"] if r["provider"].pk == club.provider.pk)
+    assert whole is not None and row["confirmed_value"] == whole[0] == 3 * RATE
 
 
 def test_it_moves_a_timesheet_only_along_the_rules_and_freezes_the_approved_amount(db: None) -> None:

@@ -25,9 +25,9 @@ def synth(
     harsh: Annotated[bool, typer.Option(help="The harsher world: strong clustering, few checks per stratum.")] = False,
 ) -> None:
     """Write a few months of the synthetic city, the last one with exactly --protocols protocols."""
-    from birtizim.fares.model import check_month
     from birtizim.synth.fares.city import WorldSettings
     from birtizim.synth.fares.world import synthesize
+    from birtizim.tables.months import check_month
 
     try:
         check_month(month)

@@ -83,7 +83,12 @@ def write_report(
         [
             xlsx.Sheet(
                 sheet("districts"),
-                _headed(con, f"SELECT * REPLACE ({district} AS name) FROM district_report ORDER BY rank", lang),
+                _headed(
+                    con,
+                    # the district's name in the reader's language; its code is for machines (run.duckdb)
+                    f"SELECT * EXCLUDE (district) REPLACE ({district} AS name) FROM district_report ORDER BY rank",
+                    lang,
+                ),
                 percent=(labels.word("column", "actualisation", lang),),
             ),
             xlsx.Sheet(
@@ -130,7 +135,7 @@ def write_report(
                 _headed(
                     con,
                     f"SELECT {labels.word_sql('source', 'source', lang)} AS source, file, row_number, "
-                    "reason AS reject_reason FROM rejects ORDER BY 1, row_number",
+                    f"{labels.reject_sql('reason', lang)} AS reject_reason FROM rejects ORDER BY source, row_number",
                     lang,
                 ),
             ),

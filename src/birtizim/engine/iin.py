@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from birtizim.tables.check_digit import WEIGHTS_1, WEIGHTS_2, check_digit
+
 if TYPE_CHECKING:
     import duckdb
 
-WEIGHTS_1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
-WEIGHTS_2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 
 # digit 7 -> (first year of the century, sex)
 CENTURY_SEX: dict[int, tuple[int, str]] = {
@@ -49,15 +49,6 @@ class IIN:
     value: str
     birth_date: dt.date
     sex: str  # "M" or "F"
-
-
-def check_digit(first11: str) -> int | None:
-    """Check digit for the first 11 digits, or None when both passes give 10 (never issued)."""
-    digits = [int(c) for c in first11]
-    c = sum(d * w for d, w in zip(digits, WEIGHTS_1, strict=True)) % 11
-    if c == 10:
-        c = sum(d * w for d, w in zip(digits, WEIGHTS_2, strict=True)) % 11
-    return None if c == 10 else c
 
 
 def parse(value: str) -> IIN:

@@ -72,7 +72,8 @@ RECORD_COLUMNS = """
     last_name VARCHAR, first_name VARCHAR, patronymic VARCHAR, address VARCHAR, phone VARCHAR,
     birth_date DATE, sex VARCHAR, district VARCHAR, district_raw VARCHAR,
     registry_status VARCHAR, status_date DATE,
-    payer_type VARCHAR, last_payment_month DATE, months_paid_60 INTEGER, childcare_reason VARCHAR
+    payer_type VARCHAR, last_payment_month DATE, months_paid_60 INTEGER, childcare_reason VARCHAR,
+    child_birth_date DATE
 """
 # The folded matching keys of the names (``names``), beside the names as written.
 KEY_COLUMNS = "surname_key VARCHAR, first_key VARCHAR, patronymic_key VARCHAR, pair_key VARCHAR"
@@ -307,8 +308,15 @@ def stage_source(
         "status_date": "cell_date(v)",
         "last_payment_month": "cell_month(v)",
         "months_paid_60": "TRY_CAST(cell_whole(v) AS INTEGER)",
+        "child_birth_date": "cell_date(v)",  # when a childcare category ends (the child's third birthday)
     }
-    types = {"birth_date": "DATE", "status_date": "DATE", "last_payment_month": "DATE", "months_paid_60": "INTEGER"}
+    types = {
+        "birth_date": "DATE",
+        "status_date": "DATE",
+        "last_payment_month": "DATE",
+        "months_paid_60": "INTEGER",
+        "child_birth_date": "DATE",
+    }
     code = {f: f"CAST(NULL AS {types.get(f, 'VARCHAR')})" for f in (*read_once, "district_raw", "district")}
     code |= {"birth_date_yy": "false", "status_date_yy": "false"}
     for field_, expr in read_once.items():
@@ -358,7 +366,7 @@ def stage_source(
                {"coalesce(sex, iin_sex(iin))" if registry else "sex"},
                district, district_raw, registry_status,
                CASE WHEN status_date_yy THEN {_pivot("status_date", yy)} ELSE status_date END,
-               payer_type, last_payment_month, months_paid_60, childcare_reason,
+               payer_type, last_payment_month, months_paid_60, childcare_reason, child_birth_date,
                surname_key, first_key, patronymic_key, pair_key
         FROM (
             SELECT *, coalesce(iin_is_valid_n(iin_num), false) AS iin_valid,
@@ -384,6 +392,7 @@ def stage_source(
                                    {code["last_payment_month"]} AS last_payment_month,
                                    {code["months_paid_60"]} AS months_paid_60,
                                    {code["childcare_reason"]} AS childcare_reason,
+                                   {code["child_birth_date"]} AS child_birth_date,
                                    {names_sql["surname_key"]} AS surname_key, {names_sql["first_key"]} AS first_key,
                                    {names_sql["patronymic_key"]} AS patronymic_key, {names_sql["pair_key"]} AS pair_key
                             FROM {raw} r {" ".join(joins)})))))

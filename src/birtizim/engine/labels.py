@@ -236,6 +236,36 @@ LISTED_AS: Words = {
         "a recipient of targeted social assistance",
     ),
 }
+REJECT: Words = {
+    "not_utf8": (
+        "байты, которые не являются текстом UTF-8",
+        "UTF-8 мәтіні емес байттар",
+        "bytes that are not UTF-8 text",
+    ),
+    "unclosed_quote": (
+        "незакрытая кавычка или кавычка внутри поля без кавычек",
+        "жабылмаған тырнақша немесе тырнақшасыз өрістің ішіндегі тырнақша",
+        "a quote that is not closed, or a quote inside an unquoted field",
+    ),
+    "line_too_long": ("слишком длинная строка", "тым ұзын жол", "a line too long to read"),
+    "unreadable_line": (
+        "строку нельзя прочитать как строку таблицы",
+        "жолды кесте жолы ретінде оқу мүмкін емес",
+        "a line that cannot be read as a table row",
+    ),
+    "empty_row": ("пустая строка", "бос жол", "an empty row"),
+    "no_iin_no_name": ("нет пригодного ИИН и нет имени", "жарамды ЖСН де, аты да жоқ", "no usable IIN and no name"),
+    "registry row without a valid IIN": (
+        "строка регистра без действительного ИИН",
+        "жарамды ЖСН-сіз тіркелім жолы",
+        "registry row without a valid IIN",
+    ),
+    "IIN repeated in the registry (the first row is kept)": (
+        "ИИН повторяется в регистре (оставлена первая строка)",
+        "ЖСН тіркелімде қайталанады (бірінші жол қалдырылды)",
+        "IIN repeated in the registry (the first row is kept)",
+    ),
+}
 SEX: Words = {"M": ("М", "Е", "M"), "F": ("Ж", "Ә", "F")}
 # Export column headers and sheet names.
 COLUMN: Words = {
@@ -305,6 +335,7 @@ KINDS: dict[str, Words] = {
     "disagreement": DISAGREEMENT,
     "registry_status": REGISTRY_STATUS,
     "listed_as": LISTED_AS,
+    "reject": REJECT,
     "sex": SEX,
     "column": COLUMN,
     "sheet": SHEET,
@@ -434,9 +465,23 @@ SENTENCES: dict[str, dict[str, tuple[str, str, str]]] = {
             "In none of the lists: {absent:sources}",
         ),
         "category_ending": (
-            "Категория «{category:category}» заканчивается {adult_on:date} (18 лет)",
-            "«{category:category}» санаты {adult_on:date} аяқталады (18 жас)",
-            "The category “{category:category}” ends on {adult_on:date} (18 years)",
+            "Категория «{category:category}» заканчивается {ends:date}",
+            "«{category:category}» санаты {ends:date} аяқталады",
+            "The category “{category:category}” ends on {ends:date}",
+        ),
+    },
+    # why a row was not read (``rejects.reason``: a code, then its figures after ":"; the registry's own
+    # two reasons are sentences of link.py)
+    "reject": {
+        "too_many_fields": (
+            "лишние поля: {found}, а в заголовке {expected}",
+            "өрістер артық: {found}, ал тақырыпта {expected}",
+            "too many fields: {found} where the header has {expected}",
+        ),
+        "too_few_fields": (
+            "не хватает полей: {found}, а в заголовке {expected}",
+            "өрістер жетіспейді: {found}, ал тақырыпта {expected}",
+            "too few fields: {found} where the header has {expected}",
         ),
     },
     "outcome": {
@@ -662,3 +707,13 @@ def sentence_sql(kind: str, code: str, facts: str, lang: str = DEFAULT) -> str:
         else word_sql(kind, code, language)
     )
     return "trim(" + tidy.format(x=body) + ")"
+
+
+def reject_sql(reason: str, lang: str = DEFAULT) -> str:
+    """SQL saying a row's reject reason (``too_many_fields:5:3``, ``empty_row``, ...) in ``lang``."""
+    figures = f"json_object('found', split_part({reason}, ':', 2), 'expected', split_part({reason}, ':', 3))"
+    code = f"split_part({reason}, ':', 1)"
+    said = sentence_sql("reject", code, figures, lang)
+    # a reason no table knows stays as it was written (with its figures)
+    known = ", ".join(quote_literal(k) for k in (*REJECT, *SENTENCES["reject"]))
+    return f"CASE WHEN {code} IN ({known}) THEN {said} ELSE {reason} END"

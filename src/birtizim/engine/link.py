@@ -27,14 +27,17 @@ import duckdb
 
 from birtizim.engine import decisions, identity, probabilistic
 
-# Splink match probabilities. Pairs from CANDIDATE up are a row's candidates. At most one resident is
+# Splink match probabilities. Pairs from CANDIDATE up are a row's candidates (a row with neither patronymic
+# nor birth date keeps every resident of its names: ``probabilistic.THIN_ROUTE``). At most one resident is
 # the row's person, so each candidate's odds are weighed against the other candidates' and against
 # "someone not in the registry": a row is linked when its best candidate's share reaches ACCEPT, or
 # when it has exactly one candidate that agrees exactly on surname, first name and patronymic: lists
 # without birth dates give names alone, which score low in absolute terms against a large registry
 # (the prior is one in the registry's size), yet a full name that only one resident carries leaves
-# no one else the row could be. Any other row whose best candidate scores REVIEW or more goes to the
-# review list for a person to decide; the rest are new.
+# no one else the row could be. Any other row whose best candidate scores REVIEW or more, or holds a
+# share of REVIEW or more among the candidates (a row of names alone among many namesakes scores low
+# against a large registry, yet is surely one of them), goes to the review list for a person to decide;
+# the rest are new.
 CANDIDATE = 0.01
 REVIEW = 0.05
 ACCEPT = 0.8
@@ -55,6 +58,12 @@ OUTSIDER_ODDS = 0.005
 RELATIVE_NEARBY = 0.8
 # The least share of an age band and sex a list is taken to hold (a data error can list anyone).
 LIST_SHARE_FLOOR = 0.0005
+# A cell of residents (age band, sex, registry status, other lists) counts this many residents' worth of
+# its age band and sex's share beside its own: a cell of a handful of residents says little on its own.
+CELL_SHRINK = 20
+# The least share of a list's rows a clerk writes without the resident's patronymic, or with one the
+# resident does not have (every kind of slip happens now and then).
+ABSENCE_FLOOR = 0.001
 # Share of a person's rows whose name endings tell the other sex (a clerk's slip in -ов/-ова, -ович/-овна).
 SEX_WRITTEN_WRONG = 0.01
 FIRST_NAME_SAMPLE = 50_000  # random pairs of residents for the first name's agreement by chance
@@ -289,6 +298,21 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
     linking.training["extra_routes"] = [" + ".join(k.replace("{t}.", "") for k in r.keys) for r in routes]
     model = probabilistic.with_routes(model, routes)
     probabilistic.predict(con, model, left="splink_left", right="splink_right", out="prob_matches", threshold=CANDIDATE)
+    # rows with neither a patronymic nor a birth date keep every namesake, whatever its score: the list's
+    # own evidence (_list_prior) weighs them, and a row whose namesakes all fell below CANDIDATE was "new"
+    if probabilistic.thin_pairs(con, left="splink_left", right="splink_right"):
+        probabilistic.predict(
+            con, model, left="splink_left", right="splink_right", out="thin_matches", threshold=None, only_thin=True
+        )
+        con.execute(
+            """
+            INSERT INTO prob_matches BY NAME
+            SELECT * FROM thin_matches t
+            WHERE NOT EXISTS (SELECT 1 FROM prob_matches m
+                              WHERE m.record_id = t.record_id AND m.person_id = t.person_id);
+            DROP TABLE thin_matches;
+            """
+        )
     # each disputed row with its holder, whatever the score
     con.execute(
         f"""
@@ -345,7 +369,8 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
         WHERE posterior >= {ACCEPT} OR (candidates = 1 AND full_name_agrees);
         INSERT INTO review
         SELECT record_id, person_id, p, 'uncertain' FROM prob_best
-        WHERE NOT (posterior >= {ACCEPT} OR (candidates = 1 AND full_name_agrees)) AND p >= {REVIEW};
+        WHERE NOT (posterior >= {ACCEPT} OR (candidates = 1 AND full_name_agrees))
+          AND (p >= {REVIEW} OR posterior >= {REVIEW});
         """
     )
     _keep_candidates(con)
@@ -532,49 +557,96 @@ def _list_prior(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> None:
     about who its row could be, measured on the rows already linked by IIN.
 
     A list holds some residents and not others: the State Revenue's contributors are of working age,
-    the childcare list mostly women of 20 to 42. For each list, age band (five years) and sex, r is the
-    share of residents it holds; u the share of its rows the IIN did not link; d the share of its linked
-    rows that repeat a person. A candidate the list already holds is this row's person only if the row
-    is a duplicate (d); one it does not hold, if the list holds the candidate under a row the IIN did
-    not link: r·u / (1 − r·(1 − u)). The bits are that chance against its mean over all residents
-    (the model's prior is one in the registry's size): of two namesakes without a birth date, the one
-    of the list's age and sex, and not yet in it, is the likelier.
+    the childcare list mostly women of 20 to 42, and a resident the pension or unemployment list holds,
+    or whom the registry says died or emigrated, is seldom a contributor. Residents fall into cells by
+    age band (five years), sex, registry status and the other lists that hold them; for each list and
+    cell, r is the share of the cell's residents the list holds. A cell of few residents leans on its
+    age band and sex (``CELL_SHRINK`` residents' worth of that share). u is the share of the list's rows
+    the IIN did not link, d the share of its linked rows that repeat a person. A candidate the list
+    already holds is this row's person only if the row is a duplicate (d); one it does not hold, if
+    the list holds the candidate under a row the IIN did not link: r·u / (1 − r·(1 − u)). The bits are
+    that chance against its mean over all residents (the model's prior is one in the registry's
+    size): of two namesakes without a birth date, the one of the list's age and sex, in no list that
+    rarely goes with it, and not yet in it, is the likelier.
+
+    A missing patronymic says something too, which the model's comparison (null when either side is)
+    does not weigh: a list that writes patronymics leaves one out mostly when the resident has none. s,
+    the share of a list's linked rows without a patronymic, is measured for residents with and without
+    one; a row without a patronymic weighs s over its mean for each candidate, a row with one 1 − s (a
+    list that never writes patronymics says nothing: s is 1 for everyone).
     """
     age = f"date_diff('day', birth_date, DATE '{as_of}') / 365.25" if as_of is not None else "0"
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE person_band AS
-        SELECT person_id, coalesce(sex, '?') AS sex, CAST(least(greatest(floor({age} / 5), 0), 19) AS INTEGER) AS band
-        FROM persons;
         CREATE OR REPLACE TEMP TABLE listed AS
         SELECT DISTINCT a.source, l.person_id FROM links l JOIN agency a USING (record_id);
+        -- each resident's cell, with every list that holds them (one list's own membership is taken out
+        -- below: whether a list holds a resident is what its share measures, not part of the cell)
+        CREATE OR REPLACE TEMP TABLE person_band AS
+        SELECT p.person_id, coalesce(p.sex, '?') AS sex,
+               CAST(least(greatest(floor({age} / 5), 0), 19) AS INTEGER) AS band,
+               coalesce(p.registry_status, '?') AS status,
+               coalesce(list_sort(list(x.source) FILTER (x.source IS NOT NULL)), []) AS lists
+        FROM persons p LEFT JOIN listed x USING (person_id) GROUP BY p.person_id, p.sex, band, p.registry_status;
         CREATE OR REPLACE TEMP TABLE list_stats AS
         SELECT a.source,
                greatest(1 - count(l.record_id) / count(*), 0.001) AS u,
                greatest(1 - count(DISTINCT l.person_id) / greatest(count(l.record_id), 1), 0.001) AS d
         FROM agency a LEFT JOIN links l USING (record_id) GROUP BY a.source;
+        CREATE OR REPLACE TEMP TABLE cell_counts AS
+        WITH cells AS (SELECT band, sex, status, lists, count(*) AS n FROM person_band GROUP BY ALL)
+        SELECT t.source, c.band, c.sex, c.status,
+               array_to_string(list_filter(c.lists, x -> x <> t.source), ',') AS others,
+               sum(c.n) AS residents, sum(CASE WHEN list_contains(c.lists, t.source) THEN c.n ELSE 0 END) AS held
+        FROM list_stats t CROSS JOIN cells c GROUP BY ALL;
         CREATE OR REPLACE TEMP TABLE band_factor AS
-        WITH residents AS (SELECT band, sex, count(*) AS n FROM person_band GROUP BY ALL),
-             held AS (SELECT x.source, b.band, b.sex, count(*) AS n
-                      FROM listed x JOIN person_band b USING (person_id) GROUP BY ALL)
-        SELECT t.source, r.band, r.sex, r.n AS residents, coalesce(h.n, 0) AS held, t.d,
-               greatest(coalesce(h.n, 0) / r.n, {LIST_SHARE_FLOOR}) * t.u
-               / (1 - greatest(coalesce(h.n, 0) / r.n, {LIST_SHARE_FLOOR}) * (1 - t.u)) AS not_held
-        FROM list_stats t CROSS JOIN residents r LEFT JOIN held h ON h.source = t.source AND h.band = r.band
-            AND h.sex = r.sex;
+        WITH parent AS (
+            SELECT source, band, sex, greatest(sum(held) / sum(residents), {LIST_SHARE_FLOOR}) AS r
+            FROM cell_counts GROUP BY ALL
+        ),
+        shares AS (
+            SELECT c.*, t.u, t.d,
+                   greatest((c.held + {CELL_SHRINK} * p.r) / (c.residents + {CELL_SHRINK}), {LIST_SHARE_FLOOR}) AS r
+            FROM cell_counts c JOIN parent p USING (source, band, sex) JOIN list_stats t USING (source)
+        )
+        SELECT source, band, sex, status, others, residents, held, d, r * u / (1 - r * (1 - u)) AS not_held
+        FROM shares;
         CREATE OR REPLACE TEMP TABLE list_mean AS
         SELECT source, sum(held * d + (residents - held) * not_held) / sum(residents) AS mean
         FROM band_factor GROUP BY source;
+
+        -- whether the list writes a patronymic, by whether the resident has one: s = P(no patronymic on
+        -- the row | the resident has none / has one), and its mean over all residents
+        CREATE OR REPLACE TEMP TABLE patronymic_absence AS
+        WITH counts AS (
+            SELECT a.source, p.patronymic_key IS NULL AS person_absent,
+                   count(*) FILTER (a.patronymic_key IS NULL) AS absent, count(*) AS n
+            FROM links l JOIN agency a USING (record_id) JOIN persons p USING (person_id) GROUP BY ALL
+        ),
+        residents AS (SELECT avg(CASE WHEN patronymic_key IS NULL THEN 1 ELSE 0 END) AS q FROM persons),
+        shares AS (
+            SELECT t.source, x.person_absent,
+                   least(greatest((coalesce(c.absent, 0) + 1) / (coalesce(c.n, 0) + 2), {ABSENCE_FLOOR}),
+                         1 - {ABSENCE_FLOOR}) AS s
+            FROM list_stats t CROSS JOIN (VALUES (true), (false)) x(person_absent)
+            LEFT JOIN counts c ON c.source = t.source AND c.person_absent = x.person_absent
+        )
+        SELECT s.source, s.person_absent, s.s,
+               sum(s.s * CASE WHEN s.person_absent THEN r.q ELSE 1 - r.q END) OVER (PARTITION BY s.source) AS mean
+        FROM shares s CROSS JOIN residents r;
 
         CREATE OR REPLACE TEMP TABLE list_prior AS
         WITH pairs AS (SELECT record_id, person_id FROM prob_matches
                        UNION SELECT record_id, person_id FROM holder_matches)
         SELECT c.record_id, c.person_id,
-               log2(CASE WHEN x.person_id IS NOT NULL THEN f.d ELSE f.not_held END / m.mean) AS bits
+               log2(CASE WHEN list_contains(b.lists, a.source) THEN f.d ELSE f.not_held END / m.mean)
+               + log2(CASE WHEN a.patronymic_key IS NULL THEN x.s / x.mean ELSE (1 - x.s) / (1 - x.mean) END) AS bits
         FROM pairs c JOIN agency a USING (record_id) JOIN person_band b USING (person_id)
-        JOIN band_factor f ON f.source = a.source AND f.band = b.band AND f.sex = b.sex
+        JOIN persons p USING (person_id)
+        JOIN band_factor f ON f.source = a.source AND f.band = b.band AND f.sex = b.sex AND f.status = b.status
+            AND f.others = array_to_string(list_filter(b.lists, x -> x <> a.source), ',')
         JOIN list_mean m ON m.source = a.source
-        LEFT JOIN listed x ON x.source = a.source AND x.person_id = c.person_id
+        JOIN patronymic_absence x ON x.source = a.source AND x.person_absent = (p.patronymic_key IS NULL)
         """
     )
 

@@ -26,16 +26,14 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from birtizim.tables import rules as text_rules
+from birtizim.tables.rules import Rule
+from birtizim.tables.sql import quote_literal
+
 if TYPE_CHECKING:
     import duckdb
 
-# A rule is (kind, a, b):
-#   ("translate", chars, replacements) map single characters; characters without a replacement vanish
-#   ("replace", text, replacement)       replace every occurrence of a literal text
-#   ("regex", pattern, replacement)      replace every match (RE2 and Python `re` agree on these)
-#   ("if_match", pattern, chars>repl)    translate characters only in a text that matches the pattern
-#   ("lower", "", "") / ("strip_accents", "", "")
-Rule = tuple[str, str, str]
+# Rule tables (kind, a, b) run the same in Python and in DuckDB: see birtizim.tables.rules.
 
 # Cyrillic letter -> Latin key letter, written as pairs so the two alphabets cannot drift apart.
 _CYRILLIC_PAIRS = (
@@ -151,31 +149,10 @@ SURNAME_RULES: tuple[Rule, ...] = (
 )
 
 
-def _apply(rules: tuple[Rule, ...], text: str) -> str:
-    for kind, a, b in rules:
-        if kind == "translate":
-            text = text.translate({ord(c): (b[i] if i < len(b) else None) for i, c in enumerate(a)})
-        elif kind == "replace":
-            text = text.replace(a, b)
-        elif kind == "regex":
-            text = re.sub(a, b, text)
-        elif kind == "if_match":
-            source, target = b.split(">")
-            if re.search(a, text):
-                text = text.translate(str.maketrans(source, target))
-        elif kind == "lower":
-            text = text.lower()
-        elif kind == "strip_accents":
-            text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-        else:  # pragma: no cover - the tables above are the only input
-            raise ValueError(kind)
-    return text
-
-
 def _key(rules: tuple[Rule, ...], value: str | None) -> str | None:
     if value is None:
         return None
-    return _apply(rules, value) or None
+    return text_rules.apply(rules, value) or None
 
 
 FIRST_NAME = BASE_RULES + COLLAPSE_RULES + SOUND_RULES
@@ -215,7 +192,7 @@ def split_full_name(full: str | None) -> NameParts:
     """Split "Фамилия Имя Отчество" (the order agencies use) into parts; "Серік ұлы" stays one part."""
     if full is None:
         return NameParts(None, None, None)
-    tokens = [t for t in _apply(SPLIT_RULES, full).split(" ") if t]
+    tokens = [t for t in text_rules.apply(SPLIT_RULES, full).split(" ") if t]
     last = tokens[0] if tokens else None
     first = tokens[1] if len(tokens) > 1 else None
     patronymic = " ".join(tokens[2:]) or None
@@ -227,45 +204,17 @@ def split_full_name(full: str | None) -> NameParts:
 # --------------------------------------------------------------------------------------------
 
 
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def rules_sql(rules: tuple[Rule, ...], arg: str) -> str:
-    """Compile a rule table into one nested SQL expression over ``arg``."""
-    expr = arg
-    for kind, a, b in rules:
-        if kind == "translate":
-            expr = f"translate({expr}, {_sql_literal(a)}, {_sql_literal(b)})"
-        elif kind == "replace":
-            expr = f"replace({expr}, {_sql_literal(a)}, {_sql_literal(b)})"
-        elif kind == "regex":
-            expr = f"regexp_replace({expr}, {_sql_literal(a)}, {_sql_literal(b)}, 'g')"
-        elif kind == "if_match":
-            source, target = b.split(">")
-            expr = (
-                f"CASE WHEN regexp_matches({expr}, {_sql_literal(a)}) "
-                f"THEN translate({expr}, {_sql_literal(source)}, {_sql_literal(target)}) ELSE {expr} END"
-            )
-        elif kind == "lower":
-            expr = f"lower({expr})"
-        elif kind == "strip_accents":
-            expr = f"strip_accents({expr})"
-        else:  # pragma: no cover
-            raise ValueError(kind)
-    return expr
-
-
 def _guarded_sql(rule: Rule, expr: str) -> str:
     """One rule over the column ``expr``, run only on the values it changes: a regular expression or a
     literal that does not occur leaves a value as it is, and testing for it costs a fraction of the
     replacement (which builds a new string even when nothing matches)."""
     kind, a, _ = rule
+    applied = text_rules.to_sql((rule,), expr)
     if kind == "regex":
-        return f"CASE WHEN regexp_matches({expr}, {_sql_literal(a)}) THEN {rules_sql((rule,), expr)} ELSE {expr} END"
+        return f"CASE WHEN regexp_matches({expr}, {quote_literal(a)}) THEN {applied} ELSE {expr} END"
     if kind == "replace":
-        return f"CASE WHEN contains({expr}, {_sql_literal(a)}) THEN {rules_sql((rule,), expr)} ELSE {expr} END"
-    return rules_sql((rule,), expr)
+        return f"CASE WHEN contains({expr}, {quote_literal(a)}) THEN {applied} ELSE {expr} END"
+    return applied
 
 
 def rules_select(rules: tuple[Rule, ...], values: str) -> str:
@@ -339,7 +288,7 @@ def name_sex(surname: str | None, patronymic: str | None) -> str | None:
 
 def _name_sex_sql() -> str:
     whens = " ".join(
-        f"WHEN regexp_matches(lower(trim({'p' if part == 'patronymic' else 's'})), {_sql_literal(pattern)}) "
+        f"WHEN regexp_matches(lower(trim({'p' if part == 'patronymic' else 's'})), {quote_literal(pattern)}) "
         f"THEN '{sex}'"
         for part, sex, pattern in sorted(_SEX_ENDINGS, key=lambda e: e[0] != "patronymic")
     )
@@ -360,7 +309,7 @@ def initial_fits(initial: str | None, key: str | None) -> bool:
 
 def _initial_fits_sql() -> str:
     extra = " ".join(
-        f"OR (i = '{i}' AND ({' OR '.join(f'starts_with(k, {_sql_literal(d)})' for d in ds)}))"
+        f"OR (i = '{i}' AND ({' OR '.join(f'starts_with(k, {quote_literal(d)})' for d in ds)}))"
         for i, ds in INITIAL_DIGRAPHS.items()
     )
     return f"coalesce(length(i) <= 2 AND (starts_with(k, i) {extra}), false)"
@@ -369,13 +318,13 @@ def _initial_fits_sql() -> str:
 def install_sql(con: duckdb.DuckDBPyConnection) -> None:
     """Create macros name_fold, name_fold_surname, name_fold_patronymic, name_pair_key, name_split_full,
     name_initial_fits, name_sex, name_address_key."""
-    address_from, address_to = _sql_literal(_ADDRESS_FROM + _ADDRESS_DROP), _sql_literal(_ADDRESS_TO)
-    tokens = f"list_filter(string_split({rules_sql(SPLIT_RULES, 's')}, ' '), t -> t <> '')"
+    address_from, address_to = quote_literal(_ADDRESS_FROM + _ADDRESS_DROP), quote_literal(_ADDRESS_TO)
+    tokens = f"list_filter(string_split({text_rules.to_sql(SPLIT_RULES, 's')}, ' '), t -> t <> '')"
     con.execute(
         f"""
-        CREATE OR REPLACE MACRO name_fold(s) AS nullif({rules_sql(FIRST_NAME, "s")}, '');
-        CREATE OR REPLACE MACRO name_fold_surname(s) AS nullif({rules_sql(SURNAME, "s")}, '');
-        CREATE OR REPLACE MACRO name_fold_patronymic(s) AS nullif({rules_sql(PATRONYMIC, "s")}, '');
+        CREATE OR REPLACE MACRO name_fold(s) AS nullif({text_rules.to_sql(FIRST_NAME, "s")}, '');
+        CREATE OR REPLACE MACRO name_fold_surname(s) AS nullif({text_rules.to_sql(SURNAME, "s")}, '');
+        CREATE OR REPLACE MACRO name_fold_patronymic(s) AS nullif({text_rules.to_sql(PATRONYMIC, "s")}, '');
         CREATE OR REPLACE MACRO name_pair_key(a, b) AS nullif(concat_ws(' ',
             least(name_fold_surname(a), name_fold_surname(b)),
             CASE WHEN name_fold_surname(a) IS NOT NULL AND name_fold_surname(b) IS NOT NULL

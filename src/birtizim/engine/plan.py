@@ -99,6 +99,8 @@ def outcome_problems(
 
 
 def _category_problems(category: str, birth_date: dt.date | None, sex: str | None, as_of: dt.date) -> list[str]:
+    # the engine writes M/F; a form or a registry may give the Cyrillic М/Ж
+    sex = {"М": "M", "Ж": "F"}.get((sex or "").strip().upper()[:1], (sex or "").strip().upper()[:1])
     if category not in OUTCOME_CATEGORIES:
         return ["category_unknown"]
     if birth_date is not None:
@@ -110,10 +112,10 @@ def _category_problems(category: str, birth_date: dt.date | None, sex: str | Non
             low, high = 0, 17
         elif category == "pensioner":
             # an officer actualises an age pensioner: one by disability is of the category "disability"
-            low = PENSION_AGE.get((sex or "").upper()[:1], min(PENSION_AGE.values()))
+            low = PENSION_AGE.get(sex, min(PENSION_AGE.values()))
         if not low <= age <= high:
             return ["category_age"]
-    if category in FEMALE_ONLY and (sex or "").upper().startswith("M"):
+    if category in FEMALE_ONLY and sex == "M":
         return ["category_sex"]
     return []
 
@@ -253,9 +255,10 @@ def build_worklist(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     if missing:  # a rule without a condition (or the reverse) is a programming error, caught by any test
         raise RuntimeError(f"reasons without both a rule and a condition: {sorted(missing)}")
     reason = "CASE " + " ".join(f"WHEN {conditions[r]} THEN {quote_literal(r)}" for r in actions.REASON_CODES) + " END"
-    con.execute("CREATE OR REPLACE TEMP TABLE action_rules AS SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, "
-                "NULL::INTEGER, NULL::VARCHAR, NULL::INTEGER)) t(reason, action, priority, action_no_phone, "
-                "priority_no_phone) WHERE false")  # fmt: skip
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE action_rules (reason VARCHAR, action VARCHAR, priority INTEGER, "
+        "action_no_phone VARCHAR, priority_no_phone INTEGER)"
+    )
     con.executemany(
         "INSERT INTO action_rules VALUES (?, ?, ?, ?, ?)",
         [(r.reason, r.action, r.priority, r.action_no_phone, r.priority_no_phone) for r in actions.REASONS],
@@ -284,19 +287,25 @@ def build_worklist(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
             SELECT s.*, coalesce(c.types, []::VARCHAR[]) AS types, c.conflicts, c.details, c.facts,
                    coalesce(l.lists, []::VARCHAR[]) AS lists, r.all_lists, DATE '{as_of}' AS as_of,
                    CAST(s.birth_date + INTERVAL 18 YEAR AS DATE) AS adult_on,
-                   -- a child's category ends at 18: worth a call within the horizon
-                   s.status = 'state' AND s.category = 'children'
-                       AND s.birth_date + INTERVAL 18 YEAR
-                           <= DATE '{as_of}' + INTERVAL {actions.ENDING_HORIZON_MONTHS} MONTH AS ending,
+                   -- when the category ends: a child's at 18, childcare on the child's third birthday
+                   CAST(CASE WHEN s.category = 'children' THEN s.birth_date + INTERVAL 18 YEAR
+                             WHEN s.category IN ('childcare_leave', 'nonworking_parent')
+                                 THEN s.child_birth_date + INTERVAL 3 YEAR END AS DATE) AS category_ends,
                    o.result AS outcome, o.facts AS outcome_facts, o.disagrees, o.follow_up
             FROM statuses s LEFT JOIN calls c USING (person_id) LEFT JOIN listed l USING (person_id)
             LEFT JOIN outcome_evidence o USING (person_id), run_lists r
             WHERE s.registry_status = 'resident'
         ),
+        timed AS (
+            -- insured now, but the category ends within the horizon: worth a call before it does
+            SELECT *, status = 'state' AND category_ends
+                          <= as_of + INTERVAL {actions.ENDING_HORIZON_MONTHS} MONTH AS ending
+            FROM candidates
+        ),
         reasoned AS (
             SELECT *, {reason} AS reason,
                    phone IS NOT NULL AND coalesce(outcome, '') <> 'wrong_contact' AS reachable
-            FROM candidates
+            FROM timed
         )
         SELECT w.person_id, coalesce(w.district, {quote_literal(places.UNPLACED.code)}) AS district,
                w.iin, w.last_name, w.first_name, w.patronymic, w.birth_date, w.age, w.status, w.category,
@@ -310,6 +319,7 @@ def build_worklist(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
                            'absent', list_filter(w.all_lists, x -> NOT list_contains(w.lists, x)),
                            'age', w.age, 'sex', w.sex, 'category', w.category,
                            'last_payment', w.last_payment_month, 'adult_on', w.adult_on,
+                           'ends', w.category_ends,
                            'conflicts', w.types)::VARCHAR AS reason_facts,
                CASE WHEN w.outcome = 'will_pay' AND w.follow_up <= w.as_of THEN {quote_literal(follow_action)}
                     WHEN w.outcome = 'will_pay' THEN {quote_literal(waiting_action)}

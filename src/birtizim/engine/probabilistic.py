@@ -296,6 +296,23 @@ def _address_comparison() -> Any:
     )
 
 
+# Rows with neither a patronymic nor a birth date meet every resident of their surname and first name.
+# Against a large registry each such pair scores below any candidate threshold, yet what the list says
+# (its age and sex, a patronymic the resident lacks too: ``link._list_prior``) can still tell who the row
+# is, so ``link`` keeps these pairs whatever their score (``thin_pairs``).
+THIN_ROUTE = "l.pair_key = r.pair_key AND r.birth_date IS NULL AND r.patronymic_key IS NULL"
+
+
+def thin_pairs(con: duckdb.DuckDBPyConnection, *, left: str, right: str) -> int | None:
+    """How many pairs ``THIN_ROUTE`` forms, or None past ``ROUTE_BUDGET`` (a list without patronymics or
+    birth dates against a large registry: every namesake of every row)."""
+    row = con.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {left} l JOIN {right} r ON {THIN_ROUTE} LIMIT {ROUTE_BUDGET + 1})"
+    ).fetchone()
+    pairs = int(row[0]) if row else 0
+    return pairs if pairs <= ROUTE_BUDGET else None
+
+
 def prediction_rules(shape: Shape, *, block_on_iin: bool = False) -> list[Any]:
     """Blocking routes, so that a row missing one field still meets its candidates: full name with
     patronymic; swapped names; surname + birth date, first name + birth date, swapped names + birth
@@ -317,7 +334,7 @@ def prediction_rules(shape: Shape, *, block_on_iin: bool = False) -> list[Any]:
         if shape.has("patronymic_key"):
             rules.append(block_on("birth_date", "patronymic_key"))
     # Neither patronymic nor birth date on the row: the names are all there is (r is the agency row).
-    rules.append("l.pair_key = r.pair_key AND r.birth_date IS NULL AND r.patronymic_key IS NULL")
+    rules.append(THIN_ROUTE)
     rules += [block_on("iin_head", "surname_key"), block_on("iin_head", "first_key")]
     return rules
 
@@ -512,6 +529,7 @@ def predict(
     out: str,
     threshold: float | None,
     only_by_iin: bool = False,
+    only_thin: bool = False,
 ) -> None:
     """Write ``out(record_id, person_id, match_probability, evidence, mw_*, gamma_*)`` for the pairs the
     model's blocking rules form, at or above ``threshold`` (every pair when None).
@@ -519,12 +537,18 @@ def predict(
     ``evidence`` is the pair's weight of evidence in bits from every comparison but the IIN, without
     the prior: what names, birth date, sex and district say on their own. ``link`` weighs the resident
     whose IIN a row carries with it. ``only_by_iin`` pairs each row with the resident whose IIN it
-    carries and no one else.
+    carries and no one else; ``only_thin`` pairs only rows with neither a patronymic nor a birth date with
+    the residents of their names (``THIN_ROUTE``).
     """
     from splink import DuckDBAPI, Linker
 
     if only_by_iin:
         model = {**model, "blocking_rules_to_generate_predictions": [_rule("iin")]}
+    if only_thin:
+        model = {
+            **model,
+            "blocking_rules_to_generate_predictions": [{"blocking_rule": THIN_ROUTE, "sql_dialect": "duckdb"}],
+        }
     db_api = DuckDBAPI(connection=con)
     linker = Linker([db_api.register(left), db_api.register(right)], model, log_level=logging.ERROR)
     predictions = linker.inference.predict(threshold_match_probability=threshold)

@@ -30,6 +30,7 @@ def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
         CREATE OR REPLACE TEMP TABLE evidence AS
         SELECT l.person_id, l.method, r.record_id, r.source, r.row_number, r.iin, r.iin_valid, r.birth_date,
                r.district, r.district_raw, r.payer_type, r.last_payment_month, r.months_paid_60, r.childcare_reason,
+               r.child_birth_date,
                (year(DATE '{as_of}') * 12 + month(DATE '{as_of}'))
                - (year(r.last_payment_month) * 12 + month(r.last_payment_month)) AS months_since_payment
         FROM links l JOIN records r USING (record_id);
@@ -53,6 +54,8 @@ def decide(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
                             ELSE {GRACE_MONTHS} END) AS contributing,
                arg_max(payer_type, last_payment_month) FILTER (source = 'contributions') AS contributor_type,
                max(last_payment_month) AS last_payment_month,
+               -- the youngest child of a childcare row: the category ends on its third birthday
+               max(child_birth_date) FILTER (source = 'childcare') AS child_birth_date,
                -- sorted after aggregating: an ORDER BY inside list() cost ten times more at 2M
                list_transform(list_sort(list({{'s': source, 'r': row_number}})), e -> e.s || ':' || e.r) AS evidence
         FROM evidence GROUP BY person_id;

@@ -43,7 +43,8 @@ import numpy as np
 import numpy.typing as npt
 
 from birtizim.fares.intervals import FloatArray, Method, rate_interval
-from birtizim.fares.model import Check, Ridership, RidershipBasis, Stratum, month_of
+from birtizim.fares.model import Check, Ridership, RidershipBasis, Stratum
+from birtizim.tables.months import month_of
 
 IntArray = npt.NDArray[np.int64]
 MAX_RATE = 0.999  # a stratum where nobody paid would make B / (1 − r) infinite

@@ -38,12 +38,12 @@ from birtizim.fares.model import (
     RidershipBasis,
     TimeBand,
     band_of_hour,
-    month_of,
 )
 from birtizim.fares.reading import FaresImportError, find_header, read_rows, text
 from birtizim.reference.mrp import UnknownMRP
 from birtizim.tables import cells as cell_rules
 from birtizim.tables.headers import fold
+from birtizim.tables.months import month_of
 
 __all__ = [
     "FaresImportError",

@@ -22,7 +22,8 @@ from birtizim.fares.estimate import EvasionEstimate, estimate_month
 from birtizim.fares.fines import DEFAULT_DEADLINES, Deadlines, FineStatus, fine_states
 from birtizim.fares.intervals import Method
 from birtizim.fares.messages import Language, headline_sentence
-from birtizim.fares.model import Check, Payment, Protocol, Ridership, Shift, month_of
+from birtizim.fares.model import Check, Payment, Protocol, Ridership, Shift
+from birtizim.tables.months import month_of
 
 
 @dataclass(frozen=True, slots=True)

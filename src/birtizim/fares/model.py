@@ -22,9 +22,11 @@ knows about storage. Conventions that hold throughout the package:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Literal, get_args
+
+from birtizim.tables.counts import check_counts
+from birtizim.tables.months import check_month, month_of
 
 CheckKind = Literal["measurement", "enforcement"]
 CHECK_KINDS: tuple[CheckKind, ...] = get_args(CheckKind)
@@ -33,33 +35,6 @@ RidershipBasis = Literal["validations", "riders"]
 RIDERSHIP_BASES: tuple[RidershipBasis, ...] = get_args(RidershipBasis)
 
 ARTICLE = "622-2"  # Code of Administrative Offences of the Republic of Kazakhstan, art. 622 part 2
-
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def check_month(month: str) -> str:
-    """Return ``month`` unchanged if it is written ``YYYY-MM``; raise ``ValueError`` otherwise."""
-    if not isinstance(month, str) or not _MONTH.match(month):
-        raise ValueError(f"a month is written YYYY-MM, not {month!r}")
-    return month
-
-
-def month_of(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def month_days(month: str) -> list[dt.date]:
-    """Every day of ``month`` in order."""
-    year, mon = (int(x) for x in check_month(month).split("-"))
-    first = dt.date(year, mon, 1)
-    following = dt.date(year + mon // 12, mon % 12 + 1, 1)
-    return [first + dt.timedelta(days=i) for i in range((following - first).days)]
-
-
-def _whole(owner: str, **numbers: int) -> None:
-    for name, value in numbers.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{owner}: {name} must be a whole number ≥ 0, not {value!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +113,7 @@ class Ridership:
 
     def __post_init__(self) -> None:
         check_month(self.month)
-        _whole(f"ridership {self.route}/{self.band}", boardings=self.boardings)
+        check_counts(f"ridership {self.route}/{self.band}", boardings=self.boardings)
         if self.basis not in RIDERSHIP_BASES:
             raise ValueError(f"ridership basis must be one of {', '.join(RIDERSHIP_BASES)}, not {self.basis!r}")
 
@@ -187,7 +162,7 @@ class Check:
     team: str = ""
 
     def __post_init__(self) -> None:
-        _whole(
+        check_counts(
             f"check {self.id}",
             riders_checked=self.riders_checked,
             paid=self.paid,
@@ -239,7 +214,7 @@ class Protocol:
     def __post_init__(self) -> None:
         if not self.number:
             raise ValueError("a protocol needs a number")
-        _whole(f"protocol {self.number}", fine=self.fine)
+        check_counts(f"protocol {self.number}", fine=self.fine)
 
     @property
     def month(self) -> str:
@@ -253,4 +228,4 @@ class Payment:
     amount: int  # tenge
 
     def __post_init__(self) -> None:
-        _whole(f"payment for {self.protocol}", amount=self.amount)
+        check_counts(f"payment for {self.protocol}", amount=self.amount)

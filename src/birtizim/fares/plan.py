@@ -35,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from birtizim.fares.model import DEFAULT_BANDS, CheckKind, Shift, TimeBand, check_month, month_days
+from birtizim.fares.model import DEFAULT_BANDS, CheckKind, Shift, TimeBand
+from birtizim.tables.months import check_month, month_days
 
 
 @dataclass(frozen=True, slots=True)

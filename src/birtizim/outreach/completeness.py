@@ -17,7 +17,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from birtizim.outreach.model import DistrictReport, check_period, default_due_on
+from birtizim.outreach.model import DistrictReport, default_due_on
+from birtizim.tables.months import check_month
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def completeness(
     ``as_of`` is the day of the check (default: today). Reports from districts not expected are
     ignored: they cannot make a region more complete than 100%.
     """
-    check_period(period)
+    check_month(period)
     due = due_on or default_due_on(period)
     today = as_of or dt.date.today()
     districts = sorted(set(expected))

@@ -17,11 +17,12 @@ unaware than were asked). Figures that are possible but implausible (a reported 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
 from birtizim import engine
+from birtizim.tables.counts import check_counts
+from birtizim.tables.months import check_month, month_of, month_start, next_month
 
 EventKind = Literal["meeting", "publication", "broadcast", "public_reception", "stand"]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
@@ -29,39 +30,10 @@ EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 AppealKind = Literal["question", "complaint"]
 APPEAL_KINDS: tuple[AppealKind, ...] = get_args(AppealKind)
 
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def check_period(period: str) -> str:
-    """Return ``period`` unchanged if it is a ``YYYY-MM`` month; raise ``ValueError`` otherwise."""
-    if not isinstance(period, str) or not _PERIOD.match(period):
-        raise ValueError(f"a period is a month written YYYY-MM, not {period!r}")
-    return period
-
-
-def period_of(date: dt.date) -> str:
-    return f"{date.year:04d}-{date.month:02d}"
-
-
-def period_start(period: str) -> dt.date:
-    year, month = check_period(period).split("-")
-    return dt.date(int(year), int(month), 1)
-
-
-def next_period(period: str) -> str:
-    start = period_start(period)
-    return period_of(dt.date(start.year + start.month // 12, start.month % 12 + 1, 1))
-
 
 def default_due_on(period: str, day: int = 5) -> dt.date:
     """The usual deadline of a monthly report: the ``day``-th of the following month."""
-    return period_start(next_period(period)).replace(day=day)
-
-
-def _non_negative(owner: str, **numbers: int) -> None:
-    for name, value in numbers.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{owner}: {name} must be a whole number ≥ 0, not {value!r}")
+    return month_start(next_month(period)).replace(day=day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +49,11 @@ class OutreachEvent:
     def __post_init__(self) -> None:
         if self.kind not in EVENT_KINDS:
             raise ValueError(f"event kind must be one of {', '.join(EVENT_KINDS)}, not {self.kind!r}")
-        _non_negative("outreach event", reach=self.reach)
+        check_counts("outreach event", reach=self.reach)
 
     @property
     def period(self) -> str:
-        return period_of(self.date)
+        return month_of(self.date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +74,11 @@ class CitizenQuestion:
     def __post_init__(self) -> None:
         if self.kind not in APPEAL_KINDS:
             raise ValueError(f"appeal kind must be one of {', '.join(APPEAL_KINDS)}, not {self.kind!r}")
-        _non_negative("citizens' question", count=self.count)
+        check_counts("citizens' question", count=self.count)
 
     @property
     def period(self) -> str:
-        return period_of(self.date)
+        return month_of(self.date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +94,8 @@ class SurveyResult:
     n_poor: int
 
     def __post_init__(self) -> None:
-        check_period(self.period)
-        _non_negative("survey result", sample_size=self.sample_size, n_unaware=self.n_unaware, n_poor=self.n_poor)
+        check_month(self.period)
+        check_counts("survey result", sample_size=self.sample_size, n_unaware=self.n_unaware, n_poor=self.n_poor)
         if self.n_unaware > self.sample_size or self.n_poor > self.sample_size:
             raise ValueError(
                 f"survey result for {self.district} {self.period}: {self.n_unaware} unaware and "
@@ -147,7 +119,7 @@ class DistrictReport:
     due_on: dt.date
 
     def __post_init__(self) -> None:
-        check_period(self.period)
+        check_month(self.period)
         for name in ("reported_reach_share", "reported_actualisation"):
             value = getattr(self, name)
             if value is not None and value < 0:
@@ -170,7 +142,7 @@ class DistrictFigures:
         return cls(district, residents, residents - undetermined, 0.0 if share is None else share)
 
     def __post_init__(self) -> None:
-        _non_negative("district figures", residents=self.residents, determined=self.determined)
+        check_counts("district figures", residents=self.residents, determined=self.determined)
         if self.determined > self.residents:
             raise ValueError(
                 f"figures of {self.district}: {self.determined} determined exceeds {self.residents} residents"

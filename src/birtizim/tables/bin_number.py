@@ -11,22 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-# The check digit of IINs and BINs: c = sum(d_i * w_i) mod 11 with the first weights; when that is 10,
-# again with the second; when still 10 the number is never issued.
-WEIGHTS_1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
-WEIGHTS_2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+from birtizim.tables.check_digit import check_digit
 
 ENTITY_TYPES = {4: "resident legal entity", 5: "non-resident legal entity", 6: "individual entrepreneur (joint)"}
 UNIT_KINDS = {0: "head office", 1: "branch", 2: "representative office", 3: "peasant farm"}
-
-
-def check_digit(first11: str) -> int | None:
-    """Check digit for the first 11 digits, or None when both passes give 10 (never issued)."""
-    digits = [int(c) for c in first11]
-    c = sum(d * w for d, w in zip(digits, WEIGHTS_1, strict=True)) % 11
-    if c == 10:
-        c = sum(d * w for d, w in zip(digits, WEIGHTS_2, strict=True)) % 11
-    return None if c == 10 else c
 
 
 class InvalidBIN(ValueError):

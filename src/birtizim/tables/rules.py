@@ -10,6 +10,7 @@ Kinds:
   ("translate", chars, replacements)  map single characters; characters without a replacement vanish
   ("replace", text, replacement)      replace every occurrence of a literal text
   ("regex", pattern, replacement)     replace every match (``\\1`` names a group)
+  ("if_match", pattern, chars>repl)   translate characters only in a text that matches the pattern
   ("strip", chars, "")                remove every character of ``chars`` from both ends
   ("lower", "", "")                   lower case
   ("strip_accents", "", "")           drop combining marks (ä ğ ñ -> a g n)
@@ -33,6 +34,10 @@ def apply(rules: tuple[Rule, ...], text: str) -> str:
             text = text.replace(a, b)
         elif kind == "regex":
             text = re.sub(a, b, text)
+        elif kind == "if_match":
+            source, target = b.split(">")
+            if re.search(a, text):
+                text = text.translate(str.maketrans(source, target))
         elif kind == "strip":
             text = text.strip(a)
         elif kind == "lower":
@@ -54,6 +59,12 @@ def to_sql(rules: tuple[Rule, ...], arg: str) -> str:
             expr = f"replace({expr}, {quote_literal(a)}, {quote_literal(b)})"
         elif kind == "regex":
             expr = f"regexp_replace({expr}, {quote_literal(a)}, {quote_literal(b)}, 'g')"
+        elif kind == "if_match":
+            source, target = b.split(">")
+            expr = (
+                f"CASE WHEN regexp_matches({expr}, {quote_literal(a)}) "
+                f"THEN translate({expr}, {quote_literal(source)}, {quote_literal(target)}) ELSE {expr} END"
+            )
         elif kind == "strip":
             expr = f"trim({expr}, {quote_literal(a)})"
         elif kind == "lower":

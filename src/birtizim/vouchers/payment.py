@@ -53,6 +53,17 @@ def compute(marks: Iterable[Mark], *, rate_per_session: Decimal) -> Payment:
     )
 
 
+# The columns ``lines_sql`` reads of each table: a caller that builds the tables from a database need
+# read no more (the web's dashboard reads every mark of the programme; timestamps cost most to convert).
+LINES_COLUMNS: dict[str, tuple[str, ...]] = {
+    "marks": ("session_id", "enrolment_id", "child_id", "kind"),
+    "sessions": ("session_id", "group_id", "date"),
+    "groups": ("group_id", "provider_id", "programme_id"),
+    "programmes": ("programme_id", "rate_per_session"),
+    "confirmations": ("enrolment_id", "period", "outcome"),
+}
+
+
 def lines_sql() -> str:
     """SQL for every timesheet line at once: one row per (group, month, enrolment).
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from birtizim.fares.model import Check, month_days
+from birtizim.fares.model import Check
 from birtizim.fares.plan import PlannedCheck
 from birtizim.synth.fares.city import City, FloatArray, IntArray
+from birtizim.tables.months import month_days
 
 BoolArray = npt.NDArray[np.bool_]
 

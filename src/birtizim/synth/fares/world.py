@@ -38,11 +38,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from birtizim.fares.estimate import estimate_arrays
-from birtizim.fares.model import month_days
 from birtizim.fares.plan import Plan, PlanSettings, StratumInput, draw_plan
 from birtizim.synth.fares.city import City, FloatArray, WorldSettings, build_city
 from birtizim.synth.fares.month import MonthTrips, month_trips, run_checks
 from birtizim.synth.fares.offenders import draw_pool, pay, write_protocols
+from birtizim.tables.months import month_days
 
 POOL_SIZE = 40000
 DEFAULT_SETTINGS = WorldSettings()

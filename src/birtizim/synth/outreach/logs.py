@@ -39,9 +39,9 @@ from birtizim.outreach.model import (
     OutreachEvent,
     SurveyResult,
     default_due_on,
-    period_start,
 )
 from birtizim.reference import region
+from birtizim.tables.months import month_start
 
 REGION = "almaty-2019"
 PERIODS = ("2019-07", "2019-08", "2019-09", "2019-10", "2019-11", "2019-12")
@@ -133,7 +133,7 @@ def reference_figures(rng: random.Random) -> list[DistrictFigures]:
 
 
 def _day(rng: random.Random, period: str) -> dt.date:
-    return period_start(period) + dt.timedelta(days=rng.randrange(28))
+    return month_start(period) + dt.timedelta(days=rng.randrange(28))
 
 
 def _apportion(total: int, weights: Sequence[float]) -> list[int]:

@@ -21,12 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from birtizim.fares.importers import read_checks, read_protocols
-from birtizim.fares.model import DEFAULT_BANDS, month_of
+from birtizim.fares.model import DEFAULT_BANDS
 from birtizim.fares.model import Shift as CoreShift
 from birtizim.fares.plan import Plan as CorePlan
 from birtizim.fares.plan import PlannedCheck, PlanSettings, StratumWeight
 from birtizim.synth.fares.city import WorldSettings
 from birtizim.synth.fares.world import synthesize
+from birtizim.tables.months import month_of
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.fares import entities, services

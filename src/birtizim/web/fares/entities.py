@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from birtizim.fares import model as core
+from birtizim.tables.months import month_days
 from birtizim.web.fares.models import Band, Check, Payment, Protocol, Ridership, Shift
 
 
@@ -27,7 +28,7 @@ def aware(moment: dt.datetime) -> dt.datetime:
 
 def in_month(field: str, month: str) -> dict[str, dt.datetime]:
     """Filter arguments for an aware datetime ``field`` within ``month`` (YYYY-MM) in local time."""
-    days = core.month_days(month)
+    days = month_days(month)
     first = dt.datetime.combine(days[0], dt.time())
     return {f"{field}__gte": aware(first), f"{field}__lt": aware(first + dt.timedelta(days=len(days)))}
 

@@ -7,7 +7,6 @@ either way).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from birtizim.engine import xlsx
 from birtizim.fares.fines import FineState
+from birtizim.web.common.http import temporary_path
 from birtizim.web.fares import entities
 from birtizim.web.fares.labels import fine_status
 from birtizim.web.fares.models import Protocol
@@ -27,7 +27,7 @@ INTERVAL_FROM = gettext_lazy("95% interval, from")  # the "% i" is no format: th
 
 
 def _book(prefix: str) -> tuple[Path, Any]:
-    path = Path(tempfile.mkstemp(prefix=prefix, suffix=".xlsx")[1])
+    path = temporary_path(prefix)
     return path, xlsx.text_safe_workbook(str(path))
 
 

@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from birtizim.web.common.models import ImportedFile
 from birtizim.wording import language_of
 
 
@@ -69,8 +70,11 @@ class Route(models.Model):
         ordering = ["code"]
 
 
-class ImportBatch(models.Model):
-    """One file read (ridership, payments) or the demo's load: rows in = accepted + rejected."""
+class ImportBatch(ImportedFile):
+    """One file read (ridership, payments) or the demo's load: rows in = accepted + rejected.
+
+    ``rejects`` are ``[{row, code, values}]``: the core's reject codes, put into words in the reader's
+    language when shown."""
 
     class Kind(models.TextChoices):
         RIDERSHIP = "ridership", _("Ridership (validator export)")
@@ -78,20 +82,9 @@ class ImportBatch(models.Model):
         DEMO = "demo", _("Demo data")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    original_name = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    imported_at = models.DateTimeField(auto_now_add=True)
     rows_in = models.PositiveIntegerField(default=0)
-    accepted = models.PositiveIntegerField(default=0)
     blank_rows = models.PositiveIntegerField(default=0)
-    # [{row, code, values}]: the core's reject codes, put into words in the reader's language when shown
-    rejects = models.JSONField(default=list)
-    columns = models.JSONField(default=dict)  # field -> header found in the file
     months = models.JSONField(default=list)  # ridership: the months the file replaced
-
-    class Meta:
-        ordering = ["-imported_at", "-id"]
 
 
 class Ridership(models.Model):

@@ -20,10 +20,10 @@ from django.utils.translation import get_language
 
 from birtizim.fares import MonthKPIs, link_protocols, month_kpis
 from birtizim.fares.fines import FINE_MRP, FineState, fine_states
-from birtizim.fares.model import month_days
 from birtizim.fares.offenders import Offender, ProtocolLink, offenders
 from birtizim.fares.plan import shift_visible
 from birtizim.reference.mrp import mrp_table
+from birtizim.tables.months import month_days
 from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.common.errors import NotFound

@@ -28,11 +28,11 @@ from birtizim.engine import iin as iin_rules
 from birtizim.fares import draw_plan, estimate_month, protocol_fine
 from birtizim.fares.importers import Imported, import_payments, import_ridership
 from birtizim.fares.messages import reject_text
-from birtizim.fares.model import check_month
 from birtizim.fares.plan import Plan as CorePlan
 from birtizim.fares.plan import PlanSettings, StratumInput
 from birtizim.fares.reading import FaresImportError
 from birtizim.reference.mrp import UnknownMRP
+from birtizim.tables.months import check_month
 from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import intake

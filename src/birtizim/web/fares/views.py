@@ -9,7 +9,7 @@ to ``inspector/checks/`` and ``inspector/protocols/`` as JSON when there is a co
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from birtizim.web.accounts.permissions import Action, may, require, required_scope
-from birtizim.web.accounts.scope import scope_for
+from birtizim.web.accounts.scope import Scope, scope_for
 from birtizim.web.audit.models import Access
 from birtizim.web.audit.services import access_record, iin_hash
 from birtizim.web.common import charts
@@ -33,14 +33,27 @@ from birtizim.web.fares import exports, selectors, services
 from birtizim.web.fares.forms import CheckEntryForm, ImportForm, PeriodForm, PlanForm, ProtocolEntryForm
 from birtizim.web.fares.shell import SHELL_FILES, shell_version
 
-CSS = "birtizim/fares/fares.css"
 MAX_ENTRY_BYTES = 16 * 1024  # one check or protocol as JSON is well under a kilobyte
+EntryForm = TypeVar("EntryForm", CheckEntryForm, ProtocolEntryForm)
+
+
+def _audit(request: AuthedRequest, action: str, subject: str, **details: Any) -> None:
+    """An access to fares' people in the audit log. Fares reads no run, so none is named; ``subject``
+    is a code of ``audit.labels.SUBJECT`` (``fares.`` added here)."""
+    access_record(user=request.user, action=action, run_id=None, subject=f"fares.{subject}", **details)
 
 
 def _month(request: AuthedRequest) -> tuple[str, list[str]]:
     scope = required_scope(request.user, Action.FARES_READ)
     months = selectors.months_list(scope=scope)
     return selectors.month_check(scope=scope, month=request.GET.get("month", ""), months=months), months
+
+
+def _protocols_month(request: AuthedRequest, scope: Scope) -> tuple[str, list[str]]:
+    """The month the protocols are narrowed to: one the data holds, or "" for all of them."""
+    months = selectors.months_list(scope=scope)
+    month = request.GET.get("month", "")
+    return (month if month in months else ""), months
 
 
 @login_required
@@ -66,7 +79,6 @@ def overview(request: AuthedRequest) -> HttpResponse:
     figures = selectors.month_figures(scope=scope, month=month) if month else None
     trend = selectors.trend_figures(scope=scope, months=months)
     context = {
-        "css": CSS,
         "month": month,
         "months": months,
         "figures": figures,
@@ -83,7 +95,7 @@ def strata(request: AuthedRequest) -> HttpResponse:
     scope = required_scope(request.user, Action.FARES_READ)
     month, months = _month(request)
     figures = selectors.month_figures(scope=scope, month=month) if month else None
-    context = {"css": CSS, "month": month, "months": months, "figures": figures, "bands": selectors.band_names()}
+    context = {"month": month, "months": months, "figures": figures, "bands": selectors.band_names()}
     return render(request, "fares/strata.html", context)
 
 
@@ -103,7 +115,6 @@ def plans(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("The plan is drawn and published."))
             return redirect("fares:plan", month=plan.month)
     context = {
-        "css": CSS,
         "form": form,
         "plans": selectors.plans_list(scope=scope),
         "may_plan": may(scope, Action.FARES_PLAN),
@@ -119,7 +130,6 @@ def plan(request: AuthedRequest, month: str) -> HttpResponse:
     names = selectors.band_names()
     weights = [{**w, "band_name": names.get(w["band"], w["band"])} for w in found.weights]
     context = {
-        "css": CSS,
         "plan": found,
         "weights": weights,
         "counts": selectors.plan_counts(found),
@@ -132,20 +142,11 @@ def plan(request: AuthedRequest, month: str) -> HttpResponse:
 @require_GET
 def protocols(request: AuthedRequest) -> HttpResponse:
     scope = required_scope(request.user, Action.FARES_PEOPLE)
-    month, months = request.GET.get("month", ""), selectors.months_list(scope=scope)
-    month = month if month in months else ""
+    month, months = _protocols_month(request, scope)
     page = Paginator(selectors.protocols_list(scope=scope, month=month), 100).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    access_record(
-        user=request.user,
-        action=Access.Action.VIEW_RECORDS,
-        run_id=None,
-        subject="fares.protocols",
-        subject_ref=month,
-        person_ids=[p.pk for p in rows],
-    )
+    _audit(request, Access.Action.VIEW_RECORDS, "protocols", subject_ref=month, person_ids=[p.pk for p in rows])
     context = {
-        "css": CSS,
         "month": month,
         "months": months,
         "page": page,
@@ -162,11 +163,10 @@ def protocol_iin(request: AuthedRequest, protocol_id: int) -> HttpResponse:
     """One protocol's full IIN: a revealing that the audit log records, like the registry's."""
     scope = required_scope(request.user, Action.FARES_IIN_REVEAL)
     found = selectors.protocol_get(scope=scope, protocol_id=protocol_id)
-    access_record(
-        user=request.user,
-        action=Access.Action.REVEAL_IIN,
-        run_id=None,
-        subject="fares.protocol",
+    _audit(
+        request,
+        Access.Action.REVEAL_IIN,
+        "protocol",
         subject_ref=found.number,
         person_ids=[found.pk],
         iin_hashes=[iin_hash(found.iin)] if found.iin else [],
@@ -181,16 +181,13 @@ def protocols_export(request: AuthedRequest) -> FileResponse:
     full = request.GET.get("full") == "1"
     if full:
         require(scope, Action.FARES_IIN_REVEAL)
-    months = selectors.months_list(scope=scope)
-    month = request.GET.get("month", "")
-    month = month if month in months else ""
+    month, _months = _protocols_month(request, scope)
     rows = list(selectors.protocols_list(scope=scope, month=month).order_by("offence_at", "pk"))
     path = exports.protocols_export(rows=rows, states=selectors.protocol_states(rows), full_iin=full)
-    access_record(
-        user=request.user,
-        action=Access.Action.EXPORT_FULL_IIN if full else Access.Action.EXPORT,
-        run_id=None,
-        subject="fares.protocols_export",
+    _audit(
+        request,
+        Access.Action.EXPORT_FULL_IIN if full else Access.Action.EXPORT,
+        "protocols_export",
         subject_ref=month,
         person_ids=[p.pk for p in rows],
         iin_hashes=sorted({iin_hash(p.iin) for p in rows if p.iin}),
@@ -207,11 +204,10 @@ def report_export(request: AuthedRequest, month: str) -> FileResponse:
     figures = selectors.month_figures(scope=scope, month=month)
     trend = selectors.trend_figures(scope=scope, months=months)
     path = exports.report_export(figures=figures, trend=trend, bands=selectors.band_names())
-    access_record(
-        user=request.user,
-        action=Access.Action.EXPORT,
-        run_id=None,
-        subject="fares.report",
+    _audit(
+        request,
+        Access.Action.EXPORT,
+        "report",
         subject_ref=month,
         records=figures.kpis.protocols if figures.kpis else 0,
     )
@@ -230,15 +226,8 @@ def offenders(request: AuthedRequest) -> HttpResponse:
         at_least = form.cleaned_data["at_least"] or 2
     people = selectors.offenders_list(scope=scope, start=start, end=end, at_least=at_least)
     shown = people[:200]
-    access_record(
-        user=request.user,
-        action=Access.Action.VIEW_RECORDS,
-        run_id=None,
-        subject="fares.offenders",
-        person_ids=[p.protocols[0].pk for p in shown],
-    )
+    _audit(request, Access.Action.VIEW_RECORDS, "offenders", person_ids=[p.protocols[0].pk for p in shown])
     context = {
-        "css": CSS,
         "form": form,
         "people": [(p, selectors.mask(p.iin or p.protocols[-1].iin)) for p in shown],
         "total": len(people),
@@ -251,15 +240,8 @@ def offenders(request: AuthedRequest) -> HttpResponse:
 def person(request: AuthedRequest, protocol_id: int) -> HttpResponse:
     scope = required_scope(request.user, Action.FARES_PEOPLE)
     found = selectors.person_history(scope=scope, protocol_id=protocol_id)
-    access_record(
-        user=request.user,
-        action=Access.Action.VIEW_RECORDS,
-        run_id=None,
-        subject="fares.person",
-        person_ids=[p.pk for p in found.protocols],
-    )
+    _audit(request, Access.Action.VIEW_RECORDS, "person", person_ids=[p.pk for p in found.protocols])
     context = {
-        "css": CSS,
         "person": found,
         "iin": selectors.mask(found.iin or found.protocols[-1].iin),
         "anchor": protocol_id,
@@ -283,7 +265,7 @@ def imports(request: AuthedRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             return redirect("fares:import_detail", batch_id=batch.pk)
-    context = {"css": CSS, "form": form, "batches": selectors.imports_list(scope=scope)}
+    context = {"form": form, "batches": selectors.imports_list(scope=scope)}
     return render(request, "fares/imports.html", context, status=400 if form.errors else 200)
 
 
@@ -292,9 +274,7 @@ def imports(request: AuthedRequest) -> HttpResponse:
 def import_detail(request: AuthedRequest, batch_id: int) -> HttpResponse:
     scope = required_scope(request.user, Action.FARES_IMPORT)
     batch = selectors.import_get(scope=scope, batch_id=batch_id)
-    return render(
-        request, "fares/import_detail.html", {"css": CSS, "batch": batch, "rejects": selectors.reject_rows(batch)}
-    )
+    return render(request, "fares/import_detail.html", {"batch": batch, "rejects": selectors.reject_rows(batch)})
 
 
 # --------------------------------------------------------------------------------------------
@@ -332,8 +312,9 @@ def inspector_state(request: AuthedRequest) -> JsonResponse:
     return JsonResponse({**state, "csrf": get_token(request)})
 
 
-def _entry(request: AuthedRequest) -> dict[str, Any] | JsonResponse:
-    """The JSON body of an entry, read only if it is small."""
+def _entry(request: AuthedRequest, form_class: type[EntryForm]) -> EntryForm | JsonResponse:
+    """An inspector's entry (its JSON body, read only if it is small) as a valid form, or the response
+    that refuses it: too large, unreadable, or with the first field error in words."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -346,10 +327,9 @@ def _entry(request: AuthedRequest) -> dict[str, Any] | JsonResponse:
         data = None
     if not isinstance(data, dict):
         return JsonResponse({"error": _("The entry could not be read.")}, status=400)
-    return data
-
-
-def _refused(form: CheckEntryForm | ProtocolEntryForm) -> JsonResponse:
+    form = form_class(data)
+    if form.is_valid():
+        return form
     fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
     first = next((m for errors in fields.values() for m in errors), _("The entry could not be read."))
     return JsonResponse({"error": first, "fields": fields}, status=400)
@@ -359,12 +339,9 @@ def _refused(form: CheckEntryForm | ProtocolEntryForm) -> JsonResponse:
 @require_POST
 def inspector_check(request: AuthedRequest) -> JsonResponse:
     scope = required_scope(request.user, Action.FARES_INSPECT)
-    data = _entry(request)
-    if isinstance(data, JsonResponse):
-        return data
-    form = CheckEntryForm(data)
-    if not form.is_valid():
-        return _refused(form)
+    form = _entry(request, CheckEntryForm)
+    if isinstance(form, JsonResponse):
+        return form
     try:
         check, created = services.check_record(scope=scope, user=request.user, entry=form.entry())
     except Conflict as exc:
@@ -377,12 +354,9 @@ def inspector_check(request: AuthedRequest) -> JsonResponse:
 @require_POST
 def inspector_protocol(request: AuthedRequest) -> JsonResponse:
     scope = required_scope(request.user, Action.FARES_INSPECT)
-    data = _entry(request)
-    if isinstance(data, JsonResponse):
-        return data
-    form = ProtocolEntryForm(data)
-    if not form.is_valid():
-        return _refused(form)
+    form = _entry(request, ProtocolEntryForm)
+    if isinstance(form, JsonResponse):
+        return form
     try:
         protocol, created = services.protocol_record(scope=scope, user=request.user, entry=form.entry())
     except services.FaresError as exc:

@@ -7,7 +7,6 @@ typed can run in leadership's Excel.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from django.db.models import QuerySet
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from birtizim.engine import xlsx
+from birtizim.web.common.http import temporary_path
 from birtizim.web.outreach import check_labels, selectors
 from birtizim.web.outreach.models import FollowUp
 
@@ -34,7 +34,7 @@ def flags_export(*, flags: QuerySet[FollowUp]) -> tuple[Path, int]:
         _("Answer"),
         _("Raised on"),
     ]
-    path = Path(tempfile.mkstemp(prefix="flags-", suffix=".xlsx")[1])
+    path = temporary_path("flags-")
     book = xlsx.text_safe_workbook(str(path))
     rows = 0
     try:

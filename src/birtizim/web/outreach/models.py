@@ -16,10 +16,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from birtizim.outreach.messages import language_of
+from birtizim.web.common.models import ImportedFile
 
 
-class ImportBatch(models.Model):
-    """One imported log file (or the demo's data): what was read, what was accepted, what was not."""
+class ImportBatch(ImportedFile):
+    """One imported log file (or the demo's data): what was read, what was accepted, what was not.
+
+    ``rejects`` are ``[{row, reason, cells}]``: cells hold only the columns the importer recognised,
+    never a whole row."""
 
     class Kind(models.TextChoices):
         EVENTS = "events", _("Outreach log")
@@ -27,21 +31,10 @@ class ImportBatch(models.Model):
         DEMO = "demo", _("Demo data")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    original_name = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    imported_at = models.DateTimeField(auto_now_add=True)
-    accepted = models.PositiveIntegerField(default=0)
-    # [{row, reason, cells}]: cells hold only the columns the importer recognised, never a whole row.
-    rejects = models.JSONField(default=list)
-    columns = models.JSONField(default=dict)  # field -> header found in the file
     ignored_columns = models.JSONField(default=list)
     blank_rows = models.JSONField(default=list)
     header_row = models.PositiveIntegerField(default=1)
     districts = models.JSONField(default=list)  # districts of the accepted rows: who may see the batch
-
-    class Meta:
-        ordering = ["-imported_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.original_name}"

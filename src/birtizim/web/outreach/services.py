@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 from birtizim.outreach.flags import SEVERITY_RANK, Flag, evaluate_all
 from birtizim.outreach.importer import ImportResult, OutreachImportError, import_events, import_questions
 from birtizim.outreach.model import SurveyResult as CoreSurvey
-from birtizim.outreach.model import check_period, default_due_on, period_start
+from birtizim.outreach.model import default_due_on
 from birtizim.outreach.rules import rules_from_toml
+from birtizim.tables.months import check_month, month_start
 from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.accounts.selectors import officers_of
@@ -139,13 +140,22 @@ def _raise(flag: Flag, now: dt.datetime) -> FollowUp | None:
 # ---- the follow-up's steps ----------------------------------------------------------------------
 
 
-def _step(follow_up: FollowUp, allowed: tuple[str, ...], refusal: str, **changes: Any) -> FollowUp:
-    """Move the follow-up only if it is still in an allowed state: a conditional UPDATE, so two
-    people acting on the same flag at once cannot both succeed."""
+def _step(
+    follow_up: FollowUp,
+    allowed: tuple[str, ...],
+    refusal: str,
+    step: FollowUpStep,
+    **changes: Any,
+) -> FollowUp:
+    """Move the follow-up only if it is still in an allowed state (a conditional UPDATE, so two people
+    acting on the same flag at once cannot both succeed), and record ``step`` against it: who did
+    what, when, with what note."""
     moved = FollowUp.objects.filter(pk=follow_up.pk, state__in=allowed).update(**changes, updated_at=timezone.now())
     if not moved:
         raise TransitionError(refusal)
     follow_up.refresh_from_db()
+    step.follow_up = follow_up
+    step.save()
     return follow_up
 
 
@@ -157,19 +167,16 @@ def followup_assign(*, scope: Scope, user: User, follow_up: FollowUp, assignee: 
         raise OutreachError(_("%(user)s is not an officer of this district.") % {"user": assignee.get_username()})
     S = FollowUp.State
     now = timezone.now()
-    follow_up = _step(
+    return _step(
         follow_up,
         (S.OPEN, S.ASSIGNED, S.REOPENED),
         _("Only an open, assigned or reopened flag can be assigned."),
+        FollowUpStep(action=FollowUpStep.Action.ASSIGNED, by=user, assignee=assignee, at=now),
         state=S.REOPENED if follow_up.state == S.REOPENED else S.ASSIGNED,
         assigned_to=assignee,
         assigned_by=user,
         assigned_at=now,
     )
-    FollowUpStep.objects.create(
-        follow_up=follow_up, action=FollowUpStep.Action.ASSIGNED, by=user, assignee=assignee, at=now
-    )
-    return follow_up
 
 
 @transaction.atomic
@@ -181,17 +188,16 @@ def followup_answer(*, scope: Scope, user: User, follow_up: FollowUp, answer: st
         raise OutreachError(_("Write the answer."))
     S = FollowUp.State
     now = timezone.now()
-    follow_up = _step(
+    return _step(
         follow_up,
         (S.ASSIGNED, S.REOPENED),
         _("Only an assigned or reopened flag can be answered."),
+        FollowUpStep(action=FollowUpStep.Action.ANSWERED, by=user, note=text, at=now),
         state=S.ANSWERED,
         answer=text,
         answered_by=user,
         answered_at=now,
     )
-    FollowUpStep.objects.create(follow_up=follow_up, action=FollowUpStep.Action.ANSWERED, by=user, note=text, at=now)
-    return follow_up
 
 
 @transaction.atomic
@@ -205,17 +211,16 @@ def followup_close(*, scope: Scope, user: User, follow_up: FollowUp, note: str) 
     S = FollowUp.State
     allowed = (S.ANSWERED,) if follow_up.flagged else (S.OPEN, S.ASSIGNED, S.ANSWERED, S.REOPENED)
     now = timezone.now()
-    follow_up = _step(
+    return _step(
         follow_up,
         allowed,
         _("Only an answered flag can be closed."),
+        FollowUpStep(action=FollowUpStep.Action.CLOSED, by=user, note=text, at=now),
         state=S.CLOSED,
         close_note=text,
         closed_by=user,
         closed_at=now,
     )
-    FollowUpStep.objects.create(follow_up=follow_up, action=FollowUpStep.Action.CLOSED, by=user, note=text, at=now)
-    return follow_up
 
 
 @transaction.atomic
@@ -224,17 +229,13 @@ def followup_reopen(*, scope: Scope, user: User, follow_up: FollowUp, note: str 
     require(scope, Action.FOLLOWUP_MANAGE)
     selectors.district_check(scope=scope, district=follow_up.district)
     S = FollowUp.State
-    now = timezone.now()
-    follow_up = _step(
+    return _step(
         follow_up,
         (S.ANSWERED, S.CLOSED),
         _("Only an answered or closed flag can be reopened."),
+        FollowUpStep(action=FollowUpStep.Action.REOPENED, by=user, note=note.strip(), at=timezone.now()),
         state=S.REOPENED if follow_up.assigned_to_id else S.OPEN,
     )
-    FollowUpStep.objects.create(
-        follow_up=follow_up, action=FollowUpStep.Action.REOPENED, by=user, note=note.strip(), at=now
-    )
-    return follow_up
 
 
 # ---- imports ------------------------------------------------------------------------------------
@@ -344,10 +345,10 @@ def import_delete(*, scope: Scope, user: User, batch: ImportBatch) -> None:
 
 def _period_not_future(period: str, today: dt.date) -> str:
     try:
-        check_period(period)
+        check_month(period)
     except ValueError:
         raise OutreachError(_("A period is a month written YYYY-MM.")) from None
-    if period_start(period) > today:
+    if month_start(period) > today:
         raise OutreachError(_("A report cannot be for a month that has not begun."))
     return period
 

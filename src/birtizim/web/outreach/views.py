@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -18,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from birtizim.outreach.importer import write_events_template, write_questions_template
-from birtizim.outreach.model import check_period
 from birtizim.outreach.rules import DEFAULT_RULE_DATA, RuleError, rules_to_toml
+from birtizim.tables.months import check_month
 from birtizim.web.accounts.permissions import Action, may, require, required_scope
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.accounts.selectors import officers_of
 from birtizim.web.common.charts import share
-from birtizim.web.common.http import AuthedRequest, temporary_download
+from birtizim.web.common.http import AuthedRequest, temporary_download, temporary_path
 from birtizim.web.outreach import charts, check_labels, exports, selectors, services
 from birtizim.web.outreach.check_labels import SEVERITY
 from birtizim.web.outreach.forms import (
@@ -40,8 +38,6 @@ from birtizim.web.outreach.forms import (
 from birtizim.web.outreach.models import FollowUp, ImportBatch
 from birtizim.wording import language_of
 
-CSS = "birtizim/outreach.css"
-
 
 def _scope(request: AuthedRequest) -> Scope:
     return required_scope(request.user, Action.OUTREACH_READ)
@@ -54,7 +50,7 @@ def _filters(request: AuthedRequest, scope: Scope) -> dict[str, str]:
         selectors.district_check(scope=scope, district=district)
     period = request.GET.get("period", "")
     try:
-        period = check_period(period) if period else ""
+        period = check_month(period) if period else ""
     except ValueError:
         period = ""
     severity = request.GET.get("severity", "")
@@ -93,7 +89,6 @@ def flags(request: AuthedRequest) -> HttpResponse:
     state = selectors.completeness_latest(scope=scope, today=timezone.localdate())
     names = selectors.district_names()
     context: dict[str, Any] = {
-        "css": CSS,
         "rows": _rows(scope, list(found)),
         "total": found.count(),
         "chosen": chosen,
@@ -142,7 +137,6 @@ def followups(request: AuthedRequest) -> HttpResponse:
     district = _filters(request, scope)["district"]
     found = list(selectors.followups_list(scope=scope, state=state, district=district, cleared=cleared)[:500])
     context = {
-        "css": CSS,
         "rows": _rows(scope, found, with_officers=may(scope, Action.FOLLOWUP_MANAGE)),
         "states": FollowUp.State.choices,
         "state": state,
@@ -163,7 +157,6 @@ def followup(request: AuthedRequest, follow_up_id: int) -> HttpResponse:
     found = selectors.followup_get(scope=scope, follow_up_id=follow_up_id)
     (row,) = _rows(scope, [found], with_officers=may(scope, Action.FOLLOWUP_MANAGE))
     context = {
-        "css": CSS,
         "row": row,
         "steps": found.steps.select_related("by", "assignee"),
         "may_follow_up": may(scope, Action.FOLLOWUP_MANAGE),
@@ -256,7 +249,6 @@ def district(request: AuthedRequest, district: str) -> HttpResponse:
         shares.append((data["name"], data["survey"].unaware))
     shares += [(check_labels.word(o.group), o.unaware) for o in data["occupations"]]
     context = {
-        "css": CSS,
         **data,
         "flag_rows": _rows(scope, data["flags"]),
         "survey_rows": [(data["name"], data["survey"])] if data["survey"] is not None else [],
@@ -290,7 +282,7 @@ def report(request: AuthedRequest, district: str) -> HttpResponse:
         else:
             messages.success(request, _("Report saved."))
             return redirect("outreach:district", district=district)
-    context = {"css": CSS, "form": form, "district": found, "name": selectors.district_name(found)}
+    context = {"form": form, "district": found, "name": selectors.district_name(found)}
     return render(request, "outreach/report.html", context, status=400 if form.errors else 200)
 
 
@@ -312,7 +304,6 @@ def surveys(request: AuthedRequest) -> HttpResponse:
             return redirect("outreach:surveys")
     data = selectors.surveys_overview(scope=scope)
     context = {
-        "css": CSS,
         **data,
         "form": form,
         "may_survey": may(scope, Action.OUTREACH_SURVEY),
@@ -346,7 +337,7 @@ def imports(request: AuthedRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             return redirect("outreach:import_detail", batch_id=batch.pk)
-    context = {"css": CSS, "form": form, "batches": selectors.imports_list(scope=scope, user=request.user)}
+    context = {"form": form, "batches": selectors.imports_list(scope=scope, user=request.user)}
     return render(request, "outreach/imports.html", context, status=400 if form.errors else 200)
 
 
@@ -355,7 +346,7 @@ def imports(request: AuthedRequest) -> HttpResponse:
 def import_detail(request: AuthedRequest, batch_id: int) -> HttpResponse:
     scope = _scope(request)
     batch = selectors.import_get(scope=scope, user=request.user, batch_id=batch_id)
-    return render(request, "outreach/import_detail.html", {"css": CSS, "batch": batch})
+    return render(request, "outreach/import_detail.html", {"batch": batch})
 
 
 @login_required
@@ -375,7 +366,7 @@ def import_template(request: AuthedRequest, kind: str) -> FileResponse:
     require(scope, Action.OUTREACH_IMPORT)
     if kind not in (ImportBatch.Kind.EVENTS, ImportBatch.Kind.QUESTIONS):
         raise Http404
-    path = Path(tempfile.mkstemp(prefix=f"{kind}-", suffix=".xlsx")[1])
+    path = temporary_path(f"{kind}-")
     write = write_events_template if kind == ImportBatch.Kind.EVENTS else write_questions_template
     write(path, region=selectors.region_code(), language=language_of(get_language()))
     return temporary_download(path, f"outreach-{kind}-template.xlsx")
@@ -400,7 +391,6 @@ def rules(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Rules saved; the flags were checked again."))
             return redirect("outreach:rules")
     context = {
-        "css": CSS,
         "form": form,
         "in_force": in_force,
         "rule_rows": [(r, selectors.check_title(r.code, in_force.rules)) for r in in_force.rules],

@@ -86,6 +86,18 @@ class ReportForm(forms.Form):
     def percents(self) -> dict[str, float]:
         return {code: float(self.cleaned_data[f"pct_{n}"]) for n, (code, _n, _l) in enumerate(self.activities)}
 
+    def service_kwargs(self) -> dict[str, Any]:
+        """The report as ``services.report_create`` takes it."""
+        d = self.cleaned_data
+        return {
+            "date": d["date"],
+            "percents": self.percents(),
+            "accepted_money": d["accepted_money"],
+            "workforce": d.get("workforce"),
+            "issues": d.get("issues") or "",
+            "photos": d.get("photos") or [],
+        }
+
 
 class PhotosForm(forms.Form):
     photos = PhotosField(label=_("Photos"))
@@ -201,6 +213,12 @@ class ProjectForm(forms.Form):
     def region_and_district(self) -> tuple[str, str]:
         region, district = str(self.cleaned_data["place"]).split(":", 1)
         return region, district
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The object as ``services.project_create`` takes it (text fields come stripped)."""
+        region, district = self.region_and_district()
+        fields = {name: value for name, value in self.cleaned_data.items() if name != "place"}
+        return {**fields, "region": region, "district": district}
 
 
 class ProjectEditForm(forms.Form):

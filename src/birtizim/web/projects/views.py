@@ -9,8 +9,10 @@ for the administrator and analysts. Photos are served by a view in the same scop
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -24,7 +26,7 @@ from birtizim.projects.sheet import SheetError, TemplateLine, progress_template
 from birtizim.web.accounts.permissions import Action, may, require, required_scope
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.common import labels
-from birtizim.web.common.http import AuthedRequest
+from birtizim.web.common.http import AuthedRequest, download
 from birtizim.web.projects import convert, explain, exports, selectors, services, timeline
 from birtizim.web.projects.forms import (
     ActivityFormSet,
@@ -39,11 +41,21 @@ from birtizim.web.projects.forms import (
 )
 from birtizim.web.projects.models import Project
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _scope(request: AuthedRequest) -> Scope:
     return required_scope(request.user, Action.PROJECTS_READ)
+
+
+def _saved(request: AuthedRequest, form: forms.Form, save: Callable[[], object], done: str) -> bool:
+    """Call the service for a valid form: True once it saved (and ``done`` says so), False with the
+    service's refusal on the form."""
+    try:
+        save()
+    except services.ProjectsError as exc:
+        form.add_error(None, str(exc))
+        return False
+    messages.success(request, done)
+    return True
 
 
 def _editable(request: AuthedRequest, project_id: int) -> tuple[Scope, Project]:
@@ -87,9 +99,7 @@ def portfolio(request: AuthedRequest) -> HttpResponse:
 def portfolio_export(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     content, _rows = exports.portfolio_xlsx(scope=scope, district=request.GET.get("district", "")[:64])
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename("portfolio", "xlsx")}"'
-    return response
+    return download(content, exports.filename("portfolio", "xlsx"))
 
 
 @login_required
@@ -97,11 +107,8 @@ def portfolio_export(request: AuthedRequest) -> HttpResponse:
 def oc4ids_export(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     package = exports.oc4ids_json(scope=scope, base_url=request.build_absolute_uri())
-    response = HttpResponse(
-        json.dumps(package, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename("oc4ids", "json")}"'
-    return response
+    content = json.dumps(package, ensure_ascii=False, indent=1)
+    return download(content, exports.filename("oc4ids", "json"), "application/json; charset=utf-8")
 
 
 @login_required
@@ -184,19 +191,8 @@ def report_create(request: AuthedRequest, project_id: int) -> HttpResponse:
     posted = request.method == "POST"
     form = _report_form(project, request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
-            services.report_create(
-                scope=scope,
-                user=request.user,
-                project=project,
-                date=d["date"],
-                percents=form.percents(),
-                accepted_money=d["accepted_money"],
-                workforce=d.get("workforce"),
-                issues=d.get("issues") or "",
-                photos=d.get("photos") or [],
-            )
+            services.report_create(scope=scope, user=request.user, project=project, **form.service_kwargs())
         except services.ProjectsError as exc:
             form.add_error(None, str(exc))
         else:
@@ -292,9 +288,7 @@ def import_template(request: AuthedRequest, project_id: int) -> HttpResponse:
         notes=notes,
         title=f"{project.code} · {project.name}",
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="progress-{project.pk}.xlsx"'
-    return response
+    return download(content, f"progress-{project.pk}.xlsx")
 
 
 @login_required
@@ -302,23 +296,19 @@ def import_template(request: AuthedRequest, project_id: int) -> HttpResponse:
 def change_create(request: AuthedRequest, project_id: int) -> HttpResponse:
     scope, project = _editable(request, project_id)
     form = ContractChangeForm(request.POST or None, initial={"date": selectors.forecast_as_of()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.contract_change_create(
-                scope=scope,
-                user=request.user,
-                project=project,
-                date=d["date"],
-                what=d["what"],
-                new_deadline=d.get("new_deadline"),
-                new_amount=d.get("new_amount"),
-            )
-        except services.ProjectsError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Contract change saved; the forecast is updated."))
-            return redirect("projects:object", project_id=project.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _saved(
+            request,
+            form,
+            lambda: services.contract_change_create(
+                scope=scope, user=request.user, project=project, **form.cleaned_data
+            ),
+            _("Contract change saved; the forecast is updated."),
+        )
+    ):
+        return redirect("projects:object", project_id=project.pk)
     return render(
         request, "projects/change_form.html", {"project": project, "form": form}, status=400 if form.errors else 200
     )
@@ -343,21 +333,24 @@ def baseline_create(request: AuthedRequest, project_id: int) -> HttpResponse:
     post = request.POST if request.method == "POST" else None
     form = BaselineForm(post, initial={"made_on": selectors.forecast_as_of()})
     formset = ActivityFormSet(post, initial=initial, prefix="a")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            services.baseline_create(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and formset.is_valid()
+        and _saved(
+            request,
+            form,
+            lambda: services.baseline_create(
                 scope=scope,
                 user=request.user,
                 project=project,
-                made_on=form.cleaned_data["made_on"],
-                reason=form.cleaned_data["reason"],
                 activities=formset_activities(formset),
-            )
-        except services.ProjectsError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("New baseline version saved; the forecast is updated."))
-            return redirect("projects:object", project_id=project.pk)
+                **form.cleaned_data,
+            ),
+            _("New baseline version saved; the forecast is updated."),
+        )
+    ):
+        return redirect("projects:object", project_id=project.pk)
     failed = bool(form.errors or formset.total_error_count())
     context = {"project": project, "form": form, "formset": formset, "current": current}
     return render(request, "projects/baseline_form.html", context, status=400 if failed else 200)
@@ -379,28 +372,8 @@ def project_create(request: AuthedRequest) -> HttpResponse:
     require(scope, Action.PROJECT_EDIT)
     form = ProjectForm(request.POST or None, districts=scope.districts)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        region, district = form.region_and_district()
         try:
-            project = services.project_create(
-                scope=scope,
-                user=request.user,
-                code=d["code"].strip(),
-                name=d["name"].strip(),
-                kind=d["kind"],
-                work=d["work"],
-                region=region,
-                district=district,
-                locality=d["locality"].strip(),
-                address=d.get("address", "").strip(),
-                deadline=d["deadline"],
-                deadline_reason=d["deadline_reason"].strip(),
-                budget=d["budget"],
-                contractor_name=d["contractor_name"].strip(),
-                contractor_bin=d["contractor_bin"],
-                contract_number=d["contract_number"].strip(),
-                responsible=d.get("responsible"),
-            )
+            project = services.project_create(scope=scope, user=request.user, **form.service_kwargs())
         except services.ProjectsError as exc:
             form.add_error(None, str(exc))
         else:
@@ -426,24 +399,16 @@ def project_edit(request: AuthedRequest, project_id: int) -> HttpResponse:
     posted = request.method == "POST"
     choices = selectors.responsible_choices(project)
     form = ProjectEditForm(request.POST if posted else None, initial=initial, choices=choices)
-    if posted and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.project_update(
-                scope=scope,
-                user=request.user,
-                project=project,
-                name=d["name"],
-                locality=d["locality"],
-                address=d.get("address") or "",
-                deadline_reason=d["deadline_reason"],
-                contract_number=d["contract_number"],
-                responsible=d.get("responsible"),
-            )
-        except services.ProjectsError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Object saved."))
-            return redirect("projects:object", project_id=project.pk)
+    if (
+        posted
+        and form.is_valid()
+        and _saved(
+            request,
+            form,
+            lambda: services.project_update(scope=scope, user=request.user, project=project, **form.cleaned_data),
+            _("Object saved."),
+        )
+    ):
+        return redirect("projects:object", project_id=project.pk)
     context = {"project": project, "form": form}
     return render(request, "projects/project_edit.html", context, status=400 if form.errors else 200)

@@ -5,15 +5,13 @@ Children appear with first name and masked IIN only, as on the page; the view au
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import duckdb
 import pyarrow as pa
 from django.utils.translation import gettext as _
 
 from birtizim.engine import xlsx
 from birtizim.web.audit.services import iin_hash
+from birtizim.web.common.http import temporary_path
 from birtizim.web.registry.exports import Exported
 from birtizim.web.vouchers import selectors
 from birtizim.web.vouchers.models import Enrolment, Timesheet
@@ -44,7 +42,7 @@ def timesheet_export(*, timesheet: Timesheet) -> Exported:
     ]
     select = ", ".join(f'{sql} AS "{header.replace(chr(34), chr(39))}"' for sql, header in columns)
     con = duckdb.connect()
-    path = Path(tempfile.mkstemp(prefix="timesheet-", suffix=".xlsx")[1])
+    path = temporary_path("timesheet-")
     try:
         con.register("lines", lines)
         counts = xlsx.write(con, path, [xlsx.Sheet(_("Timesheet")[:31], f"SELECT {select} FROM lines")])

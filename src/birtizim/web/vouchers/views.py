@@ -6,6 +6,8 @@ export. The parent's page needs no login: the signed one-time token is the permi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -541,6 +543,19 @@ def _child_page(request: AuthedRequest, scope: Scope, child_id: int, **extra: ob
     return render(request, "vouchers/child.html", context, status=status)
 
 
+def _child_step(
+    request: AuthedRequest, scope: Scope, child_id: int, step: Callable[[], object], done: str
+) -> HttpResponse:
+    """Take a step on a child's file (an application, a voucher): back to the file saying ``done``,
+    or the file again with the rule that refused the step."""
+    try:
+        step()
+    except services.RuleViolation as exc:
+        return _child_page(request, scope, child_id, error=str(exc))
+    messages.success(request, done)
+    return redirect("vouchers:child", child_id=child_id)
+
+
 @login_required
 @require_GET
 def child(request: AuthedRequest, child_id: int) -> HttpResponse:
@@ -552,12 +567,13 @@ def child(request: AuthedRequest, child_id: int) -> HttpResponse:
 def application_take(request: AuthedRequest, child_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     found = selectors.child_get(scope=scope, child_id=child_id)
-    try:
-        services.application_take(scope=scope, child=found)
-    except services.RuleViolation as exc:
-        return _child_page(request, scope, found.pk, error=str(exc))
-    messages.success(request, _("Application taken: the child waits for the next batch."))
-    return redirect("vouchers:child", child_id=found.pk)
+    return _child_step(
+        request,
+        scope,
+        found.pk,
+        lambda: services.application_take(scope=scope, child=found),
+        _("Application taken: the child waits for the next batch."),
+    )
 
 
 @login_required
@@ -569,12 +585,13 @@ def voucher_issue(request: AuthedRequest, child_id: int) -> HttpResponse:
     form = VoucherIssueForm(request.POST)
     if not form.is_valid():
         return _child_page(request, scope, found.pk, voucher_form=form)
-    try:
-        services.voucher_grant(scope=scope, child=found, **form.cleaned_data)
-    except services.RuleViolation as exc:
-        return _child_page(request, scope, found.pk, error=str(exc))
-    messages.success(request, _("Voucher issued."))
-    return redirect("vouchers:child", child_id=found.pk)
+    return _child_step(
+        request,
+        scope,
+        found.pk,
+        lambda: services.voucher_grant(scope=scope, child=found, **form.cleaned_data),
+        _("Voucher issued."),
+    )
 
 
 @login_required
@@ -582,12 +599,13 @@ def voucher_issue(request: AuthedRequest, child_id: int) -> HttpResponse:
 def voucher_accept(request: AuthedRequest, voucher_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     found = selectors.voucher_get(scope=scope, voucher_id=voucher_id)
-    try:
-        services.voucher_accept(scope=scope, voucher=found)
-    except services.RuleViolation as exc:
-        return _child_page(request, scope, found.child_id, error=str(exc))
-    messages.success(request, _("Voucher accepted: the child can be enrolled in a club."))
-    return redirect("vouchers:child", child_id=found.child_id)
+    return _child_step(
+        request,
+        scope,
+        found.child_id,
+        lambda: services.voucher_accept(scope=scope, voucher=found),
+        _("Voucher accepted: the child can be enrolled in a club."),
+    )
 
 
 @login_required
