@@ -18,7 +18,7 @@ from birtizim.engine import labels as engine_labels
 from birtizim.engine.plan import DATA_QUALITY_TYPES
 from birtizim.web.audit.models import Access
 from birtizim.web.common import labels
-from birtizim.web.registry import plan_words, runstore, selectors, services
+from birtizim.web.registry import plan_words, runstore, selectors, services, worklist_table
 from birtizim.web.registry.models import Assignment, Outcome, Run
 
 
@@ -309,3 +309,37 @@ def _analyst_scope() -> Any:
     from birtizim.web.accounts.scope import Scope
 
     return Scope(Role.ANALYST, None)
+
+
+def test_a_reported_outcome_the_agencies_contradict_is_flagged_in_its_row(db: None) -> None:
+    """The run's evidence beside the agencies' data: what the officer reported, and where the data disagree."""
+    facts = '{"result": "left_country", "on": "2026-11-12", "disagreement": "paid_after"}'
+    row = {
+        "person_id": 7,
+        "iin_masked": "********1234",
+        "last_name": "Иванов",
+        "first_name": "Пётр",
+        "patronymic": "",
+        "birth_date": dt.date(1980, 1, 2),
+        "status": "undetermined",
+        "category": None,
+        "conflicts": None,
+        "facts": None,
+        "phone": None,
+        "address": None,
+        "reason": "outcome_disagrees",
+        "reason_facts": '{"lists": ["contributions"]}',
+        "action": None,
+        "lists": ["contributions"],
+        "outcome": None,
+        "outcome_fed": "left_country",
+        "outcome_facts": facts,
+    }
+    with translation.override("kk"):
+        html = str(worklist_table.rows_html([row], may_reveal=False, may_record=False))
+        reported = engine_labels.sentence("outcome", "left_country", facts, "kk")
+        disagrees = engine_labels.word("disagreement", "paid_after", "kk")
+    assert "12.11.2026" in reported and _escaped(reported) in html
+    assert 'class="disagrees"' in html and _escaped(disagrees) in html
+    row["outcome_facts"] = '{"result": "left_country", "on": "2026-11-12"}'  # the agencies agree: no flag
+    assert 'class="disagrees"' not in str(worklist_table.rows_html([row], may_reveal=False, may_record=False))
