@@ -48,6 +48,7 @@ from pathlib import Path
 
 import duckdb
 
+from birtizim.engine.side_tables import open_side_table
 from birtizim.engine.sources import SourceError
 from birtizim.tables.sql import quote_literal
 
@@ -125,18 +126,7 @@ def load(con: duckdb.DuckDBPyConnection, path: Path | None) -> int:
     ensure(con)
     if path is None:
         return 0
-    if not path.is_file():
-        raise SourceError(f"{path}: no decisions file here")
-    reader = (
-        f"read_parquet({quote_literal(str(path))})"
-        if path.suffix.lower() == ".parquet"
-        else f"read_csv({quote_literal(str(path))}, header = true, all_varchar = true)"
-    )
-    try:
-        found = {c for (c,) in con.execute(f"SELECT column_name FROM (DESCRIBE SELECT * FROM {reader})").fetchall()}
-    except duckdb.Error as exc:
-        first = (str(exc).strip().splitlines() or [""])[0]
-        raise SourceError(f"{path}: cannot be read as a decisions table: {first}") from None
+    reader, found = open_side_table(con, path, "a decisions table")
     missing = [c for c in COLUMNS if c not in found]
     if missing:
         raise SourceError(

@@ -23,11 +23,12 @@ from pathlib import Path
 
 import duckdb
 
+from birtizim.engine.side_tables import open_side_table
+from birtizim.engine.sources import SourceError
 from birtizim.engine.status import CATEGORY_AGE_LIMITS
 from birtizim.reference import actions
 from birtizim.reference.osms import CATEGORY_CODES, PENSION_AGE
 from birtizim.tables import places
-from birtizim.tables.sniff import TableError
 from birtizim.tables.sql import quote_literal
 
 # What an officer may record, in display order, and the fields each one needs.
@@ -128,19 +129,9 @@ def load_outcomes(con: duckdb.DuckDBPyConnection, path: Path | None) -> int:
     )
     if path is None:
         return 0
-    if not path.is_file():
-        raise TableError(f"{path}: the outcomes file is not found")
-    reader = (
-        f"read_parquet({quote_literal(str(path))})"
-        if path.suffix.lower() == ".parquet"
-        else f"read_csv({quote_literal(str(path))}, header = true, all_varchar = true)"
-    )
-    try:
-        found = {str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
-    except duckdb.Error as exc:
-        raise TableError(f"{path}: cannot read the outcomes: {str(exc).splitlines()[0]}") from None
+    reader, found = open_side_table(con, path, "outcomes")
     if "result" not in found or not found & {"person_id", "iin"}:
-        raise TableError(
+        raise SourceError(
             f"{path}: outcomes need a column result and person_id or iin; columns are: {', '.join(sorted(found))}"
         )
     types = {"person_id": "BIGINT", "on_date": "DATE", "follow_up": "DATE", "recorded_at": "TIMESTAMP"}
