@@ -94,3 +94,19 @@ def test_a_fares_register_export_records_full_iins_and_whose(fares: Any) -> None
     entry = Access.objects.get(action=Access.Action.EXPORT_FULL_IIN)
     june = Protocol.objects.filter(offence_at__year=2026, offence_at__month=6).exclude(iin="")
     assert entry.iin_hashes == sorted({iin_hash(p.iin) for p in june}) and entry.iin_hashes
+
+
+def test_the_registry_exports_leave_no_file_handle_open(world: World, client_for: Any) -> None:
+    # each once kept mkstemp's handle open for the process's life: a worker leaked one per export
+    import os
+
+    analyst = client_for("admin")
+    before = len(os.listdir("/proc/self/fd"))
+    for url in ("/figures.xlsx", f"/worklists/{HOME}/export.xlsx", "/data-quality/export.xlsx"):
+        for _ in range(3):
+            response = analyst.get(url)
+            assert response.status_code == 200, url
+            b"".join(response.streaming_content)
+            if response.file_to_stream is not None:  # not response.close(): that ends the request for Django
+                response.file_to_stream.close()
+    assert len(os.listdir("/proc/self/fd")) <= before

@@ -6,7 +6,6 @@ Every text cell is an inline string, which Excel shows as text and never evaluat
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from birtizim.web.accounts.permissions import Action, require
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.audit.services import iin_hash_sql
 from birtizim.web.common import labels
+from birtizim.web.common.http import temporary_path
 from birtizim.web.registry import plan_words, runstore, selectors, worklist_table
 from birtizim.web.registry.models import Run
 
@@ -56,7 +56,7 @@ def figures_export(*, scope: Scope, run: Run) -> Path:
         ("rows_in_conflict", _("Rows in conflict")),
     ]
     con = duckdb.connect()
-    path = Path(tempfile.mkstemp(prefix="figures-", suffix=".xlsx")[1])
+    path = temporary_path("figures-")
     try:
         # One column per key, present or not: an empty run still gives the headed, empty sheets.
         con.register("d", pa.table({col: [row.get(col) for row in districts] for col, _title in district_columns}))
@@ -120,7 +120,7 @@ def data_quality_export(*, scope: Scope, run: Run, source: str = "") -> Exported
         params = [*params, source]
     has_table = runstore.has_table(run.folder, "data_quality")
     cur = runstore.cursor(run.folder)
-    path = Path(tempfile.mkstemp(prefix="data-quality-", suffix=".xlsx")[1])
+    path = temporary_path("data-quality-")
     try:
         cur.execute(
             f"""CREATE OR REPLACE TEMP TABLE quality_rows AS
@@ -197,7 +197,7 @@ def worklist_export(*, scope: Scope, run: Run, district: str, query: str = "", f
     codes += [("category", c, labels.category(c)) for c in labels.category_codes()]
     words = pa.table(dict(zip(("kind", "code", "label"), map(list, zip(*codes, strict=True)), strict=True)))
     cur = runstore.cursor(run.folder)
-    path = Path(tempfile.mkstemp(prefix="worklist-", suffix=".xlsx")[1])
+    path = temporary_path("worklist-")
     try:
         cur.register("latest_outcomes", table)
         cur.register("words", words)
