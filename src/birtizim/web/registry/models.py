@@ -128,7 +128,23 @@ class Assignment(models.Model):
         ordering = ["district", "officer_id", "person_id"]
 
 
-class Decision(models.Model):
+class PeopleSettled(models.Model):
+    """Who settled something the engine could not (a decision, a merge) and when; undone, never deleted:
+    a later run applies only what is live, and the audit keeps both."""
+
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-decided_at", "-id"]
+
+
+class Decision(PeopleSettled):
     """What a person decided about an agency row the engine could not settle (or linked wrongly).
 
     The row is named by what stays true of it from one file to the next (its source kind and the
@@ -155,15 +171,8 @@ class Decision(models.Model):
     run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="decisions")  # the run it was shown from
     record_id = models.BigIntegerField()  # the row in that run
     comment = models.TextField(blank=True, max_length=2000)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_at = models.DateTimeField(auto_now_add=True)
-    undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["-decided_at", "-id"]
+    class Meta(PeopleSettled.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "fingerprint"], condition=Q(undone_at__isnull=True), name="one_live_decision_per_row"
@@ -174,7 +183,7 @@ class Decision(models.Model):
         return f"{self.source}:{self.fingerprint} {self.verdict}"
 
 
-class Merge(models.Model):
+class Merge(PeopleSettled):
     """Two residents who are one person (a registry duplicate): ``person_id`` goes into ``into_id`` in every
     later run. Undoing keeps the row; the next run has both residents again."""
 
@@ -186,15 +195,8 @@ class Merge(models.Model):
     reason = models.TextField(max_length=2000)
     district = models.CharField(max_length=64, db_index=True)  # the staying resident's
     run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="merges")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_at = models.DateTimeField(auto_now_add=True)
-    undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["-decided_at", "-id"]
+    class Meta(PeopleSettled.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["person_id"], condition=Q(undone_at__isnull=True), name="one_live_merge_per_resident"
