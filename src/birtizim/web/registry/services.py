@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -669,18 +669,29 @@ def decision_undo(*, scope: Scope, user: User, decision_id: int) -> Decision:
     if decision is None or not scope.covers(decision.district):
         raise NotFound
     require(scope, Action.REVIEW, district=decision.district)
+    person_ids = [p for p in [decision.person_id] if p is not None]
+    return _undo(decision, user=user, action=Access.Action.UNDO_DECISION, person_ids=person_ids)
+
+
+Settled = TypeVar("Settled", Decision, Merge)
+
+
+def _undo(settled: Settled, *, user: User, action: str, person_ids: list[int]) -> Settled:
+    """Mark a live decision or merge undone — once: two people undoing it at the same moment, the second is
+    told it is done (a conditional UPDATE) — and audit it."""
+    already = (
+        _("This decision was already undone.") if isinstance(settled, Decision) else _("This merge was already undone.")
+    )
     with transaction.atomic():
-        if not Decision.objects.filter(pk=decision.pk, undone_at=None).update(undone_at=timezone.now(), undone_by=user):
-            raise Conflict(_("This decision was already undone."))
-        access_record(
-            user=user,
-            action=Access.Action.UNDO_DECISION,
-            run_id=decision.run_id,
-            district=decision.district,
-            person_ids=[p for p in [decision.person_id] if p is not None],
-        )
-    decision.refresh_from_db()
-    return decision
+        if (
+            not type(settled)
+            .objects.filter(pk=settled.pk, undone_at=None)
+            .update(undone_at=timezone.now(), undone_by=user)
+        ):
+            raise Conflict(already)
+        access_record(user=user, action=action, run_id=settled.run_id, district=settled.district, person_ids=person_ids)
+    settled.refresh_from_db()
+    return settled
 
 
 def detach_record(
@@ -774,15 +785,4 @@ def merge_undo(*, scope: Scope, user: User, merge_id: int) -> Merge:
     if merge is None:
         raise NotFound
     require(scope, Action.MERGE, district=merge.district)
-    with transaction.atomic():
-        if not Merge.objects.filter(pk=merge.pk, undone_at=None).update(undone_at=timezone.now(), undone_by=user):
-            raise Conflict(_("This merge was already undone."))
-        access_record(
-            user=user,
-            action=Access.Action.UNDO_MERGE,
-            run_id=merge.run_id,
-            district=merge.district,
-            person_ids=[merge.person_id, merge.into_id],
-        )
-    merge.refresh_from_db()
-    return merge
+    return _undo(merge, user=user, action=Access.Action.UNDO_MERGE, person_ids=[merge.person_id, merge.into_id])
