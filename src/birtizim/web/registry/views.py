@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -381,40 +382,38 @@ def _shown_run(request: AuthedRequest) -> Run | None:
     return Run.objects.filter(pk=int(raw), state=Run.State.SUCCEEDED).first() if raw.isdigit() else None
 
 
-@login_required
-@require_POST
-def person_iin(request: AuthedRequest, person_id: int) -> HttpResponse:
+def _revealed(
+    request: AuthedRequest, person_id: int, action: str, read: Callable[..., dict[str, Any]]
+) -> dict[str, Any]:
+    """A resident's data shown in full: checked against the run the page was shown from, and audited (whose,
+    by whom, what). ``read`` is the selector that fetches it."""
     scope = scope_for(request.user)
     require(scope, Action.IIN_REVEAL)
     run = _current_run()
-    person = selectors.person_current(scope=scope, run=run, person_id=person_id, shown_run=_shown_run(request))
+    person = read(scope=scope, run=run, person_id=person_id, shown_run=_shown_run(request))
     access_record(
         user=request.user,
-        action=Access.Action.REVEAL_IIN,
+        action=action,
         run_id=run.pk,
         district=person["district"],
         person_ids=[person_id],
         iin_hashes=[iin_hash(person["iin"])],
     )
+    return person
+
+
+@login_required
+@require_POST
+def person_iin(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = _revealed(request, person_id, Access.Action.REVEAL_IIN, selectors.person_current)
     return HttpResponse(f'<span class="iin">{person["iin"]}</span>')
 
 
 @login_required
 @require_POST
 def person_contacts(request: AuthedRequest, person_id: int) -> HttpResponse:
-    """A resident's phone and address in full: a POST, audited as an IIN's reveal is (whose, by whom)."""
-    scope = scope_for(request.user)
-    require(scope, Action.IIN_REVEAL)
-    run = _current_run()
-    person = selectors.person_contacts(scope=scope, run=run, person_id=person_id, shown_run=_shown_run(request))
-    access_record(
-        user=request.user,
-        action=Access.Action.REVEAL_CONTACTS,
-        run_id=run.pk,
-        district=person["district"],
-        person_ids=[person_id],
-        iin_hashes=[iin_hash(person["iin"])],
-    )
+    """A resident's phone and address in full: a POST, audited as an IIN's reveal is."""
+    person = _revealed(request, person_id, Access.Action.REVEAL_CONTACTS, selectors.person_contacts)
     phone = str(person.get("phone") or "")
     dial = "".join(c for c in phone if c.isdigit() or c == "+")  # a tap on a phone calls the number
     call = f'<a href="tel:{escape(dial)}">{escape(phone)}</a>' if phone else ""
