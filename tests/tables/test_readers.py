@@ -152,3 +152,47 @@ def test_the_vectorised_line_scan_reads_lines_as_one_by_one(data: bytes, draw: s
     chunks = [data[i:j] for i, j in zip([0, *cuts], [*cuts, len(data)], strict=True)]
     scan = sniff.scan_lines(iter(chunks), ",")
     assert (scan.widest, scan.blank_inside, scan.blank_any) == _lines_one_by_one(data, ",")
+
+
+def _widest_by_csv_module(data: bytes, delimiter: str) -> int:
+    """The most fields beyond the first on one line, as Python's csv module splits each line."""
+    import csv
+
+    lines = (data + b"\n").split(b"\n")[:-1]
+    return max(max(len(next(csv.reader([line.decode()], delimiter=delimiter), [])) - 1, 0) for line in lines)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.binary(max_size=60).map(lambda b: bytes(b'a,"\n\r '[x % 6] for x in b)), st.data())
+def test_delimiters_inside_quotes_are_not_counted_when_the_quoting_is_plain(data: bytes, draw: st.DataObject) -> None:
+    cuts = sorted(draw.draw(st.lists(st.integers(0, len(data)), max_size=4)))
+    chunks = [data[i:j] for i, j in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+    got = sniff.widest_unquoted(iter(chunks), ",")
+    if got is not None:  # None: the quoting is not plain, and every delimiter counts (scan_lines)
+        assert got == _widest_by_csv_module(data.replace(b"\r", b""), ",")
+
+
+def test_quoted_lines_are_recognised_as_plain_in_the_shapes_agencies_write() -> None:
+    rows = b'iin,address\r\n1,"a, b"\r\n2,"say ""hi"", ok"\n3,""\n'
+    assert sniff.widest_unquoted(iter([rows[:9], rows[9:]]), ",") == 1
+    for broken in (b'1,"a, b\n', b'1,a"b,c"\n', b'1,"a"b,c\n'):  # left open, inside a cell, text after it
+        assert sniff.widest_unquoted(iter([broken]), ",") is None
+
+
+def test_a_file_of_quoted_addresses_is_read_by_duckdb_not_the_careful_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A registry's addresses hold commas: more delimiters on every line than the header has columns.
+    path = tmp_path / "registry.csv"
+    path.write_text('ИИН,Адрес\n1,"Талгар, ул. Абая, 5"\n2,"Есик, ""Достык"", 7"\n3,a\n', encoding="utf-8")
+    with monkeypatch.context() as m:
+        m.setattr(readers, "_duckdb_csv", lambda *_args: False)  # DuckDB gives up: the careful way reads it
+        careful = read(path)
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("the careful way was taken")
+
+    monkeypatch.setattr(readers, "_careful_csv", refuse)
+    result, rows, rejects = read(path)
+    assert rows == [(2, "1", "Талгар, ул. Абая, 5"), (3, "2", 'Есик, "Достык", 7'), (4, "3", "a")]
+    assert rejects == [] and (result, rows, rejects) == careful

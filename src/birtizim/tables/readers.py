@@ -102,13 +102,18 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRes
     source = path if encoding in ("utf-8", "utf-8-sig") else _utf8_copy(path, encoding)
     try:
         scan = sniff.scan_lines(sniff.byte_chunks(source), header.delimiter)
+        # A line wider than the header goes the careful way: DuckDB takes one surplus empty field for a
+        # trailing separator and keeps the row, where the careful reader rejects it. Delimiters inside
+        # quoted cells (addresses) do not make a line wider, when the quoting is plain.
+        widest = scan.widest
+        if widest > len(names) - 1:
+            quoted = sniff.widest_unquoted(sniff.byte_chunks(source), header.delimiter)
+            widest = widest if quoted is None else quoted
         plain = (
             header.records_before == 0
             and not scan.blank_inside
             and not (len(names) == 1 and scan.blank_any)
-            # A line wider than the header goes the careful way: DuckDB takes one surplus empty field
-            # for a trailing separator and keeps the row, where the careful reader rejects it.
-            and scan.widest <= len(names) - 1
+            and widest <= len(names) - 1
         )
         if not (plain and _duckdb_csv(con, source, path, table, names, header.delimiter)):
             _careful_csv(con, source, path, table, names, header)
