@@ -17,8 +17,9 @@ CSV is read by DuckDB straight from the file (a cp1251 or utf-16 file is transco
 in chunks). Some files are read "the careful way" instead, by Python's csv module writing a clean
 copy that DuckDB then loads: files with blank lines between rows or above the header (DuckDB skips
 them without a trace, so numbers after them could not be known; in a file of one column it reads them
-as rows of an empty cell), files where DuckDB would have to
-record too many parse errors (a row with thousands of surplus fields costs DuckDB time quadratic in
+as rows of an empty cell), files with a line wider than the header (DuckDB would keep a row with
+one surplus empty field; delimiters inside plainly quoted cells do not count), files where DuckDB
+would have to record too many parse errors (a row with thousands of surplus fields costs DuckDB time quadratic in
 them), and files DuckDB's parser gives up on (line endings that change within the file). The
 careful way is slower (a Python loop per row) but only such files take it.
 
