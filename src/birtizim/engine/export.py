@@ -182,14 +182,24 @@ def write_worklists(
         """
     )
     select = ", ".join(f"{expr} AS {_q(labels.word('column', name, lang))}" for name, expr in columns.items())
+    # Every row is worded once, in one statement: the sentences are long SQL expressions, and binding
+    # them again for each district cost more than the rows (0.07 s a district, 225 in the country).
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE worklist_words AS
+        SELECT district AS _district, {select} FROM worklist LEFT JOIN worklist_details USING (person_id)
+        ORDER BY district, priority, last_name, first_name, patronymic, birth_date, iin
+        """
+    )
     paths = []
-    for (district,) in con.execute("SELECT DISTINCT district FROM worklist ORDER BY 1").fetchall():
+    for (district,) in con.execute("SELECT DISTINCT _district FROM worklist_words ORDER BY 1").fetchall():
         path = folder / f"{re.sub(r'[^a-z0-9-]+', '_', str(district))}.xlsx"
+        # rowid keeps the order of the day: the table was written in it
         query = (
-            f"SELECT {select} FROM worklist LEFT JOIN worklist_details USING (person_id) "
-            f"WHERE district = {quote_literal(str(district))} "
-            "ORDER BY priority, last_name, first_name, patronymic, birth_date, iin"
+            f"SELECT * EXCLUDE (_district) FROM worklist_words WHERE _district = {quote_literal(str(district))} "
+            "ORDER BY rowid"
         )
         xlsx.write(con, path, [xlsx.Sheet(labels.word("sheet", "worklist", lang), query)])
         paths.append(path)
+    con.execute("DROP TABLE worklist_words")
     return paths
