@@ -20,7 +20,8 @@ import pytest
 
 from birtizim.engine import link, names, pipeline
 from birtizim.engine.ingest import Source
-from birtizim.synth import damage, synthesize
+from birtizim.synth import damage
+from tests.regions import synthetic_region
 
 HEADERS = ["ИИН", "Фамилия", "Имя", "Отчество", "Дата рождения", "Район"]
 
@@ -38,9 +39,7 @@ class Person:
 
 @pytest.fixture(scope="module")
 def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("region")
-    synthesize(region="almaty-2019", residents=3_000, seed=21, out=out)
-    return out
+    return synthetic_region(tmp_path_factory, residents=3_000, seed=21)
 
 
 @pytest.fixture(scope="module")
