@@ -12,15 +12,13 @@ import pytest
 
 from birtizim.engine import SourceError, pipeline
 from birtizim.engine.ingest import Source
-from birtizim.synth import synthesize
+from tests.regions import synthetic_region
 from tests.review_region import REGISTRY
 
 
 @pytest.fixture(scope="module")
 def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("region")
-    synthesize(region="almaty-2019", residents=1_500, seed=31, out=out)
-    return out
+    return synthetic_region(tmp_path_factory, residents=1_500, seed=31)
 
 
 def _append(path: Path, row: list[str]) -> None:

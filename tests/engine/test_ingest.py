@@ -7,10 +7,11 @@ import duckdb
 import pytest
 import xlsxwriter
 
-from birtizim.engine import iin, ingest, names
+from birtizim.engine import iin, ingest
 from birtizim.engine.ingest import Source
 from birtizim.engine.sources import Mapping, SourceError
 from birtizim.tables import sniff
+from tests.staging import staging_connection
 
 REGISTRY = (
     "ИИН,Фамилия,Имя,Отчество,Дата рождения,Пол,Район,Статус\n"
@@ -21,12 +22,7 @@ REGISTRY = (
 
 @pytest.fixture
 def con() -> duckdb.DuckDBPyConnection:
-    c = duckdb.connect()
-    iin.install_sql(c)
-    names.install_sql(c)
-    ingest.install_sql(c)
-    ingest.create_tables(c)
-    return c
+    return staging_connection()
 
 
 def write(tmp_path: Path, name: str, data: bytes | str, encoding: str = "utf-8") -> Path:
@@ -186,11 +182,7 @@ def test_unknown_districts_are_kept_and_flagged(tmp_path: Path) -> None:
     ],
 )
 def test_the_registry_phone_is_read_in_any_usual_form(tmp_path: Path, written: str, read: str | None) -> None:
-    con = duckdb.connect()
-    iin.install_sql(con)
-    names.install_sql(con)
-    ingest.install_sql(con)
-    ingest.create_tables(con)
+    con = staging_connection()
     path = tmp_path / "registry.csv"
     path.write_text(
         f"ИИН,Фамилия,Имя,Дата рождения,Телефон\n{iin.make(dt.date(1979, 10, 28), 'M', 3027)},Ахметов,Ерлан,"

@@ -20,7 +20,8 @@ import pytest
 
 from birtizim.engine import link, names, pipeline
 from birtizim.engine.ingest import Source
-from birtizim.synth import damage, synthesize
+from birtizim.synth import damage
+from tests.regions import synthetic_region
 
 HEADERS = ["ИИН", "Фамилия", "Имя", "Отчество", "Дата рождения", "Район"]
 
@@ -38,9 +39,7 @@ class Person:
 
 @pytest.fixture(scope="module")
 def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("region")
-    synthesize(region="almaty-2019", residents=3_000, seed=21, out=out)
-    return out
+    return synthetic_region(tmp_path_factory, residents=3_000, seed=21)
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +158,14 @@ def _link(run: dict[str, Any], case: str) -> tuple[Any, ...] | None:
     return row
 
 
+def _linked_to_its_person(run: dict[str, Any], cases: dict[str, Case], case: str, method: str) -> Person:
+    """The case's row is linked, by ``method``, to the resident it was made from; that resident."""
+    person = cases[case].person
+    assert person is not None
+    assert _link(run, case) == (person.iin, method)
+    return person
+
+
 def _conflicts(run: dict[str, Any], case: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = (
         run["con"]
@@ -185,9 +192,7 @@ def _in_review(run: dict[str, Any], case: str) -> bool:
 def test_a_relatives_iin_links_the_row_to_its_own_person_and_names_both(
     run: dict[str, Any], cases: dict[str, Case]
 ) -> None:
-    person = cases["relative_iin"].person
-    assert person is not None
-    assert _link(run, "relative_iin") == (person.iin, "probabilistic")
+    person = _linked_to_its_person(run, cases, "relative_iin", "probabilistic")
     # both residents named by their person_id in this run (persons.parquet)
     ids = dict(run["con"].execute("SELECT iin, person_id FROM statuses").fetchall())
     ((_kind, detail),) = [c for c in _conflicts(run, "relative_iin") if c[0] == "iin_of_another_resident"]
@@ -198,18 +203,14 @@ def test_a_relatives_iin_links_the_row_to_its_own_person_and_names_both(
 
 
 def test_a_random_residents_iin_does_not_stay_silently_in_the_list(run: dict[str, Any], cases: dict[str, Case]) -> None:
-    person = cases["random_iin"].person
-    assert person is not None
-    assert _link(run, "random_iin") == (person.iin, "probabilistic")
+    _linked_to_its_person(run, cases, "random_iin", "probabilistic")
     assert "iin_of_another_resident" in [t for t, _ in _conflicts(run, "random_iin")]
 
 
 def test_an_iin_and_birth_date_that_agree_keep_the_resident_whose_names_differ_with_a_conflict(
     run: dict[str, Any], cases: dict[str, Case]
 ) -> None:
-    person = cases["names_differ"].person
-    assert person is not None
-    assert _link(run, "names_differ") == (person.iin, "iin")
+    _linked_to_its_person(run, cases, "names_differ", "iin")
     assert "iin_name_mismatch" in [t for t, _ in _conflicts(run, "names_differ")]
 
 
@@ -222,9 +223,7 @@ def test_a_residents_iin_under_names_nobody_has_waits_for_review_and_is_never_ne
 
 @pytest.mark.parametrize("case", ["en_dash", "letter_o", "latin_2018", "initials"])
 def test_damaged_iins_and_names_still_link_by_the_iin(run: dict[str, Any], cases: dict[str, Case], case: str) -> None:
-    person = cases[case].person
-    assert person is not None
-    assert _link(run, case) == (person.iin, "iin")
+    _linked_to_its_person(run, cases, case, "iin")
     assert not [t for t, _ in _conflicts(run, case) if t.startswith("iin_")]
 
 
@@ -238,9 +237,7 @@ def test_three_digits_of_scientific_notation_link_with_the_names(run: dict[str, 
 def test_a_row_without_iin_patronymic_and_birth_date_still_finds_its_person(
     run: dict[str, Any], cases: dict[str, Case]
 ) -> None:
-    person = cases["no_iin_patronymic_birth_date"].person
-    assert person is not None
-    assert _link(run, "no_iin_patronymic_birth_date") == (person.iin, "probabilistic")
+    _linked_to_its_person(run, cases, "no_iin_patronymic_birth_date", "probabilistic")
 
 
 def test_the_run_counts_its_review_band_and_disputed_iins(run: dict[str, Any]) -> None:

@@ -15,15 +15,14 @@ from birtizim.engine import pipeline
 from birtizim.engine.ingest import Source
 from birtizim.eval import evaluate
 from birtizim.synth import synthesize
+from tests.regions import synthetic_region
 
 RESIDENTS = 20_000
 
 
 @pytest.fixture(scope="module")
 def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("region")
-    synthesize(region="almaty-2019", residents=RESIDENTS, seed=2, out=out)
-    return out
+    return synthetic_region(tmp_path_factory, residents=RESIDENTS, seed=2)
 
 
 @pytest.fixture(scope="module")

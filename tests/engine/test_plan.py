@@ -13,16 +13,14 @@ from typer.testing import CliRunner
 from birtizim.cli import app
 from birtizim.engine import labels, pipeline, plan
 from birtizim.engine.ingest import Source
-from birtizim.synth import synthesize
+from tests.regions import synthetic_region
 
 AS_OF = dt.date(2019, 12, 31)
 
 
 @pytest.fixture(scope="module")
 def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("region")
-    synthesize(region="almaty-2019", residents=3_000, seed=5, out=out)
-    return out
+    return synthetic_region(tmp_path_factory, residents=3_000, seed=5)
 
 
 def sources(region: Path) -> list[Source]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from projects_builders import D, two_step_baseline
 
 from birtizim.projects.compare import compare_baselines
@@ -10,13 +12,14 @@ from birtizim.projects.model import Activity, Baseline
 
 def _revised() -> Baseline:
     """B finishes 20 days later; C (weight 25) is added after B: the plan ends 15 June, 46 days later."""
+    roof, interior = two_step_baseline().activities
     return Baseline(
         version=2,
         made_on=D(2025, 4, 10),
         reason="rotten trusses found",
         activities=(
-            Activity("A", "Roof", D(2025, 3, 1), D(2025, 3, 31), 30),
-            Activity("B", "Interior", D(2025, 3, 31), D(2025, 5, 20), 70, ("A",)),
+            roof,
+            dataclasses.replace(interior, planned_finish=D(2025, 5, 20)),
             Activity("C", "Trusses", D(2025, 5, 20), D(2025, 6, 15), 25, ("B",)),
         ),
     )

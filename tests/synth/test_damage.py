@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from birtizim.engine import iin, names
 from birtizim.synth import agencies, damage, synthesize
+from tests.regions import synthetic_region
 
 RESIDENTS = 20_000
 FIELDS = ("iin", "full_name", "last_name", "first_name", "patronymic", "birth_date")
@@ -23,9 +24,7 @@ FIELDS = ("iin", "full_name", "last_name", "first_name", "patronymic", "birth_da
 
 @pytest.fixture(scope="module")
 def harsh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("harsh")
-    synthesize(region="almaty-2019", residents=RESIDENTS, seed=4, out=out, damage_mode="harsh")
-    return out
+    return synthetic_region(tmp_path_factory, residents=RESIDENTS, seed=4, damage_mode="harsh", folder="harsh")
 
 
 @pytest.fixture(scope="module")

@@ -17,15 +17,14 @@ from birtizim.engine import iin, names
 from birtizim.reference import region
 from birtizim.reference.osms import GRACE_MONTHS, GRACE_MONTHS_REGULAR, REGULAR_MONTHS
 from birtizim.synth import agencies, synthesize
+from tests.regions import synthetic_region
 
 RESIDENTS = 20_000
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("region")
-    synthesize(region="almaty-2019", residents=RESIDENTS, seed=11, out=out)
-    return out
+    return synthetic_region(tmp_path_factory, residents=RESIDENTS, seed=11)
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from birtizim.cli import app
 from birtizim.engine.iin import check_digit
 from birtizim.eval import vouchers as evaluate
-from birtizim.synth import synthesize as synthesize_region
 from birtizim.synth.vouchers import synthesize
 from birtizim.vouchers import schema
+from tests.regions import synthetic_region
 
 RESIDENTS = 8_000  # about 1,800 children aged 4-17: the smallest region every pattern fits in
 SEED = 4
@@ -31,9 +31,7 @@ RECALL_FLOOR = {"off_schedule_marks": 0.7}
 
 @pytest.fixture(scope="module")
 def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("region")
-    synthesize_region(region="almaty-2019", residents=RESIDENTS, seed=5, out=out)
-    return out
+    return synthetic_region(tmp_path_factory, residents=RESIDENTS, seed=5)
 
 
 @pytest.fixture(scope="module")

@@ -19,13 +19,14 @@ import duckdb
 import pytest
 import xlsxwriter
 
-from birtizim.engine import PreviewBounds, iin, ingest, names, preview
+from birtizim.engine import PreviewBounds, ingest, preview
 from birtizim.engine.ingest import Source
 from birtizim.engine.sources import SourceError
 from birtizim.outreach.importer import OutreachImportError, import_events
 from birtizim.projects.sheet import SheetError, read_progress_sheet
 from birtizim.tables import limits, readers, workbook
 from birtizim.tables.sniff import TableError
+from tests.staging import staging_connection
 
 
 def far_workbook(tmp_path: Path, *cells: tuple[int, int]) -> Path:
@@ -93,21 +94,12 @@ def test_a_csv_header_with_thousands_of_columns_is_refused_at_once(tmp_path: Pat
         preview("pension", path)
 
 
-def stage_connection() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    iin.install_sql(con)
-    names.install_sql(con)
-    ingest.install_sql(con)
-    ingest.create_tables(con)
-    return con
-
-
 def test_quotes_and_sql_in_headers_stay_column_names(tmp_path: Path) -> None:
     path = tmp_path / "quotes.csv"
     path.write_text(
         '"ИИН ""ЖСН""";Фамилия\';Имя;"x""; DROP TABLE stage; --"\n791028302728;Ахметов;Ерлан;1\n', encoding="utf-8"
     )
-    con = stage_connection()
+    con = staging_connection()
     done = ingest.ingest_source(con, Source("pension", path), 0)
     assert done.headers == ('ИИН "ЖСН"', "Фамилия'", "Имя", 'x"; DROP TABLE stage; --')
     assert (done.rows_in, done.accepted, done.rejected) == (1, 1, 0)

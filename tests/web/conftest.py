@@ -16,12 +16,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from birtizim.synth import synthesize
 from birtizim.web.accounts.models import Role
 from birtizim.web.accounts.scope import Scope
 from birtizim.web.accounts.services import user_create
 from birtizim.web.registry import runstore, services
 from birtizim.web.registry.models import Run
+from tests.regions import synthetic_region
 
 PASSWORD = "correct-horse-battery"
 HOME, OTHER = "talgar", "karasay"
@@ -36,9 +36,7 @@ class World:
 
 @pytest.fixture(scope="session")
 def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("region")
-    synthesize(region="almaty-2019", residents=3_000, seed=5, out=out)
-    return out
+    return synthetic_region(tmp_path_factory, residents=3_000, seed=5)
 
 
 def upload_region(region: Path, user: Any) -> None:

@@ -26,6 +26,21 @@ def _rows(world: World, sql: str, params: list[Any] | None = None) -> list[dict[
     return runstore.rows(world.run.folder, sql, params)
 
 
+# The work list page's order: its rows as the page shows them.
+PAGE_ORDER = "priority, status, last_name, first_name, patronymic, birth_date, iin"
+
+
+def _home_rows(
+    world: World, columns: str, where: str = "TRUE", *, order: str = PAGE_ORDER, limit: int = 1
+) -> list[dict[str, Any]]:
+    """The home district's work-list rows that ``where`` keeps, the first ``limit`` of them in ``order``."""
+    return _rows(
+        world,
+        f"SELECT {columns} FROM worklist WHERE district = ? AND ({where}) ORDER BY {order} LIMIT {int(limit)}",
+        [HOME],
+    )
+
+
 def _ids_on_page(html: str) -> list[int]:
     return [int(i) for i in re.findall(r'<tr id="person-(\d+)"', html)]
 
@@ -39,12 +54,7 @@ def test_rows_come_in_the_engines_priority_order_with_reasons_and_actions_in_the
 ) -> None:
     officer = client_for("officer")
     html = officer.get(f"/worklists/{HOME}/").content.decode()
-    expected = _rows(
-        world,
-        f"SELECT person_id, reason, reason_facts, action FROM worklist WHERE district = ? "
-        f"ORDER BY priority, status, last_name, first_name, patronymic, birth_date, iin LIMIT {selectors.PAGE_SIZE}",
-        [HOME],
-    )
+    expected = _home_rows(world, "person_id, reason, reason_facts, action", limit=selectors.PAGE_SIZE)
     assert _ids_on_page(html) == [int(r["person_id"]) for r in expected]
     first = expected[0]
     for language in ("ru", "kk"):
@@ -86,12 +96,7 @@ def test_residents_with_only_data_quality_issues_are_not_on_the_call_list(world:
 
 
 def test_contacts_are_masked_and_revealed_only_by_an_audited_post(world: World, client_for: Any) -> None:
-    found = _rows(
-        world,
-        "SELECT person_id, phone, address FROM worklist WHERE district = ? AND phone IS NOT NULL "
-        "ORDER BY priority, status, last_name, first_name, patronymic, birth_date, iin LIMIT 1",
-        [HOME],
-    )
+    found = _home_rows(world, "person_id, phone, address", "phone IS NOT NULL")
     assert found, "the synthetic registry gives residents phones"
     pid, phone = int(found[0]["person_id"]), str(found[0]["phone"])
     officer = client_for("officer")
@@ -138,12 +143,7 @@ def test_the_outcome_form_offers_the_engines_codes_labelled_with_nothing_chosen_
 
 
 def test_outcomes_are_validated_by_the_engines_rules_in_the_readers_language(world: World, client_for: Any) -> None:
-    born_1977 = _rows(
-        world,
-        "SELECT person_id FROM worklist WHERE district = ? AND year(birth_date) BETWEEN 1977 AND 1985 "
-        "ORDER BY person_id LIMIT 1",
-        [HOME],
-    )
+    born_1977 = _home_rows(world, "person_id", "year(birth_date) BETWEEN 1977 AND 1985", order="person_id")
     assert born_1977
     pid = int(born_1977[0]["person_id"])
     officer = client_for("officer")

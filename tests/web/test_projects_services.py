@@ -12,7 +12,7 @@ from conftest import HOME, OTHER, World
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone, translation
-from test_projects_world import ADMIN, AS_OF, LATE, D, Objects, activities, build_objects, valid_bin
+from test_projects_world import ADMIN, AS_OF, LATE, D, Objects, activities, build_objects, object_fields, valid_bin
 
 from birtizim import projects as core
 from birtizim.projects.sheet import RejectCode
@@ -168,24 +168,8 @@ def test_writes_keep_to_the_scope(objects: Objects) -> None:
 
 
 def make_object_as(scope: Scope, *, district: str, contractor_bin: str = "") -> None:
-    services.project_create(
-        scope=scope,
-        user=None,
-        code="X-1",
-        name="x",
-        kind="school",
-        work="capital_repair",
-        region="almaty-2019",
-        district=district,
-        locality="x",
-        address="",
-        deadline=AS_OF,
-        deadline_reason="x",
-        budget=Decimal(1),
-        contractor_name="x",
-        contractor_bin=contractor_bin or valid_bin(),
-        contract_number="x",
-    )
+    fields = object_fields(code="X-1", district=district)
+    services.project_create(scope=scope, user=None, **{**fields, "contractor_bin": contractor_bin or valid_bin()})
 
 
 def test_a_contractor_bin_that_fails_the_check_digit_is_refused(objects: Objects) -> None:

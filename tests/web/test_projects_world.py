@@ -40,27 +40,31 @@ def activities() -> list[core.Activity]:
     ]
 
 
+def object_fields(*, code: str, district: str) -> dict[str, Any]:
+    """A school's fields as ``project_create`` takes them: every object the web tests make is one."""
+    return {
+        "code": code,
+        "name": f"Школа {code}",
+        "kind": Project.Kind.SCHOOL,
+        "work": Project.Work.CAPITAL_REPAIR,
+        "region": "almaty-2019",
+        "district": district,
+        "locality": "с. Тестовое",
+        "address": "ул. Абая, 1",
+        "deadline": D(2025, 8, 31),
+        "deadline_reason": "1 сентября",
+        "budget": Decimal("100000000"),
+        "contractor_name": "ТОО «Тест Құрылыс»",
+        "contractor_bin": valid_bin(),
+        "contract_number": f"{code}/2025",
+    }
+
+
 def make_object(
     *, code: str, district: str, reports: list[tuple[dt.date, dict[str, float], int | None]], responsible: Any = None
 ) -> Project:
     project = services.project_create(
-        scope=ADMIN,
-        user=None,
-        code=code,
-        name=f"Школа {code}",
-        kind=Project.Kind.SCHOOL,
-        work=Project.Work.CAPITAL_REPAIR,
-        region="almaty-2019",
-        district=district,
-        locality="с. Тестовое",
-        address="ул. Абая, 1",
-        deadline=D(2025, 8, 31),
-        deadline_reason="1 сентября",
-        budget=Decimal("100000000"),
-        contractor_name="ТОО «Тест Құрылыс»",
-        contractor_bin=valid_bin(),
-        contract_number=f"{code}/2025",
-        responsible=responsible,
+        scope=ADMIN, user=None, responsible=responsible, **object_fields(code=code, district=district)
     )
     services.baseline_create(
         scope=ADMIN, user=None, project=project, made_on=D(2025, 2, 1), reason="график", activities=activities()

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import NoReturn
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 app = typer.Typer(
     help="Birtizim: one list and one set of numbers for a region's social programmes.",
@@ -45,3 +47,8 @@ def progress_bar() -> Progress:
         TimeElapsedColumn(),
         console=console,
     )
+
+
+def compact_table(title: str) -> Table:
+    """The command line's compact table: it fits 80 columns without wrapping names or numbers."""
+    return Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True, pad_edge=False)

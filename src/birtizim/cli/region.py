@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from birtizim.cli.app import app, console, fail, progress_bar
+from birtizim.cli.app import app, compact_table, console, fail, progress_bar
 
 if TYPE_CHECKING:  # the engine is imported inside commands so that `birtizim --help` stays fast
     from birtizim.engine.ingest import Source
@@ -200,13 +199,7 @@ def _failure(exc: Exception, step: str, out: Path) -> str:
 
 
 def _print_districts(run: Run) -> None:
-    table = Table(
-        title=f"{run.region or 'districts as written'}: status as of {run.as_of}, ranked by actualisation",
-        box=box.SIMPLE_HEAD,
-        padding=(0, 1),
-        collapse_padding=True,
-        pad_edge=False,
-    )
+    table = compact_table(f"{run.region or 'districts as written'}: status as of {run.as_of}, ranked by actualisation")
     # Place names may come from the registry as written: shown as text, never as rich markup.
     names = {code: escape(name) for code, name in run.district_names.items()}
     shown = [names.get(d.district, escape(d.district)) for d in run.districts]

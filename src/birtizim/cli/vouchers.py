@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich import box
 from rich.table import Table
 
-from birtizim.cli.app import console, fail, part
+from birtizim.cli.app import compact_table, console, fail, part
 
 app = part("Vouchers for children's clubs: synthetic data with ghost patterns, and the fraud flags' scores.")
 
@@ -62,14 +61,7 @@ def evaluate(
     def pct(x: float | None) -> str:
         return "n/a" if x is None else f"{x:.1%}"
 
-    # the main CLI's compact style: the table fits 80 columns without wrapping names or numbers
-    table = Table(
-        title=f"Flags against injected truth: {data}",
-        box=box.SIMPLE_HEAD,
-        padding=(0, 1),
-        collapse_padding=True,
-        pad_edge=False,
-    )
+    table = compact_table(f"Flags against injected truth: {data}")
     for col in ("flag", "entity", "truth", "flagged", "hits", "precision", "recall"):
         table.add_column(col, no_wrap=True, justify="left" if col in ("flag", "entity") else "right")
     for s in scores:

@@ -36,20 +36,17 @@ def default_due_on(period: str, day: int = 5) -> dt.date:
     return month_start(next_month(period)).replace(day=day)
 
 
+def _one_of(value: str, allowed: tuple[str, ...], what: str) -> None:
+    if value not in allowed:
+        raise ValueError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")
+
+
 @dataclass(frozen=True, slots=True)
-class OutreachEvent:
-    """One entry of a district's outreach log: a meeting, a publication, a broadcast and so on."""
+class _DayLogged:
+    """A row of a district's daily log: the month it counts in is its ``period``."""
 
     district: str
     date: dt.date
-    kind: EventKind
-    audience: str  # who it was for, free text ("builders of the Talgar plant", "pensioners")
-    reach: int  # people reached, as the district logged it
-
-    def __post_init__(self) -> None:
-        if self.kind not in EVENT_KINDS:
-            raise ValueError(f"event kind must be one of {', '.join(EVENT_KINDS)}, not {self.kind!r}")
-        check_counts("outreach event", reach=self.reach)
 
     @property
     def period(self) -> str:
@@ -57,28 +54,34 @@ class OutreachEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class CitizenQuestion:
+class OutreachEvent(_DayLogged):
+    """One entry of a district's outreach log: a meeting, a publication, a broadcast and so on."""
+
+    kind: EventKind
+    audience: str  # who it was for, free text ("builders of the Talgar plant", "pensioners")
+    reach: int  # people reached, as the district logged it
+
+    def __post_init__(self) -> None:
+        _one_of(self.kind, EVENT_KINDS, "event kind")
+        check_counts("outreach event", reach=self.reach)
+
+
+@dataclass(frozen=True, slots=True)
+class CitizenQuestion(_DayLogged):
     """Citizens' questions or complaints received on one day, by channel and topic.
 
     ``count`` lets a district log "12 calls about status" as one row; a log with one row per
     appeal simply keeps the default of 1.
     """
 
-    district: str
-    date: dt.date
     channel: str  # call centre, public reception, eGov, social media, letter...
     topic: str  # status check, contributions, medical care...
     count: int = 1
     kind: AppealKind = "question"
 
     def __post_init__(self) -> None:
-        if self.kind not in APPEAL_KINDS:
-            raise ValueError(f"appeal kind must be one of {', '.join(APPEAL_KINDS)}, not {self.kind!r}")
+        _one_of(self.kind, APPEAL_KINDS, "appeal kind")
         check_counts("citizens' question", count=self.count)
-
-    @property
-    def period(self) -> str:
-        return month_of(self.date)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,46 +12,30 @@ import json
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from birtizim.engine import labels as engine_labels
 from birtizim.reference import District, regions
 from birtizim.reference.osms import CATEGORIES
 from birtizim.tables import places
 
-STATUS: dict[str, Promise] = {
-    "state": _("insured by the state"),
-    "contributor": _("contributor"),
-    "lapsed": _("lapsed"),
-    "undetermined": _("status undetermined"),
-    "left": _("deceased or emigrated"),
-}
 
-CONFLICT: dict[str, Promise] = {
-    "contributions_and_nonworking_category": _("contributions and a non-working category"),
-    "departed_but_listed": _("deceased or emigrated, still listed"),
-    "category_age_mismatch": _("category does not fit the age"),
-    "district_mismatch": _("district differs between sources"),
-    "iin_birth_date_mismatch": _("IIN disagrees with the birth date"),
-    "duplicate_in_list": _("twice in one list"),
-    "not_in_registry": _("matches no resident"),
-    "uncertain_match": _("uncertain match"),
-    "iin_of_another_resident": _("IIN of another resident"),
-    "iin_name_mismatch": _("name differs from the IIN's resident"),
-    "unknown_district": _("district not recognised"),
-}
+def _word(kind: str, code: str | None) -> str:
+    """A code's word in the reader's language from the engine's tables, which the command line's exports
+    say too (their Russian and Kazakh are these catalogues' words); a code no table knows stays as it is."""
+    return engine_labels.word(kind, code or "", get_language() or engine_labels.DEFAULT)
 
-SOURCE: dict[str, Promise] = {
-    "registry": _("Population registry"),
-    "contributions": _("State Revenue: contributions"),
-    "unemployed": _("Registered unemployed"),
-    "pension": _("Pension recipients"),
-    "disability": _("Persons with disabilities"),
-    "students": _("Full-time students"),
-    "childcare": _("Childcare leave"),
-    "asp": _("Targeted social assistance (ASP)"),
-}
+
+def _words(kind: str) -> dict[str, str]:
+    """Every code of a kind with its word, said in the language of the request that shows it."""
+    return {code: lazy(functools.partial(_word, kind, code), str)() for code in engine_labels.KINDS[kind]}
+
+
+STATUS = _words("status")
+CONFLICT = _words("conflict")
+SOURCE = _words("source")
 
 # Canonical fields of a source, as the upload preview names them beside the file's own headers.
 FIELD: dict[str, Promise] = {
@@ -103,11 +87,11 @@ _CATEGORY = {c.code: c for c in CATEGORIES}
 
 
 def status(code: str | None) -> str:
-    return str(STATUS.get(code or "", code or ""))
+    return _word("status", code)
 
 
 def conflict(code: str | None) -> str:
-    return str(CONFLICT.get(code or "", code or ""))
+    return _word("conflict", code)
 
 
 def conflicts(codes: str | None) -> str:
@@ -139,16 +123,6 @@ CONFLICT_DETAIL: dict[str, Promise] = {
     ),
     "unknown_district": _("“%(source)s” names a district not recognised: %(written)s"),
 }
-LISTED_AS: dict[str, Promise] = {
-    "unemployed": _("registered unemployed"),
-    "nonworking_parent": _("a non-working parent"),
-    "asp": _("a recipient of targeted social assistance"),
-}
-REGISTRY_STATUS: dict[str, Promise] = {
-    "resident": _("resident"),
-    "deceased": _("deceased"),
-    "emigrated": _("emigrated"),
-}
 ON_DATE = _(" on %(date)s")
 
 
@@ -167,12 +141,11 @@ def conflict_detail(facts: dict[str, Any]) -> str:
     template = CONFLICT_DETAIL.get(kind)
     if template is None:
         return conflict(str(facts.get("type", "")))
-    status = REGISTRY_STATUS.get(str(facts.get("registry_status", "")))
     probability = facts.get("probability")
     values = {
         "source": source(str(facts.get("source") or "")),
-        "lists": ", ".join(str(word) for key, word in LISTED_AS.items() if facts.get(key)),
-        "status": str(status) if status else str(facts.get("registry_status", "")),
+        "lists": ", ".join(_word("listed_as", key) for key in engine_labels.LISTED_AS if facts.get(key)),
+        "status": _word("registry_status", str(facts.get("registry_status", ""))),
         "on": str(ON_DATE) % {"date": _short_date(facts["on"])} if facts.get("on") else "",
         "age": facts.get("age", ""),
         "written": f"«{facts.get('written', '')}»",
@@ -197,7 +170,7 @@ def conflict_details(facts: str | None) -> list[str]:
 
 
 def source(code: str | None) -> str:
-    return str(SOURCE.get(code or "", code or ""))
+    return _word("source", code)
 
 
 def field(code: str | None) -> str:

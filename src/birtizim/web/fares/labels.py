@@ -32,9 +32,9 @@ ROLE_NAMES: dict[str, Promise] = {
 }
 
 
-def fine_status(code: str) -> str:
-    return str(FINE_STATUS.get(code, code))
+def fine_status(code: str | None) -> str:
+    return str(FINE_STATUS.get(code or "", code or ""))
 
 
-def link_method(code: str) -> str:
-    return str(LINK_METHOD.get(code, code))
+def link_method(code: str | None) -> str:
+    return str(LINK_METHOD.get(code or "", code or ""))

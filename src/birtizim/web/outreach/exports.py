@@ -23,16 +23,17 @@ def flags_export(*, flags: QuerySet[FollowUp]) -> tuple[Path, int]:
     """Write the (already scoped and filtered) flags; returns the file and its number of rows."""
     rules = selectors.rules_current().rules
     names = selectors.district_names()
-    headers = [
-        _("Severity"),
-        _("District"),
-        _("Period"),
-        _("Check"),
-        _("Explanation"),
-        _("Follow-up"),
-        _("Assigned to"),
-        _("Answer"),
-        _("Raised on"),
+    # Each column's title and width, one definition (as the projects' export has them).
+    columns = [
+        (_("Severity"), 12),
+        (_("District"), 24),
+        (_("Period"), 9),
+        (_("Check"), 32),
+        (_("Explanation"), 90),
+        (_("Follow-up"), 16),
+        (_("Assigned to"), 16),
+        (_("Answer"), 16),
+        (_("Raised on"), 16),
     ]
     path = temporary_path("flags-")
     book = xlsx.text_safe_workbook(str(path))
@@ -42,8 +43,9 @@ def flags_export(*, flags: QuerySet[FollowUp]) -> tuple[Path, int]:
         bold = book.add_format({"bold": True})
         wrap = book.add_format({"text_wrap": True, "valign": "top"})
         date = book.add_format({"num_format": "dd.mm.yyyy", "valign": "top"})
-        for col, header in enumerate(headers):
+        for col, (header, width) in enumerate(columns):
             sheet.write_string(0, col, header, bold)
+            sheet.set_column(col, col, width)
         for rows, flag in enumerate(flags, start=1):
             values = [
                 check_labels.severity(flag.severity),
@@ -60,13 +62,7 @@ def flags_export(*, flags: QuerySet[FollowUp]) -> tuple[Path, int]:
             raised = timezone.localtime(flag.raised_at).replace(tzinfo=None)
             sheet.write_datetime(rows, len(values), raised, date)
         sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(rows, 1), len(headers) - 1)
-        sheet.set_column(0, 0, 12)
-        sheet.set_column(1, 1, 24)
-        sheet.set_column(2, 2, 9)
-        sheet.set_column(3, 3, 32)
-        sheet.set_column(4, 4, 90)
-        sheet.set_column(5, 8, 16)
+        sheet.autofilter(0, 0, max(rows, 1), len(columns) - 1)
     finally:
         book.close()
     return path, rows

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -78,14 +83,20 @@ def _rows(scope: Scope, follow_ups: list[FollowUp], *, with_officers: bool = Fal
     return rows
 
 
-@login_required
-@require_GET
-def flags(request: AuthedRequest) -> HttpResponse:
+def _flags_chosen(request: AuthedRequest) -> tuple[Scope, dict[str, str], QuerySet[FollowUp]]:
+    """The flags the query asks for: the page and its export list the same ones."""
     scope = _scope(request)
     chosen = _filters(request, scope)
     found = selectors.flags_list(
         scope=scope, district=chosen["district"], period=chosen["period"], severity=chosen["severity"]
     )
+    return scope, chosen, found
+
+
+@login_required
+@require_GET
+def flags(request: AuthedRequest) -> HttpResponse:
+    scope, chosen, found = _flags_chosen(request)
     state = selectors.completeness_latest(scope=scope, today=timezone.localdate())
     names = selectors.district_names()
     context: dict[str, Any] = {
@@ -118,11 +129,7 @@ def flags(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def flags_export(request: AuthedRequest) -> FileResponse:
-    scope = _scope(request)
-    chosen = _filters(request, scope)
-    found = selectors.flags_list(
-        scope=scope, district=chosen["district"], period=chosen["period"], severity=chosen["severity"]
-    )
+    found = _flags_chosen(request)[-1]
     path, _rows_written = exports.flags_export(flags=found)
     return temporary_download(path, f"red-flags-{timezone.localdate()}.xlsx")
 
@@ -194,6 +201,40 @@ def _acted(
     return redirect("outreach:followup", follow_up_id=follow_up.pk)
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One step of a follow-up: its form, the service that takes the form's one field (under the field's
+    name), and what an invalid form says (None: the field is sent empty)."""
+
+    form: Callable[[AuthedRequest, FollowUp], Form]
+    service: Callable[..., FollowUp]
+    field: str
+    invalid: Promise | None
+
+
+_STEPS: dict[str, _Step] = {
+    "assign": _Step(
+        lambda request, follow_up: AssignForm(request.POST, officers=officers_of(follow_up.district)),
+        services.followup_assign,
+        "assignee",
+        gettext_lazy("Choose an officer of the district."),
+    ),
+    "answer": _Step(
+        lambda request, _f: AnswerForm(request.POST),
+        services.followup_answer,
+        "answer",
+        gettext_lazy("Write the answer."),
+    ),
+    "close": _Step(
+        lambda request, _f: CloseForm(request.POST),
+        services.followup_close,
+        "note",
+        gettext_lazy("Write why the flag is closed."),
+    ),
+    "reopen": _Step(lambda request, _f: ReopenForm(request.POST), services.followup_reopen, "note", None),
+}
+
+
 @login_required
 @require_POST
 def followup_step(request: AuthedRequest, follow_up_id: int, action: str) -> HttpResponse:
@@ -205,32 +246,13 @@ def followup_step(request: AuthedRequest, follow_up_id: int, action: str) -> Htt
         require(scope, Action.FOLLOWUP_ANSWER, district=follow_up.district)
     else:
         require(scope, Action.FOLLOWUP_MANAGE)
+    step = _STEPS[action]
+    form = step.form(request, follow_up)
+    if not form.is_valid() and step.invalid is not None:
+        return _acted(request, scope, follow_up, error=str(step.invalid), status=400)
+    value = form.cleaned_data[step.field] if form.is_valid() else ""
     try:
-        if action == "assign":
-            assign = AssignForm(request.POST, officers=officers_of(follow_up.district))
-            if not assign.is_valid():
-                return _acted(request, scope, follow_up, error=_("Choose an officer of the district."), status=400)
-            follow_up = services.followup_assign(
-                scope=scope, user=request.user, follow_up=follow_up, assignee=assign.cleaned_data["assignee"]
-            )
-        elif action == "answer":
-            answer = AnswerForm(request.POST)
-            if not answer.is_valid():
-                return _acted(request, scope, follow_up, error=_("Write the answer."), status=400)
-            follow_up = services.followup_answer(
-                scope=scope, user=request.user, follow_up=follow_up, answer=answer.cleaned_data["answer"]
-            )
-        elif action == "close":
-            close = CloseForm(request.POST)
-            if not close.is_valid():
-                return _acted(request, scope, follow_up, error=_("Write why the flag is closed."), status=400)
-            follow_up = services.followup_close(
-                scope=scope, user=request.user, follow_up=follow_up, note=close.cleaned_data["note"]
-            )
-        else:
-            reopen = ReopenForm(request.POST)
-            note = reopen.cleaned_data["note"] if reopen.is_valid() else ""
-            follow_up = services.followup_reopen(scope=scope, user=request.user, follow_up=follow_up, note=note)
+        follow_up = step.service(scope=scope, user=request.user, follow_up=follow_up, **{step.field: value})
     except services.TransitionError as exc:
         follow_up.refresh_from_db()
         return _acted(request, scope, follow_up, error=str(exc), status=409)

@@ -21,8 +21,8 @@ from birtizim.projects.risk import Cause, chance_parts
 from birtizim.projects.sheet import RejectCode, SheetError
 
 
-def rag_label(rag: str) -> str:
-    return {"red": _("red"), "amber": _("amber"), "green": _("green")}.get(rag, rag)
+def rag_label(rag: str | None) -> str:
+    return {"red": _("red"), "amber": _("amber"), "green": _("green")}.get(rag or "", rag or "")
 
 
 def rag_change(old: str, new: str) -> str:
@@ -31,7 +31,7 @@ def rag_change(old: str, new: str) -> str:
     return _("The rating worsened from %(old)s to %(new)s.") % {"old": rag_label(old), "new": rag_label(new)}
 
 
-def severity_label(severity: str) -> str:
+def severity_label(severity: str | None) -> str:
     return _("severe") if severity == Severity.SEVERE else _("warning")
 
 

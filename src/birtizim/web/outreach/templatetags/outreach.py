@@ -4,33 +4,18 @@ import re
 
 from django import template
 
-from birtizim.web.common import charts
+from birtizim.web.common.templatetags.birtizim import pct
 from birtizim.web.outreach import check_labels
 
 register = template.Library()
 
 
-@register.filter
-def severity_label(code: str | None) -> str:
-    return check_labels.severity(code)
-
-
-@register.filter
-def operator_words(code: str | None) -> str:
-    """A rule's comparison: a sign (≤, ≠) or, for the pairs, words in the reader's language."""
-    return check_labels.operator(code)
-
-
-@register.filter
-def share(value: float | None) -> str:
-    """A share as a percentage with one decimal, rounded (0.27376 -> 27,4% in Russian)."""
-    return "–" if value is None else charts.share(float(value))
-
-
-@register.filter
-def outreach_word(text: str | None) -> str:
-    """An audience, occupation, channel or topic in the reader's words (``check_labels.word``)."""
-    return check_labels.word(text)
+# The checks' codes in the reader's words: check_labels' own functions, registered as they are.
+register.filter("severity_label", check_labels.severity)
+register.filter("operator_words", check_labels.operator)  # a sign (≤, ≠) or, for the pairs, words
+register.filter("outreach_word", check_labels.word)  # an audience, occupation, channel or topic
+# A share as a percentage with one decimal (0.27376 -> 27,4% in Russian): the platform's one filter for it.
+register.filter("share", pct)
 
 
 _NAME = re.compile(r"\b[a-z_][a-z0-9_]*\b")

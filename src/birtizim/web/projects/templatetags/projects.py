@@ -32,14 +32,9 @@ def percent(value: float | Decimal | None, digits: int = 0) -> str:
     return "–" if value is None else explain.percent(float(value), int(digits))
 
 
-@register.filter
-def rag_label(rag: str | None) -> str:
-    return explain.rag_label(rag or "")
-
-
-@register.filter
-def severity_label(severity: str | None) -> str:
-    return explain.severity_label(severity or "")
+# The forecasts' codes in the reader's words: explain's own functions, registered as they are.
+register.filter("rag_label", explain.rag_label)
+register.filter("severity_label", explain.severity_label)
 
 
 @register.filter
