@@ -145,11 +145,18 @@ def _lines_one_by_one(data: bytes, delimiter: str) -> tuple[int, bool, bool]:
     return max(line.count(delimiter.encode()) for line in lines), inside, any(blank)
 
 
+@st.composite
+def chunked(draw: st.DrawFn, alphabet: bytes) -> tuple[bytes, list[bytes]]:
+    """Bytes of ``alphabet`` and the same bytes cut into up to five chunks, as a file is read."""
+    data = bytes(alphabet[x % len(alphabet)] for x in draw(st.binary(max_size=60)))
+    cuts = sorted(draw(st.lists(st.integers(0, len(data)), max_size=4)))
+    return data, [data[i:j] for i, j in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+
+
 @settings(max_examples=2000, deadline=None)
-@given(st.binary(max_size=60).map(lambda b: bytes(b"a,\n\r;"[x % 5] for x in b)), st.data())
-def test_the_vectorised_line_scan_reads_lines_as_one_by_one(data: bytes, draw: st.DataObject) -> None:
-    cuts = sorted(draw.draw(st.lists(st.integers(0, len(data)), max_size=4)))
-    chunks = [data[i:j] for i, j in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+@given(chunked(b"a,\n\r;"))
+def test_the_vectorised_line_scan_reads_lines_as_one_by_one(case: tuple[bytes, list[bytes]]) -> None:
+    data, chunks = case
     scan = sniff.scan_lines(iter(chunks), ",")
     assert (scan.widest, scan.blank_inside, scan.blank_any) == _lines_one_by_one(data, ",")
 
@@ -163,10 +170,9 @@ def _widest_by_csv_module(data: bytes, delimiter: str) -> int:
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.binary(max_size=60).map(lambda b: bytes(b'a,"\n\r '[x % 6] for x in b)), st.data())
-def test_delimiters_inside_quotes_are_not_counted_when_the_quoting_is_plain(data: bytes, draw: st.DataObject) -> None:
-    cuts = sorted(draw.draw(st.lists(st.integers(0, len(data)), max_size=4)))
-    chunks = [data[i:j] for i, j in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+@given(chunked(b'a,"\n\r '))
+def test_delimiters_inside_quotes_are_not_counted_when_the_quoting_is_plain(case: tuple[bytes, list[bytes]]) -> None:
+    data, chunks = case
     got = sniff.widest_unquoted(iter(chunks), ",")
     if got is not None:  # None: the quoting is not plain, and every delimiter counts (scan_lines)
         assert got == _widest_by_csv_module(data.replace(b"\r", b""), ",")
