@@ -139,15 +139,19 @@ def synthesize(
                 del rows
                 report(f"source: {spec.kind}" + where, total)
             rows_out.append(pa.concat_tables(truths, promote_options="default"))
+            del truths
 
             values, counts = np.unique(pop.status.astype(str), return_counts=True)
             for k, v in zip(values, counts, strict=True):
                 status_counts[str(k)] = status_counts.get(str(k), 0) + int(v)
             registry_rows += len(pop)
             if number < len(plan):
-                taken = np.sort(np.concatenate([taken, pop.iin, outsiders["iin"]]))
-            # the chunk's people and rows go before the next chunk is drawn: memory holds one chunk
-            del pop, outsiders, truths
+                # sorted runs (timsort merges them): the taken IINs, the chunk's, its outsiders'
+                drawn = [taken, np.sort(pop.iin), np.sort(outsiders["iin"])]
+                taken = np.sort(np.concatenate(drawn), kind="stable")
+                del drawn
+            # the chunk's people go before the next chunk is drawn: memory holds one chunk
+            del pop, outsiders
     finally:
         for file in files:
             file.close()

@@ -125,7 +125,7 @@ def make_iins(
 def _sorted(values: IntArray) -> IntArray:
     if len(values) < 2 or bool(np.all(values[:-1] <= values[1:])):
         return values  # a chunked country passes its taken IINs already sorted: no second sort
-    ordered: IntArray = np.sort(values)
+    ordered: IntArray = np.sort(values, kind="stable")  # timsort: a sorted head (taken IINs) is one merge
     return ordered
 
 
