@@ -97,10 +97,7 @@ def synthesize(
     files = [writers.SourceFile(spec, src_dir) for spec in agencies.SOURCES]
     persons_out = _ParquetAppender(truth_dir / "persons.parquet")
     rows_out = _ParquetAppender(truth_dir / "rows.parquet")
-    noise = {spec.kind: dict.fromkeys(agencies.NOISE_KINDS, 0) for spec in agencies.SOURCES}
-    damage_hits: dict[str, dict[str, int]] = {spec.kind: {} for spec in agencies.SOURCES}
-    status_counts: dict[str, int] = {}
-    registry_rows = 0
+    totals = _Totals()
     # Every IIN drawn so far, sorted: a later chunk's residents and outsiders draw none of them.
     taken = np.zeros(0, np.int64)
     try:
@@ -108,7 +105,7 @@ def synthesize(
             where = f" ({number}/{len(plan)})" if len(plan) > 1 else ""
             pop = population.draw_population(
                 chunk.region, chunk.residents, as_of, name_forms, rng,
-                first_person_id=registry_rows + 1, taken_iins=taken,
+                first_person_id=totals.registry_rows + 1, taken_iins=taken,
             )  # fmt: skip
             n_out = max(10, round(chunk.residents * OUTSIDER_SHARE))
             ages = rng.integers(18, 80, n_out)
@@ -130,21 +127,13 @@ def synthesize(
                 )
                 file.append(rows)
                 truths.append(rows.truth)
-                for k in agencies.NOISE_KINDS:
-                    noise[spec.kind][k] += int(pc.sum(rows.truth[f"noise_{k}"]).as_py() or 0)
-                for k in damage.KIND_NAMES:
-                    if f"damage_{k}" in rows.truth.column_names:
-                        hits = damage_hits[spec.kind]
-                        hits[k] = hits.get(k, 0) + int(pc.sum(rows.truth[f"damage_{k}"]).as_py() or 0)
+                totals.add_rows(spec.kind, rows.truth)
                 del rows
                 report(f"source: {spec.kind}" + where, total)
             rows_out.append(pa.concat_tables(truths, promote_options="default"))
             del truths
 
-            values, counts = np.unique(pop.status.astype(str), return_counts=True)
-            for k, v in zip(values, counts, strict=True):
-                status_counts[str(k)] = status_counts.get(str(k), 0) + int(v)
-            registry_rows += len(pop)
+            totals.add_people(pop)
             if number < len(plan):
                 # sorted runs (timsort merges them): the taken IINs, the chunk's, its outsiders'
                 drawn = [taken, np.sort(pop.iin), np.sort(outsiders["iin"])]
@@ -166,19 +155,19 @@ def synthesize(
             encoding=spec.encoding,
             delimiter=spec.delimiter,
             rows=file.rows,
-            noise=noise[spec.kind],
-            damage=damage_hits[spec.kind],
+            noise=totals.noise.get(spec.kind, dict.fromkeys(agencies.NOISE_KINDS, 0)),
+            damage=totals.damage.get(spec.kind, {}),
         )
         for spec, file in zip(agencies.SOURCES, files, strict=True)
     ]
     summary = Summary(
         region=region,
         residents=residents,
-        registry_rows=registry_rows,
+        registry_rows=totals.registry_rows,
         seed=seed,
         as_of=as_of.isoformat(),
         seconds=round(time.perf_counter() - started, 2),
-        status_counts=dict(sorted(status_counts.items())),
+        status_counts=dict(sorted(totals.status.items())),
         sources=summaries,
         damage=damage_mode,
     )
@@ -188,6 +177,31 @@ def synthesize(
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     report("manifest", total)
     return summary
+
+
+@dataclass
+class _Totals:
+    """What the manifest counts, summed over the chunks."""
+
+    registry_rows: int = 0
+    status: dict[str, int] = field(default_factory=dict)
+    noise: dict[str, dict[str, int]] = field(default_factory=dict)  # source kind -> noise kind -> rows
+    damage: dict[str, dict[str, int]] = field(default_factory=dict)  # only the kinds the rows carry
+
+    def add_people(self, pop: population.Population) -> None:
+        self.registry_rows += len(pop)
+        values, counts = np.unique(pop.status.astype(str), return_counts=True)
+        for k, v in zip(values, counts, strict=True):
+            self.status[str(k)] = self.status.get(str(k), 0) + int(v)
+
+    def add_rows(self, kind: str, truth: pa.Table) -> None:
+        noise = self.noise.setdefault(kind, dict.fromkeys(agencies.NOISE_KINDS, 0))
+        for k in agencies.NOISE_KINDS:
+            noise[k] += int(pc.sum(truth[f"noise_{k}"]).as_py() or 0)
+        hits = self.damage.setdefault(kind, {})
+        for k in damage.KIND_NAMES:
+            if f"damage_{k}" in truth.column_names:
+                hits[k] = hits.get(k, 0) + int(pc.sum(truth[f"damage_{k}"]).as_py() or 0)
 
 
 class _ParquetAppender:
