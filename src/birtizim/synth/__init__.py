@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from birtizim.reference import District
 from birtizim.reference import region as get_region
-from birtizim.synth import agencies, contacts, damage, forms, population, writers
+from birtizim.synth import agencies, chunks, contacts, damage, forms, population, writers
 
 Progress = Callable[[str, int], None]  # (description of the step just done, total steps)
 
@@ -54,7 +54,8 @@ class Summary:
 
 
 def steps() -> int:
-    """Number of progress steps ``synthesize`` reports."""
+    """Number of progress steps ``synthesize`` reports for a region of one chunk (a region of several
+    reports all but the manifest's once per chunk, with the total it reports)."""
     return 2 + len(agencies.SOURCES) + 1
 
 
@@ -67,9 +68,14 @@ def synthesize(
     as_of: dt.date | None = None,
     damage_mode: str = "standard",
     progress: Progress | None = None,
+    chunk_residents: int | None = None,
 ) -> Summary:
     """``damage_mode`` "harsh" adds the hostile clerk's damage of ``synth.damage`` to every agency list
-    (from a generator of its own: the standard rows of a seed are the same in both modes)."""
+    (from a generator of its own: the standard rows of a seed are the same in both modes).
+
+    The population is drawn a chunk of districts at a time (``synth.chunks``: at most
+    ``chunk_residents`` residents, ``CHUNK_RESIDENTS`` by default), each chunk's rows appended to the
+    same files and freed before the next, so memory follows the chunk rather than the region."""
     started = time.perf_counter()
     reg = get_region(region)
     as_of = as_of or reg.default_as_of
@@ -81,55 +87,87 @@ def synthesize(
     damage_rng = np.random.default_rng([seed, damage.SEED_SALT]) if damage_mode == "harsh" else None
     contacts_rng = np.random.default_rng([seed, contacts.SEED_SALT])
     report = progress or (lambda _step, _total: None)
-    total = steps()
+    plan = chunks.plan(reg, residents, chunk_residents or chunks.chunk_residents())
+    total = (steps() - 1) * len(plan) + 1
 
     name_forms = forms.build()
-    pop = population.draw_population(reg, residents, as_of, name_forms, rng)
-    n_out = max(10, round(residents * OUTSIDER_SHARE))
-    ages = rng.integers(18, 80, n_out)
-    outsiders = population.draw_people(n_out, ages, reg, as_of, name_forms, rng, taken_iins=pop.iin)
-    report("residents", total)
-
     src_dir, truth_dir = out / "sources", out / "truth"
     src_dir.mkdir(parents=True, exist_ok=True)
     truth_dir.mkdir(parents=True, exist_ok=True)
-    _write_persons(pop, reg.districts, name_forms, truth_dir / "persons.parquet")
-    report("truth: persons", total)
+    files = [writers.SourceFile(spec, src_dir) for spec in agencies.SOURCES]
+    persons_out = _ParquetAppender(truth_dir / "persons.parquet")
+    rows_out = _ParquetAppender(truth_dir / "rows.parquet")
+    totals = _Totals()
+    # Every IIN drawn so far, sorted: a later chunk's residents and outsiders draw none of them.
+    taken = np.zeros(0, np.int64)
+    try:
+        for number, chunk in enumerate(plan, start=1):
+            where = f" ({number}/{len(plan)})" if len(plan) > 1 else ""
+            pop = population.draw_population(
+                chunk.region, chunk.residents, as_of, name_forms, rng,
+                first_person_id=totals.registry_rows + 1, taken_iins=taken,
+            )  # fmt: skip
+            n_out = max(10, round(chunk.residents * OUTSIDER_SHARE))
+            ages = rng.integers(18, 80, n_out)
+            outsiders = population.draw_people(
+                n_out, ages, chunk.region, as_of, name_forms, rng,
+                taken_iins=np.concatenate([taken, pop.iin]) if len(taken) else pop.iin,
+            )  # fmt: skip
+            # drawn among the chunk's districts: from here on, indices into the whole region's
+            pop.district += chunk.first_district
+            outsiders["district"] += chunk.first_district
+            report("residents" + where, total)
+            persons_out.append(_persons_table(pop, reg.districts, name_forms))
+            report("truth: persons" + where, total)
 
-    truths: list[pa.Table] = []
-    summaries: list[SourceSummary] = []
-    for spec in agencies.SOURCES:
-        rows = agencies.build_rows(spec, pop, outsiders, reg, name_forms, rng, damage_rng, contacts_rng)
-        path = writers.write(rows, src_dir)
-        truths.append(rows.truth)
-        summaries.append(
-            SourceSummary(
-                kind=spec.kind,
-                path=str(path.relative_to(out)),
-                fmt=spec.fmt,
-                encoding=spec.encoding,
-                delimiter=spec.delimiter,
-                rows=rows.truth.num_rows,
-                noise={k: int(pc.sum(rows.truth[f"noise_{k}"]).as_py() or 0) for k in agencies.NOISE_KINDS},
-                damage={
-                    k: int(pc.sum(rows.truth[f"damage_{k}"]).as_py() or 0)
-                    for k in damage.KIND_NAMES
-                    if f"damage_{k}" in rows.truth.column_names
-                },
-            )
+            truths: list[pa.Table] = []
+            for spec, file in zip(agencies.SOURCES, files, strict=True):
+                rows = agencies.build_rows(
+                    spec, pop, outsiders, reg, name_forms, rng, damage_rng, contacts_rng, first_row=file.rows + 2
+                )
+                file.append(rows)
+                truths.append(rows.truth)
+                totals.add_rows(spec.kind, rows.truth)
+                del rows
+                report(f"source: {spec.kind}" + where, total)
+            rows_out.append(pa.concat_tables(truths, promote_options="default"))
+            del truths
+
+            totals.add_people(pop)
+            if number < len(plan):
+                # sorted runs (timsort merges them): the taken IINs, the chunk's, its outsiders'
+                drawn = [taken, np.sort(pop.iin), np.sort(outsiders["iin"])]
+                taken = np.sort(np.concatenate(drawn), kind="stable")
+                del drawn
+            # the chunk's people go before the next chunk is drawn: memory holds one chunk
+            del pop, outsiders
+    finally:
+        for file in files:
+            file.close()
+        persons_out.close()
+        rows_out.close()
+
+    summaries = [
+        SourceSummary(
+            kind=spec.kind,
+            path=str(file.path.relative_to(out)),
+            fmt=spec.fmt,
+            encoding=spec.encoding,
+            delimiter=spec.delimiter,
+            rows=file.rows,
+            noise=totals.noise.get(spec.kind, dict.fromkeys(agencies.NOISE_KINDS, 0)),
+            damage=totals.damage.get(spec.kind, {}),
         )
-        report(f"source: {spec.kind}", total)
-
-    pq.write_table(pa.concat_tables(truths, promote_options="default"), truth_dir / "rows.parquet")
-    status_values, status_n = np.unique(pop.status.astype(str), return_counts=True)
+        for spec, file in zip(agencies.SOURCES, files, strict=True)
+    ]
     summary = Summary(
         region=region,
         residents=residents,
-        registry_rows=len(pop),
+        registry_rows=totals.registry_rows,
         seed=seed,
         as_of=as_of.isoformat(),
         seconds=round(time.perf_counter() - started, 2),
-        status_counts={str(k): int(v) for k, v in zip(status_values, status_n, strict=True)},
+        status_counts=dict(sorted(totals.status.items())),
         sources=summaries,
         damage=damage_mode,
     )
@@ -141,18 +179,61 @@ def synthesize(
     return summary
 
 
-def _write_persons(
+@dataclass
+class _Totals:
+    """What the manifest counts, summed over the chunks."""
+
+    registry_rows: int = 0
+    status: dict[str, int] = field(default_factory=dict)
+    noise: dict[str, dict[str, int]] = field(default_factory=dict)  # source kind -> noise kind -> rows
+    damage: dict[str, dict[str, int]] = field(default_factory=dict)  # only the kinds the rows carry
+
+    def add_people(self, pop: population.Population) -> None:
+        self.registry_rows += len(pop)
+        values, counts = np.unique(pop.status.astype(str), return_counts=True)
+        for k, v in zip(values, counts, strict=True):
+            self.status[str(k)] = self.status.get(str(k), 0) + int(v)
+
+    def add_rows(self, kind: str, truth: pa.Table) -> None:
+        noise = self.noise.setdefault(kind, dict.fromkeys(agencies.NOISE_KINDS, 0))
+        for k in agencies.NOISE_KINDS:
+            noise[k] += int(pc.sum(truth[f"noise_{k}"]).as_py() or 0)
+        hits = self.damage.setdefault(kind, {})
+        for k in damage.KIND_NAMES:
+            if f"damage_{k}" in truth.column_names:
+                hits[k] = hits.get(k, 0) + int(pc.sum(truth[f"damage_{k}"]).as_py() or 0)
+
+
+class _ParquetAppender:
+    """One Parquet file written a chunk at a time, with the first chunk's schema (one chunk writes the
+    file ``pq.write_table`` would)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer: pq.ParquetWriter | None = None
+
+    def append(self, table: pa.Table) -> None:
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.path, table.schema)
+        self._writer.write_table(table.cast(self._writer.schema))
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+def _persons_table(
     pop: population.Population,
     districts: tuple[District, ...],
     name_forms: forms.NameForms,
-    path: Path,
-) -> None:
+) -> pa.Table:
     canonical = 0
     patronymic = np.where(
         pop.patronymic_form >= 0, name_forms.patronymic[canonical, np.maximum(pop.patronymic_form, 0)], None
     )
     contributor = np.array(population.CONTRIBUTOR_CODES, dtype=object)[pop.contributor_type]
-    table = pa.table(
+    return pa.table(
         {
             "person_id": pop.person_id,
             "iin": pc.utf8_lpad(pc.cast(pa.array(pop.iin), pa.string()), 12, "0"),
@@ -174,4 +255,3 @@ def _write_persons(
             **{f"situation_{k}": pa.array(v) for k, v in pop.situation.items()},
         }
     )
-    pq.write_table(table, path)

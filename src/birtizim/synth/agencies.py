@@ -295,9 +295,12 @@ def build_rows(
     rng: np.random.Generator,
     damage_rng: np.random.Generator | None = None,
     contacts_rng: np.random.Generator | None = None,
+    *,
+    first_row: int = 2,
 ) -> Rows:
     """The rows of one list. ``damage_rng`` adds the harsh damage of ``synth.damage`` from its own
-    generator, after the standard noise, so the standard rows of a seed stay as they are."""
+    generator, after the standard noise, so the standard rows of a seed stay as they are.
+    ``first_row`` is the file row the first of them lands on: past the rows of the chunks written before."""
     nz = spec.noise
     idx, stale = _members(spec, pop, rng)
     n_pop = len(pop)
@@ -460,7 +463,7 @@ def build_rows(
         {
             "source": pa.array([spec.kind] * n, pa.string()),
             # The row as Excel shows it: the header is row 1 in every file the writers produce.
-            "row_number": pa.array(np.arange(2, n + 2, dtype=np.int64)),
+            "row_number": pa.array(np.arange(first_row, first_row + n, dtype=np.int64)),
             "person_id": pa.array(person_id, mask=outsider),
             **{f"noise_{k}": pa.array(v) for k, v in flags.items()},
             **({f"damage_{k}": pa.array(v) for k, v in hit.flags.items()} if hit is not None else {}),

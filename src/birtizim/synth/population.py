@@ -102,12 +102,13 @@ def make_iins(
     """Valid, unique IINs for the given birth dates and sexes, none of them in ``taken``.
 
     Serials are drawn at random; the few that give no check digit, repeat another person's number
-    or hit ``taken`` are drawn again until none is left.
+    or hit ``taken`` are drawn again until none is left. ``taken`` may hold a whole country's IINs
+    (20 million): it is looked up sorted, by binary search, rather than re-sorted on every round.
     """
     years, months, days = _ymd(birth)
     century_digit = np.where(years >= 2000, 5, np.where(years >= 1900, 3, 1)) + female
     prefix = ((years % 100) * 10000 + months * 100 + days) * 10 + century_digit  # first 7 digits
-    taken = np.zeros(0, np.int64) if taken is None else taken
+    taken = np.zeros(0, np.int64) if taken is None else _sorted(taken)
     out = np.zeros(len(birth), dtype=np.int64)
     todo = np.arange(len(birth))
     while len(todo):
@@ -117,8 +118,24 @@ def make_iins(
         _, first_seen = np.unique(out, return_index=True)
         repeated = np.ones(len(out), bool)
         repeated[first_seen] = False
-        todo = np.flatnonzero((out < 0) | repeated | np.isin(out, taken))
+        todo = np.flatnonzero((out < 0) | repeated | in_sorted(out, taken))
     return out
+
+
+def _sorted(values: IntArray) -> IntArray:
+    if len(values) < 2 or bool(np.all(values[:-1] <= values[1:])):
+        return values  # a chunked country passes its taken IINs already sorted: no second sort
+    ordered: IntArray = np.sort(values, kind="stable")  # timsort: a sorted head (taken IINs) is one merge
+    return ordered
+
+
+def in_sorted(values: IntArray, sorted_set: IntArray) -> BoolArray:
+    """``np.isin(values, sorted_set)`` for a sorted ``sorted_set``, without sorting it again."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    found: BoolArray = sorted_set[at] == values
+    return found
 
 
 def _birth_dates(ages: IntArray, as_of: dt.date, rng: np.random.Generator) -> npt.NDArray[np.datetime64]:
@@ -184,8 +201,17 @@ def draw_people(
 
 
 def draw_population(
-    region: Region, residents: int, as_of: dt.date, forms: NameForms, rng: np.random.Generator
+    region: Region,
+    residents: int,
+    as_of: dt.date,
+    forms: NameForms,
+    rng: np.random.Generator,
+    *,
+    first_person_id: int = 1,
+    taken_iins: IntArray | None = None,
 ) -> Population:
+    """Residents, then the departed, of ``region`` (a whole region or one chunk of a country's districts:
+    ``first_person_id`` and ``taken_iins`` carry on from the chunks drawn before)."""
     n_dead = round(residents * DECEASED_SHARE)
     n_emig = round(residents * EMIGRATED_SHARE)
     ages = np.concatenate(
@@ -196,14 +222,14 @@ def draw_population(
         ]
     )
     total = len(ages)
-    cols = draw_people(total, ages, region, as_of, forms, rng)
+    cols = draw_people(total, ages, region, as_of, forms, rng, taken_iins)
     status = np.concatenate([np.zeros(residents, np.int64), np.ones(n_dead, np.int64), np.full(n_emig, 2)])
     event = np.full(total, np.datetime64("NaT"), dtype="datetime64[D]")
     departed = status > 0
     event[departed] = np.datetime64(as_of, "D") - rng.integers(1, 3 * 365, int(departed.sum())).astype("timedelta64[D]")
     pop = Population(
         as_of=as_of,
-        person_id=np.arange(1, total + 1, dtype=np.int64),
+        person_id=np.arange(first_person_id, first_person_id + total, dtype=np.int64),
         registry_status=status,
         event_date=event,
         **cols,
