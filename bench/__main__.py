@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import machine, measure, plot, table
+from birtizim import synth
 from birtizim.eval import evaluate
 
 
@@ -77,12 +78,19 @@ class Result:
 PREFIX = {"almaty-2019": "almaty"}
 
 
+def _current(manifest: Path) -> bool:
+    """Whether ``manifest`` is of a region the generator as it is now drew."""
+    if not manifest.exists():
+        return False
+    return bool(json.loads(manifest.read_text(encoding="utf-8")).get("generator") == synth.GENERATOR)
+
+
 def region_for(
     residents: int, seed: int, work: Path, damage: str = "standard", region_code: str = "almaty-2019"
 ) -> Path:
     prefix = PREFIX.get(region_code, region_code)
     region = work / (f"{prefix}-{residents}-s{seed}" + ("" if damage == "standard" else f"-{damage}"))
-    if not (region / "manifest.json").exists():
+    if not _current(region / "manifest.json"):
         shutil.rmtree(region, ignore_errors=True)
         cli = Path(sys.executable).with_name("birtizim")
         print(f"synthesising {residents:,} residents ({damage}) -> {region}", flush=True)

@@ -145,6 +145,16 @@ MEET = [
     ("surname", "Ахметов", "AKHMETOV"),
     ("surname", "Серікбай", "Серикбаева"),
     ("surname", "Жұмабай", "ZHUMABAEV"),
+    # К or Қ before Х: the passport's KKH and the Cyrillic must meet (Бекхан was "behan", BEKKHAN "bekhan")
+    ("first", "Бекхан", "BEKKHAN"),
+    ("first", "Бекхан", "Бекхан"),
+    ("surname", "Бақханов", "BAKKHANOV"),
+    ("surname", "Бақханов", "Baqhanov"),
+    # -ёв/-ёва in the 2021 alphabet: -iov/-iova after a consonant
+    ("surname", "Ковалёв", "Kovaliov"),
+    ("surname", "Горбачёва", "Gorbaçiova"),
+    ("surname", "Королёв", "KOROLEV"),
+    ("surname", "Соловьёв", "Soloviov"),
     # patronymics
     ("patronymic", "Бауыржанұлы", "Бауыржанович"),
     ("patronymic", "Бауыржан ұлы", "Бауыржановна"),

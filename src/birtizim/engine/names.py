@@ -64,6 +64,8 @@ BASE_RULES: tuple[Rule, ...] = (
     ("replace", "ц", "ts"),
     ("replace", "ю", "iu"),
     ("replace", "я", "ia"),
+    # Х is KH in passports and KH becomes H below: going through KH keeps К/Қ + Х (Бекхан, BEKKHAN) one key.
+    ("replace", "х", "kh"),
     ("translate", _CYRILLIC_FROM, _CYRILLIC_TO),
     # 2021 Latin letters with a two-letter passport equivalent, before accents are stripped.
     ("replace", "ş", "sh"),
@@ -143,6 +145,9 @@ PATRONYMIC_RULES: tuple[Rule, ...] = (("regex", "^(..+?)(ovich|evich|ovna|evna|i
 SURNAME_RULES: tuple[Rule, ...] = (
     ("regex", "^(...+?)(skaia|skii|skai|ski)$", "\\1sk"),
     ("regex", "^(..+?)ina$", "\\1in"),
+    # -ёв/-ёва is -iov/-iova in the 2021 alphabet (Kovaliov, Gorbaçiova): the ending goes with its Ё, not
+    # after it (the sound rules that read IO as Ё come after the ending is stripped).
+    ("regex", "^(...+?[bdfghjklmnprstvz])io(va|v)$", "\\1e\\2"),
     ("regex", "^(...+?)(ova|eva|ov|ev|uli|kizi)$", "\\1"),
     # A root ending in -ай/-ей takes -ев as -аев (Серікбай/Серікбаев): drop the й on both.
     ("regex", "^(..+?[aeou])i$", "\\1"),

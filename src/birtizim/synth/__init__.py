@@ -26,6 +26,10 @@ from birtizim.synth import agencies, chunks, contacts, damage, forms, population
 Progress = Callable[[str, int], None]  # (description of the step just done, total steps)
 
 OUTSIDER_SHARE = 0.005  # people absent from the registry who may appear in agency lists
+# The generator's edition, written in the manifest: a region an earlier edition drew (the same seed gives
+# other files) is drawn again by whoever keeps regions to reuse (the bench). 2: surnames as often as the
+# country's (``namepools.SURNAME_COUNTS_2014``) from a pool of about 1,900 instead of 73.
+GENERATOR = 2
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class Summary:
     status_counts: dict[str, int]
     sources: list[SourceSummary]
     damage: str = "standard"
+    generator: int = GENERATOR
 
 
 def steps() -> int:

@@ -155,6 +155,14 @@ def _pick(groups: dict[str, tuple[int, int]], key: str, n: int, rng: np.random.G
     return offset + rng.integers(0, size, n)
 
 
+def _pick_surname(forms: NameForms, key: str, n: int, rng: np.random.Generator) -> IntArray:
+    """Surname entries as often as their share of the group (``forms.surname_shares``)."""
+    offset, size = forms.surname_groups[key]
+    cumulative = np.cumsum(forms.surname_shares[key])
+    drawn: IntArray = np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right").astype(np.int64)
+    return offset + np.minimum(drawn, size - 1)
+
+
 def draw_people(
     n: int,
     ages: IntArray,
@@ -177,7 +185,7 @@ def draw_people(
             m = (kazakh == is_kk) & (female == is_f)
             first[m] = _pick(forms.first_groups, f"{prefix}_{sex}", int(m.sum()), rng)
 
-    entry = np.where(kazakh, _pick(forms.surname_groups, "kk", n, rng), _pick(forms.surname_groups, "ru", n, rng))
+    entry = np.where(kazakh, _pick_surname(forms, "kk", n, rng), _pick_surname(forms, "ru", n, rng))
     bare = kazakh & (rng.random(n) < BARE_SURNAME_SHARE)
     surname = entry * 3 + np.where(bare, 2, female.astype(np.int64))
 
