@@ -48,21 +48,32 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
         out.writerows(rows)
 
 
-def with_namesakes(region: Path, out: Path, n: int = 4) -> list[Namesakes]:
-    """Copy ``region`` to ``out`` with ``n`` namesakes in the registry and their rows in the pension list."""
+def with_namesakes(
+    region: Path, out: Path, n: int = 4, first: tuple[str, ...] = ("talgar", "karasay")
+) -> list[Namesakes]:
+    """Copy ``region`` to ``out`` with ``n`` namesakes in the registry and their rows in the pension list,
+    each in another district, those of ``first`` (district codes: the web tests' home and other
+    district) before the rest."""
     shutil.copytree(region, out, dirs_exist_ok=True)
     persons = pq.read_table(region / "truth" / "persons.parquet").to_pylist()
     as_of = dt.date.fromisoformat(json.loads((region / "manifest.json").read_text(encoding="utf-8"))["as_of"])
     names = [(p["last_name"], p["first_name"], p["patronymic"]) for p in persons]
     taken = {p["iin"] for p in persons}
-    chosen = [
+    # a resident another list names without an IIN would send that row to review too (its namesake added)
+    rows = pq.read_table(region / "truth" / "rows.parquet", columns=["person_id", "noise_iin_missing"]).to_pylist()
+    unnamed = {r["person_id"] for r in rows if r["noise_iin_missing"]}
+    eligible = [
         p
         for p in persons
         if p["registry_status"] == "resident"
         and p["patronymic"]
         and 50 <= (as_of - p["birth_date"]).days // 365 <= 60
         and names.count((p["last_name"], p["first_name"], p["patronymic"])) == 1
-    ][:n]
+        and p["person_id"] not in unnamed
+    ]
+    eligible.sort(key=lambda p: first.index(p["district"]) if p["district"] in first else len(first))
+    chosen = list({p["district"]: p for p in reversed(eligible)}.values())  # each district's first resident
+    chosen = sorted(chosen, key=eligible.index)[:n]
     assert len(chosen) == n, "the region has too few residents of pension age"
     header, registry = _read(out / REGISTRY)
     by_iin = {row[header.index("ИИН")]: row for row in registry}
