@@ -206,15 +206,18 @@ def test_quoted_lines_are_recognised_as_plain_in_the_shapes_agencies_write(monke
             for j in range(i, len(data) + 1):
                 yield [data[:i], data[i:j], data[j:]]
 
-    for chunks in cut_in_three(b'iin,address\r\n1,"a, b"\r\n2,"say ""hi"", ok"\n3,""\n'):
-        scan = sniff.scan_lines(iter(chunks), ",")
-        assert (scan.widest, scan.widest_unquoted) == (2, 1)
-    # left open, inside a cell, text after it, a lone CR after it: every delimiter counts
-    for broken in (b'1,"a, b\n', b'1,a"b,c"\n', b'1,"a"b,c\n', b'1,"a,"\rb\n'):
-        for chunks in cut_in_three(broken):
+    for block in (sniff.SCAN_BLOCK_BYTES, 3):  # and wherever the scan's blocks end within a chunk
+        monkeypatch.setattr(sniff, "SCAN_BLOCK_BYTES", block)
+        for chunks in cut_in_three(b'iin,address\r\n1,"a, b"\r\n2,"say ""hi"", ok"\n3,""\n'):
             scan = sniff.scan_lines(iter(chunks), ",")
-            assert scan.widest_unquoted == scan.widest == 2
-    # a line still running past QUOTED_LINE_BYTES where a chunk ends is not looked at for its quotes
+            assert (scan.widest, scan.widest_unquoted) == (2, 1)
+        # left open, inside a cell, text after it, a lone CR after it: every delimiter counts
+        for broken in (b'1,"a, b\n', b'1,a"b,c"\n', b'1,"a"b,c\n', b'1,"a,"\rb\n'):
+            for chunks in cut_in_three(broken):
+                scan = sniff.scan_lines(iter(chunks), ",")
+                assert scan.widest_unquoted == scan.widest == 2
+    # a line still running past QUOTED_LINE_BYTES where a chunk (not a block) ends is not looked at
+    # for its quotes
     monkeypatch.setattr(sniff, "QUOTED_LINE_BYTES", 4)
     assert sniff.scan_lines(iter([b'1,"a,', b'b"\n']), ",").widest_unquoted == 2
     assert sniff.scan_lines(iter([b'1,"a,b"\n']), ",").widest_unquoted == 1

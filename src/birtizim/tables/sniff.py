@@ -139,10 +139,14 @@ LF, CR, QUOTE = 10, 13, 34
 # its quotes: its delimiters are counted all, quoted or not. (The scan holds no line in memory, so this
 # no longer saves any; it stays so that every file is judged as it was.)
 QUOTED_LINE_BYTES = 64 << 20
+# The scan takes a chunk a block at a time: NumPy's temporaries for a block are small enough that the
+# allocator keeps their memory, where those for 8 MB were handed back to the system and faulted in
+# again for the next chunk (a third of the scan's time).
+SCAN_BLOCK_BYTES = 1 << 20
 
 
 def scan_lines(chunks: Iterator[bytes], delimiter: str) -> LineScan:
-    """One pass over utf-8 bytes, vectorised: NumPy finds a chunk's line ends, delimiters and quotes at
+    """One pass over utf-8 bytes, vectorised: NumPy finds a block's line ends, delimiters and quotes at
     once, and no Python runs per line. The bytes are read as if a line feed followed the last one.
 
     Delimiters inside quotes are counted apart (``widest_unquoted``) when every quoted cell opens and
@@ -157,12 +161,16 @@ def scan_lines(chunks: Iterator[bytes], delimiter: str) -> LineScan:
     """
     scan = _Scan(ord(delimiter))
     for chunk in itertools.chain(chunks, [b"\n"]):
-        scan.feed(chunk)
+        view = memoryview(chunk)
+        for start in range(0, len(view), SCAN_BLOCK_BYTES):
+            scan.feed(view[start : start + SCAN_BLOCK_BYTES])
+        if scan.length > QUOTED_LINE_BYTES:  # judged where a chunk ends
+            scan.plain = False
     return LineScan(scan.widest, scan.widest_unquoted if scan.plain else scan.widest, scan.blank_inside, scan.blank_any)
 
 
 class _Scan:
-    """The state of ``scan_lines`` between chunks: what is known of the line the bytes so far end in."""
+    """The state of ``scan_lines`` between blocks: what is known of the line the bytes so far end in."""
 
     def __init__(self, sep: int) -> None:
         self.sep = sep
@@ -173,22 +181,22 @@ class _Scan:
         self.delims = self.length = 0
         self.first = -1
         # the quoting, followed while it is plain: the line's delimiters inside quotes, whether it is
-        # inside a quoted cell (an odd number of quotes so far), the byte before the chunk (a line feed
+        # inside a quoted cell (an odd number of quotes so far), the byte before the block (a line feed
         # before the first: a line starts there), and the bytes after a closing quote that ended the
-        # last chunk, if its cell is not judged closed yet (None: no quote waits)
+        # last block, if its cell is not judged closed yet (None: no quote waits)
         self.plain = True
         self.inside = 0
         self.odd = 0
         self.last = LF
         self.after_closing: bytes | None = None
 
-    def feed(self, chunk: bytes) -> None:
+    def feed(self, block: memoryview) -> None:
         import numpy as np
 
-        a = np.frombuffer(chunk, np.uint8)
+        a = np.frombuffer(block, np.uint8)
         if not len(a):
             return
-        # The chunk's marks (line feeds, delimiters, quotes) in order: the rest is counted on these (a
+        # The block's marks (line feeds, delimiters, quotes) in order: the rest is counted on these (a
         # sixth of a registry's bytes) rather than on every byte.
         marked = a == LF
         marked |= a == self.sep
@@ -196,18 +204,18 @@ class _Scan:
         at = np.flatnonzero(marked)
         kind = a[at]
         is_quote = kind == QUOTE
-        # the quotes up to each mark, itself in (int32 is the fastest, and a chunk below 2 GB fits it)
+        # the quotes up to each mark, itself in (int32 is the fastest, and a block below 2 GB fits it)
         quotes_to: Any = np.cumsum(is_quote, dtype=np.int32 if len(a) < 1 << 31 else np.int64)
         ends_at = np.flatnonzero(kind == LF)  # the line ends among the marks
         seps = len(at) - (int(quotes_to[-1]) if len(at) else 0) - len(ends_at)
-        delims = None  # on each line that ends in the chunk
+        delims = None  # on each line that ends in the block
         if len(ends_at):
             # the delimiters before a line end are the marks before it that are neither quotes nor ends
             seps_before = ends_at - quotes_to[ends_at] - np.arange(len(ends_at))
             delims = np.diff(seps_before, prepend=0)
             delims[0] += self.delims
         if self.plain:
-            self.plain = self._quotes(chunk, a, at, is_quote, quotes_to, ends_at, delims)
+            self.plain = self._quotes(block, a, at, is_quote, quotes_to, ends_at, delims)
         if delims is None:
             self.first = self.first if self.length else int(a[0])
             self.delims += seps
@@ -215,11 +223,9 @@ class _Scan:
         else:
             self._lines(a, at[ends_at], delims)
             self.delims = seps - int(seps_before[-1])
-        if self.length > QUOTED_LINE_BYTES:
-            self.plain = False
 
     def _lines(self, a: Any, ends: Any, delims: Any) -> None:
-        """The lines that end in the chunk: the widest, the blank ones."""
+        """The lines that end in the block: the widest, the blank ones."""
         import numpy as np
 
         starts = np.concatenate(([0], ends[:-1] + 1))
@@ -249,18 +255,19 @@ class _Scan:
             self.pending_blank = True
 
     def _quotes(
-        self, chunk: bytes, a: Any, at: Any, is_quote: Any, quotes_to: Any, ends_at: Any, delims: Any | None
+        self, block: memoryview, a: Any, at: Any, is_quote: Any, quotes_to: Any, ends_at: Any, delims: Any | None
     ) -> bool:
-        """Follow the quoting through a chunk (its marks and the delimiters of each line that ends in it,
+        """Follow the quoting through a block (its marks and the delimiters of each line that ends in it,
         as ``feed`` found them): False when some line is not quoted plainly."""
         import numpy as np
 
         sep, n, odd = self.sep, len(a), self.odd
-        if self.after_closing is not None:  # a closing quote ended the last chunk: its next bytes came
-            closes = _closes_a_cell(self.after_closing + chunk[:2], sep)
+        if self.after_closing is not None:  # a closing quote ended the last block: its next bytes came
+            following = self.after_closing + bytes(block[:2])
+            closes = _closes_a_cell(following, sep)
             if closes is False:
                 return False
-            self.after_closing = None if closes else self.after_closing + chunk[:2]
+            self.after_closing = None if closes else following
         # every line holds an even number of quotes: no quoted cell spans a line end
         if len(ends_at) and ((quotes_to[ends_at] & 1) != odd).any():
             return False
@@ -274,21 +281,22 @@ class _Scan:
                 before[0] = self.last
             if not ((before == sep) | (before == LF) | (before == QUOTE)).all():
                 return False
-        if len(closing) and closing[-1] >= n - 2:  # its cell is judged on bytes the next chunk may hold
+        if len(closing) and closing[-1] >= n - 2:  # its cell is judged on bytes the next block may hold
             c = int(closing[-1])
-            closes = _closes_a_cell(chunk[c + 1 : c + 3], sep)
+            following = bytes(block[c + 1 : c + 3])
+            closes = _closes_a_cell(following, sep)
             if closes is False:
                 return False
             if closes is None:
-                self.after_closing = chunk[c + 1 : c + 3]
+                self.after_closing = following
             closing = closing[:-1]
         if len(closing):
             after, after2 = a[closing + 1], a[closing + 2]
             if not ((after == sep) | (after == LF) | (after == QUOTE) | ((after == CR) & (after2 == LF))).all():
                 return False
         # A quoted cell holds no line end, so the marks between its quotes are delimiters inside quotes:
-        # those of the cell the last chunk left open (up to its closing quote), of each cell in the
-        # chunk, and of a cell left open for the next chunk.
+        # those of the cell the last block left open (up to its closing quote), of each cell in the
+        # block, and of a cell left open for the next block.
         head = (int(quote_at[0]) if len(quote_at) else len(at)) if odd else 0
         rest = quote_at[odd:]
         open_tail = len(rest) & 1
