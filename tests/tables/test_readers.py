@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -135,22 +138,50 @@ def test_what_is_not_a_table_is_refused_with_a_sentence(tmp_path: Path) -> None:
             readers.read(duckdb.connect(), path, "t")
 
 
-def _lines_one_by_one(data: bytes, delimiter: str) -> tuple[int, bool, bool]:
-    """What ``sniff.scan_lines`` must find, line by line: the most delimiters on a line, a blank line
-    with a filled one after it, any blank line (the bytes read as if a line feed followed them)."""
+# A line quoted plainly, as RFC 4180 writes it: cells bare (no quote) or quoted (a doubled quote inside).
+_CELL = rb'(?:[^",\n]*|"(?:[^"]|"")*")'
+_PLAIN_LINE = re.compile(_CELL + rb"(?:," + _CELL + rb")*\r?")
+
+
+def _lines_one_by_one(data: bytes) -> tuple[int, int, bool, bool]:
+    """What ``sniff.scan_lines`` must find, line by line (the bytes read as if a line feed followed
+    them): the most commas on a line; the most outside quotes, as Python's csv module splits each line,
+    when every line is quoted plainly (else every comma counts); a blank line with a filled one after
+    it; any blank line."""
     lines = (data + b"\n").split(b"\n")[:-1]
     blank = [line in (b"", b"\r") for line in lines]
     filled = [i for i, b in enumerate(blank) if not b]
     inside = any(b and filled and i < filled[-1] for i, b in enumerate(blank))
-    return max(line.count(delimiter.encode()) for line in lines), inside, any(blank)
+    widest = max(line.count(b",") for line in lines)
+    unquoted = widest
+    if all(_PLAIN_LINE.fullmatch(line) for line in lines):
+        fields = (next(csv.reader([line.replace(b"\r", b"").decode()]), []) for line in lines)
+        unquoted = max(max(len(f) - 1, 0) for f in fields)
+    return widest, unquoted, inside, any(blank)
+
+
+def _cut(draw: st.DrawFn, data: bytes) -> tuple[bytes, list[bytes]]:
+    """The bytes and the same bytes cut into up to five chunks, as a file is read."""
+    cuts = sorted(draw(st.lists(st.integers(0, len(data)), max_size=4)))
+    return data, [data[i:j] for i, j in zip([0, *cuts], [*cuts, len(data)], strict=True)]
 
 
 @st.composite
 def chunked(draw: st.DrawFn, alphabet: bytes) -> tuple[bytes, list[bytes]]:
-    """Bytes of ``alphabet`` and the same bytes cut into up to five chunks, as a file is read."""
-    data = bytes(alphabet[x % len(alphabet)] for x in draw(st.binary(max_size=60)))
-    cuts = sorted(draw(st.lists(st.integers(0, len(data)), max_size=4)))
-    return data, [data[i:j] for i, j in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+    """Bytes of ``alphabet``, cut into chunks."""
+    return _cut(draw, bytes(alphabet[x % len(alphabet)] for x in draw(st.binary(max_size=60))))
+
+
+@st.composite
+def quoted_lines(draw: st.DrawFn) -> tuple[bytes, list[bytes]]:
+    """Lines of bare and quoted cells (commas, doubled quotes and CRs inside), now and then a cell that
+    is neither, cut into chunks: the quoting is mostly plain, as random bytes' seldom is."""
+    quoted = st.text('a,"\r', max_size=4).map(lambda text: '"' + text.replace('"', '""') + '"')
+    bare, stray = st.text("a \r", max_size=3), st.text('a,"\r\n', min_size=1, max_size=3)
+    cell = st.one_of(bare, quoted, bare, quoted, quoted, quoted, stray)
+    line = st.tuples(st.lists(cell, max_size=4), st.sampled_from(["", "\r"])).map(lambda c: ",".join(c[0]) + c[1])
+    end = draw(st.sampled_from(["", "\n"]))
+    return _cut(draw, ("\n".join(draw(st.lists(line, max_size=5))) + end).encode())
 
 
 @settings(max_examples=2000, deadline=None)
@@ -158,31 +189,56 @@ def chunked(draw: st.DrawFn, alphabet: bytes) -> tuple[bytes, list[bytes]]:
 def test_the_vectorised_line_scan_reads_lines_as_one_by_one(case: tuple[bytes, list[bytes]]) -> None:
     data, chunks = case
     scan = sniff.scan_lines(iter(chunks), ",")
-    assert (scan.widest, scan.blank_inside, scan.blank_any) == _lines_one_by_one(data, ",")
-
-
-def _widest_by_csv_module(data: bytes, delimiter: str) -> int:
-    """The most fields beyond the first on one line, as Python's csv module splits each line."""
-    import csv
-
-    lines = (data + b"\n").split(b"\n")[:-1]
-    return max(max(len(next(csv.reader([line.decode()], delimiter=delimiter), [])) - 1, 0) for line in lines)
+    assert (scan.widest, scan.widest_unquoted, scan.blank_inside, scan.blank_any) == _lines_one_by_one(data)
 
 
 @settings(max_examples=2000, deadline=None)
-@given(chunked(b'a,"\n\r '))
+@given(st.one_of(chunked(b'a,"\n\r '), quoted_lines()))
 def test_delimiters_inside_quotes_are_not_counted_when_the_quoting_is_plain(case: tuple[bytes, list[bytes]]) -> None:
     data, chunks = case
-    got = sniff.widest_unquoted(iter(chunks), ",")
-    if got is not None:  # None: the quoting is not plain, and every delimiter counts (scan_lines)
-        assert got == _widest_by_csv_module(data.replace(b"\r", b""), ",")
+    scan = sniff.scan_lines(iter(chunks), ",")
+    assert (scan.widest, scan.widest_unquoted, scan.blank_inside, scan.blank_any) == _lines_one_by_one(data)
 
 
-def test_quoted_lines_are_recognised_as_plain_in_the_shapes_agencies_write() -> None:
-    rows = b'iin,address\r\n1,"a, b"\r\n2,"say ""hi"", ok"\n3,""\n'
-    assert sniff.widest_unquoted(iter([rows[:9], rows[9:]]), ",") == 1
-    for broken in (b'1,"a, b\n', b'1,a"b,c"\n', b'1,"a"b,c\n'):  # left open, inside a cell, text after it
-        assert sniff.widest_unquoted(iter([broken]), ",") is None
+def test_quoted_lines_are_recognised_as_plain_in_the_shapes_agencies_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    def cut_in_three(data: bytes) -> Iterator[list[bytes]]:  # wherever two chunks end
+        for i in range(len(data) + 1):
+            for j in range(i, len(data) + 1):
+                yield [data[:i], data[i:j], data[j:]]
+
+    for block in (sniff.SCAN_BLOCK_BYTES, 3):  # and wherever the scan's blocks end within a chunk
+        monkeypatch.setattr(sniff, "SCAN_BLOCK_BYTES", block)
+        for chunks in cut_in_three(b'iin,address\r\n1,"a, b"\r\n2,"say ""hi"", ok"\n3,""\n'):
+            scan = sniff.scan_lines(iter(chunks), ",")
+            assert (scan.widest, scan.widest_unquoted) == (2, 1)
+        # left open, inside a cell, text after it, a lone CR after it: every delimiter counts
+        for broken in (b'1,"a, b\n', b'1,a"b,c"\n', b'1,"a"b,c\n', b'1,"a,"\rb\n'):
+            for chunks in cut_in_three(broken):
+                scan = sniff.scan_lines(iter(chunks), ",")
+                assert scan.widest_unquoted == scan.widest == 2
+    # a line still running past QUOTED_LINE_BYTES where a chunk (not a block) ends is not looked at
+    # for its quotes
+    monkeypatch.setattr(sniff, "QUOTED_LINE_BYTES", 4)
+    assert sniff.scan_lines(iter([b'1,"a,', b'b"\n']), ",").widest_unquoted == 2
+    assert sniff.scan_lines(iter([b'1,"a,b"\n']), ",").widest_unquoted == 1
+
+
+def test_a_csv_file_is_scanned_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The registry is the largest file and its addresses are quoted: one pass finds the widest line
+    # both with and without the quoted delimiters.
+    path = tmp_path / "registry.csv"
+    path.write_text('ИИН,Адрес\n1,"Талгар, ул. Абая, 5"\n2,"Есик, 7"\n', encoding="utf-8")
+    passes: list[Path] = []
+    byte_chunks = sniff.byte_chunks
+
+    def counted(source: Path) -> Iterator[bytes]:
+        passes.append(source)
+        return byte_chunks(source)
+
+    monkeypatch.setattr(sniff, "byte_chunks", counted)
+    _, rows, rejects = read(path)
+    assert passes == [path] and rejects == []
+    assert rows == [(2, "1", "Талгар, ул. Абая, 5"), (3, "2", "Есик, 7")]
 
 
 def test_a_file_of_quoted_addresses_is_read_by_duckdb_not_the_careful_way(

@@ -106,15 +106,11 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRes
         # A line wider than the header goes the careful way: DuckDB takes one surplus empty field for a
         # trailing separator and keeps the row, where the careful reader rejects it. Delimiters inside
         # quoted cells (addresses) do not make a line wider, when the quoting is plain.
-        widest = scan.widest
-        if widest > len(names) - 1:
-            quoted = sniff.widest_unquoted(sniff.byte_chunks(source), header.delimiter)
-            widest = widest if quoted is None else quoted
         plain = (
             header.records_before == 0
             and not scan.blank_inside
             and not (len(names) == 1 and scan.blank_any)
-            and widest <= len(names) - 1
+            and scan.widest_unquoted <= len(names) - 1
         )
         if not (plain and _duckdb_csv(con, source, path, table, names, header.delimiter)):
             _careful_csv(con, source, path, table, names, header)

@@ -129,114 +129,203 @@ class LineScan:
     """What the fast reader needs to know about a CSV file's physical lines."""
 
     widest: int  # the most delimiters on one physical line (quoted ones included)
+    widest_unquoted: int  # the most outside quotes on one line if the quoting is plain (scan_lines), else widest
     blank_inside: bool  # a blank line with data below it (blank lines only at the end do not count)
     blank_any: bool  # a blank line anywhere (DuckDB reads one as a row of a one-column file)
 
 
+LF, CR, QUOTE = 10, 13, 34
+# A line longer than this where a chunk ends within it (a file of one endless line) is not looked at for
+# its quotes: its delimiters are counted all, quoted or not. (The scan holds no line in memory, so this
+# no longer saves any; it stays so that every file is judged as it was.)
+QUOTED_LINE_BYTES = 64 << 20
+# The scan takes a chunk a block at a time: NumPy's temporaries for a block are small enough that the
+# allocator keeps their memory, where those for 8 MB were handed back to the system and faulted in
+# again for the next chunk (a third of the scan's time).
+SCAN_BLOCK_BYTES = 1 << 20
+
+
 def scan_lines(chunks: Iterator[bytes], delimiter: str) -> LineScan:
-    """One pass over utf-8 bytes, vectorised (NumPy finds the line ends and the delimiters of a chunk
-    at once; no Python runs per line). The bytes are read as if a line feed followed the last one."""
-    import numpy as np
+    """One pass over utf-8 bytes, vectorised: NumPy finds a block's line ends, delimiters and quotes at
+    once, and no Python runs per line. The bytes are read as if a line feed followed the last one.
 
-    sep = ord(delimiter)
-    widest = 0
-    blank_inside = blank_any = pending = False  # pending: a blank line with nothing after it yet
-    # the line the chunk so far ends in: its delimiters, its length, its first byte
-    carry_delims = carry_length = 0
-    carry_first = -1
+    Delimiters inside quotes are counted apart (``widest_unquoted``) when every quoted cell opens and
+    closes on its own line as RFC 4180 writes it (a quote opens a cell, a doubled quote is a quote, a
+    closing quote ends the cell). When any line is not so (a quote left open, a quote inside an
+    unquoted cell, a lone CR around a quote) every delimiter counts, as for ``widest``.
 
-    def seen(delims: Any, blank: Any) -> None:
-        nonlocal widest, blank_inside, blank_any, pending
-        widest = max(widest, int(delims.max()))
-        if not blank.any():
-            blank_inside = blank_inside or pending
-            pending = False
-            return
-        blank_any = True
-        filled = np.flatnonzero(~blank)
-        if len(filled):
-            blank_inside = blank_inside or pending or int(np.argmax(blank)) < int(filled[-1])
-            pending = bool(blank[filled[-1] + 1 :].any())
-        else:
-            pending = True
+    Why apart: a registry whose addresses are quoted ("Талгар, ул. Абая, 12") has more delimiters on a
+    line than its header has columns, yet no row wider than the header; counting the quoted ones would
+    send every such file the slow, careful way. Why in the same pass: the registry is large, and its
+    quotes are most of what there is to find in it.
+    """
+    scan = _Scan(ord(delimiter))
+    for chunk in itertools.chain(chunks, [b"\n"]):
+        view = memoryview(chunk)
+        for start in range(0, len(view), SCAN_BLOCK_BYTES):
+            scan.feed(view[start : start + SCAN_BLOCK_BYTES])
+        if scan.length > QUOTED_LINE_BYTES:  # judged where a chunk ends
+            scan.plain = False
+    return LineScan(scan.widest, scan.widest_unquoted if scan.plain else scan.widest, scan.blank_inside, scan.blank_any)
 
-    for chunk in chunks:
-        a = np.frombuffer(chunk, np.uint8)
+
+class _Scan:
+    """The state of ``scan_lines`` between blocks: what is known of the line the bytes so far end in."""
+
+    def __init__(self, sep: int) -> None:
+        self.sep = sep
+        self.widest = self.widest_unquoted = 0
+        self.blank_inside = self.blank_any = False
+        self.pending_blank = False  # a blank line with nothing after it yet
+        # the line the bytes so far end in: its delimiters, its length, its first byte
+        self.delims = self.length = 0
+        self.first = -1
+        # the quoting, followed while it is plain: the line's delimiters inside quotes, whether it is
+        # inside a quoted cell (an odd number of quotes so far), the byte before the block (a line feed
+        # before the first: a line starts there), and the bytes after a closing quote that ended the
+        # last block, if its cell is not judged closed yet (None: no quote waits)
+        self.plain = True
+        self.inside = 0
+        self.odd = 0
+        self.last = LF
+        self.after_closing: bytes | None = None
+
+    def feed(self, block: memoryview) -> None:
+        import numpy as np
+
+        a = np.frombuffer(block, np.uint8)
         if not len(a):
-            continue
-        ends = np.flatnonzero(a == 10)
-        seps = np.flatnonzero(a == sep)
-        if not len(ends):
-            carry_first = carry_first if carry_length else int(a[0])
-            carry_delims += len(seps)
-            carry_length += len(a)
-            continue
-        before = np.searchsorted(seps, ends)  # delimiters before each line end
-        delims = np.diff(before, prepend=0)
-        delims[0] += carry_delims
+            return
+        # The block's marks (line feeds, delimiters, quotes) in order: the rest is counted on these (a
+        # sixth of a registry's bytes) rather than on every byte.
+        marked = a == LF
+        marked |= a == self.sep
+        marked |= a == QUOTE
+        at = np.flatnonzero(marked)
+        kind = a[at]
+        is_quote = kind == QUOTE
+        # the quotes up to each mark, itself in (int32 is the fastest, and a block below 2 GB fits it)
+        quotes_to: Any = np.cumsum(is_quote, dtype=np.int32 if len(a) < 1 << 31 else np.int64)
+        ends_at = np.flatnonzero(kind == LF)  # the line ends among the marks
+        seps = len(at) - (int(quotes_to[-1]) if len(at) else 0) - len(ends_at)
+        delims = None  # on each line that ends in the block
+        if len(ends_at):
+            # the delimiters before a line end are the marks before it that are neither quotes nor ends
+            seps_before = ends_at - quotes_to[ends_at] - np.arange(len(ends_at))
+            delims = np.diff(seps_before, prepend=0)
+            delims[0] += self.delims
+        if self.plain:
+            self.plain = self._quotes(block, a, at, is_quote, quotes_to, ends_at, delims)
+        if delims is None:
+            self.first = self.first if self.length else int(a[0])
+            self.delims += seps
+            self.length += len(a)
+        else:
+            self._lines(a, at[ends_at], delims)
+            self.delims = seps - int(seps_before[-1])
+
+    def _lines(self, a: Any, ends: Any, delims: Any) -> None:
+        """The lines that end in the block: the widest, the blank ones."""
+        import numpy as np
+
         starts = np.concatenate(([0], ends[:-1] + 1))
         lengths = ends - starts
-        lengths[0] += carry_length
+        lengths[0] += self.length
         first = a[starts].astype(np.int64)
-        if carry_length:
-            first[0] = carry_first
-        seen(delims, (lengths == 0) | ((lengths == 1) & (first == 13)))
-        carry_delims = len(seps) - int(before[-1])
-        carry_length = len(a) - int(ends[-1]) - 1
-        carry_first = int(a[ends[-1] + 1]) if carry_length else -1
-    seen(np.array([carry_delims]), np.array([carry_length == 0 or (carry_length == 1 and carry_first == 13)]))
-    return LineScan(widest, blank_inside, blank_any)
+        if self.length:
+            first[0] = self.first
+        self._seen(delims, (lengths == 0) | ((lengths == 1) & (first == CR)))
+        self.length = len(a) - int(ends[-1]) - 1
+        self.first = int(a[ends[-1] + 1]) if self.length else -1
 
+    def _seen(self, delims: Any, blank: Any) -> None:
+        import numpy as np
 
-# A line longer than this (a file of one endless line) is not worth scanning for its quotes: its
-# delimiters are counted all, quoted or not (see ``widest_unquoted``).
-QUOTED_LINE_BYTES = 64 << 20
+        self.widest = max(self.widest, int(delims.max()))
+        if not blank.any():
+            self.blank_inside = self.blank_inside or self.pending_blank
+            self.pending_blank = False
+            return
+        self.blank_any = True
+        filled = np.flatnonzero(~blank)
+        if len(filled):
+            self.blank_inside = self.blank_inside or self.pending_blank or int(np.argmax(blank)) < int(filled[-1])
+            self.pending_blank = bool(blank[filled[-1] + 1 :].any())
+        else:
+            self.pending_blank = True
 
+    def _quotes(
+        self, block: memoryview, a: Any, at: Any, is_quote: Any, quotes_to: Any, ends_at: Any, delims: Any | None
+    ) -> bool:
+        """Follow the quoting through a block (its marks and the delimiters of each line that ends in it,
+        as ``feed`` found them): False when some line is not quoted plainly."""
+        import numpy as np
 
-def widest_unquoted(chunks: Iterator[bytes], delimiter: str) -> int | None:
-    """The most delimiters outside quotes on one physical line, when every quoted cell opens and closes
-    on its own line as RFC 4180 writes it (a quote opens a cell, a doubled quote is a quote, a closing
-    quote ends the cell); None when any line is not so (a quote left open, a quote inside an unquoted
-    cell, a lone CR around a quote), and then the caller counts every delimiter as ``scan_lines`` does.
-
-    Why: a registry whose addresses are quoted ("Талгар, ул. Абая, 12") has more delimiters on a line
-    than its header has columns, yet no row wider than the header; counting the quoted ones would send
-    every such file the slow, careful way. Vectorised like ``scan_lines``: the bytes are cut at line
-    ends, so each block starts a line, and NumPy finds the quotes and delimiters of a block at once.
-    """
-    import numpy as np
-
-    sep, quote, lf, cr = ord(delimiter), 34, 10, 13
-    widest = 0
-    rest = b""
-    for chunk in itertools.chain(chunks, [b"\n"]):  # as if a line feed followed the last byte
-        data = rest + chunk
-        cut = data.rfind(b"\n") + 1
-        rest = data[cut:]
-        if len(rest) > QUOTED_LINE_BYTES:
-            return None
-        if not cut:
-            continue
-        a = np.frombuffer(data, np.uint8, count=cut)
-        ends = np.flatnonzero(a == lf)
-        quotes = np.flatnonzero(a == quote)
-        seps = np.flatnonzero(a == sep)
+        sep, n, odd = self.sep, len(a), self.odd
+        if self.after_closing is not None:  # a closing quote ended the last block: its next bytes came
+            following = self.after_closing + bytes(block[:2])
+            closes = _closes_a_cell(following, sep)
+            if closes is False:
+                return False
+            self.after_closing = None if closes else following
         # every line holds an even number of quotes: no quoted cell spans a line end
-        if (np.diff(np.searchsorted(quotes, ends), prepend=0) % 2).any():
-            return None
-        # so a quote's place among the block's quotes says what it is: even opens a cell, odd closes it
-        opening, closing = quotes[0::2], quotes[1::2]
-        before = a[np.maximum(opening - 1, 0)]
-        opens_a_cell = (opening == 0) | (before == sep) | (before == lf) | (before == quote)
-        after = a[closing + 1]  # a line feed follows every line, so there is a byte after a closing quote
-        after2 = a[np.minimum(closing + 2, cut - 1)]
-        closes_a_cell = (after == sep) | (after == lf) | (after == quote) | ((after == cr) & (after2 == lf))
-        if not (opens_a_cell.all() and closes_a_cell.all()):
-            return None
-        outside = seps[np.searchsorted(quotes, seps) % 2 == 0]
-        per_line = np.diff(np.searchsorted(outside, ends), prepend=0)
-        widest = max(widest, int(per_line.max()))
-    return widest
+        if len(ends_at) and ((quotes_to[ends_at] & 1) != odd).any():
+            return False
+        # so a quote's place among the line's quotes says what it is: even opens a cell, odd closes it
+        quote_at = np.flatnonzero(is_quote)  # the quotes' places among the marks
+        quotes = at[quote_at]
+        opening, closing = (quotes[1::2], quotes[0::2]) if odd else (quotes[0::2], quotes[1::2])
+        if len(opening):
+            before = a[np.maximum(opening - 1, 0)]
+            if opening[0] == 0:
+                before[0] = self.last
+            if not ((before == sep) | (before == LF) | (before == QUOTE)).all():
+                return False
+        if len(closing) and closing[-1] >= n - 2:  # its cell is judged on bytes the next block may hold
+            c = int(closing[-1])
+            following = bytes(block[c + 1 : c + 3])
+            closes = _closes_a_cell(following, sep)
+            if closes is False:
+                return False
+            if closes is None:
+                self.after_closing = following
+            closing = closing[:-1]
+        if len(closing):
+            after, after2 = a[closing + 1], a[closing + 2]
+            if not ((after == sep) | (after == LF) | (after == QUOTE) | ((after == CR) & (after2 == LF))).all():
+                return False
+        # A quoted cell holds no line end, so the marks between its quotes are delimiters inside quotes:
+        # those of the cell the last block left open (up to its closing quote), of each cell in the
+        # block, and of a cell left open for the next block.
+        head = (int(quote_at[0]) if len(quote_at) else len(at)) if odd else 0
+        rest = quote_at[odd:]
+        open_tail = len(rest) & 1
+        tail = len(at) - int(rest[-1]) - 1 if open_tail else 0
+        pairs = rest[: len(rest) - open_tail]
+        inside_to = np.zeros(len(pairs) // 2 + 1, np.int64)  # inside the cells before each cell
+        np.cumsum(pairs[1::2] - pairs[0::2] - 1, out=inside_to[1:])
+        inside = head + int(inside_to[-1]) + tail
+        if delims is not None:
+            inside_before = head + inside_to[(quotes_to[ends_at] - odd) >> 1]  # before each line end
+            per_line = np.diff(inside_before, prepend=0)
+            per_line[0] += self.inside
+            self.widest_unquoted = max(self.widest_unquoted, int((delims - per_line).max()))
+            self.inside = inside - int(inside_before[-1])
+        else:
+            self.inside += inside
+        self.odd = (odd + len(quotes)) & 1
+        self.last = int(a[-1])
+        return True
+
+
+def _closes_a_cell(after: bytes, sep: int) -> bool | None:
+    """Whether the bytes after a closing quote end its cell (a delimiter, a line end or a doubled quote
+    follows); None when it cannot be told yet (no byte, or a CR with nothing after it)."""
+    if not after or after == b"\r":
+        return None
+    if after[0] == CR:
+        return after[1] == LF
+    return after[0] in (sep, LF, QUOTE)
 
 
 def byte_chunks(path: Path) -> Iterator[bytes]:
