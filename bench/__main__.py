@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import machine, measure, plot, table
-from birtizim import synth
 from birtizim.eval import evaluate
+from birtizim.synth import GENERATOR
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _current(manifest: Path) -> bool:
     """Whether ``manifest`` is of a region the generator as it is now drew."""
     if not manifest.exists():
         return False
-    return bool(json.loads(manifest.read_text(encoding="utf-8")).get("generator") == synth.GENERATOR)
+    return bool(json.loads(manifest.read_text(encoding="utf-8")).get("generator") == GENERATOR)
 
 
 def region_for(
