@@ -1,4 +1,4 @@
-"""run.duckdb written beside the exports (persist.py): its timing in run.json, and failures on either side."""
+"""run.duckdb written whole or not at all (persist.py), and the seconds it took in run.json."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from birtizim.engine import export, persist, pipeline
+from birtizim.engine import export, persist, pipeline, report
 from birtizim.engine.ingest import Source
 from birtizim.synth import synthesize
 
@@ -27,7 +27,7 @@ def _no_run_file(out: Path) -> None:
     assert not (out / "run.json").exists()
 
 
-def test_the_run_says_how_long_it_waited_for_its_file(sources: list[Source], tmp_path: Path) -> None:
+def test_the_run_says_how_long_its_file_took(sources: list[Source], tmp_path: Path) -> None:
     run = pipeline.reconcile(sources, tmp_path)
     meta = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
     assert list(meta["timings"]) == [*pipeline.STEPS, "persist"]
@@ -63,16 +63,29 @@ def test_a_failed_copy_fails_the_run(sources: list[Source], tmp_path: Path, monk
     with pytest.raises(duckdb.CatalogException, match="no_such_table"):
         pipeline.reconcile(sources, tmp_path)
     _no_run_file(tmp_path)
-    assert (tmp_path / "report.xlsx").is_file()  # the exports went on; the run still failed
+    assert (tmp_path / "report.xlsx").is_file()  # the exports were written; the run still failed
 
 
-def test_an_abandoned_copy_stops_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_after_the_copy_leaves_no_run_file(
+    sources: list[Source], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*_args: object) -> list[object]:
+        raise MemoryError
+
+    monkeypatch.setattr(report, "districts", fail)  # read once the tables are copied, before run_meta
+    with pytest.raises(MemoryError):
+        pipeline.reconcile(sources, tmp_path)
+    _no_run_file(tmp_path)
+
+
+def test_an_abandoned_copy_leaves_nothing(tmp_path: Path) -> None:
     con = duckdb.connect()
-    # enough rows that the copy is still under way when it is abandoned
-    con.execute("CREATE TABLE big AS SELECT range AS n, md5(range::VARCHAR) AS h FROM range(3000000)")
-    monkeypatch.setattr(persist, "PERSISTED", ("big", "big_again"))
-    saving = persist.Persisting(con, tmp_path / "run.duckdb")
-    saving.abandon()
+    for table in (*persist.PERSISTED, "records", "row_fingerprints"):
+        con.execute(f"CREATE TABLE {table} AS SELECT 1 AS record_id, 'x' AS fingerprint")
+    run_file = persist.RunFile(con, tmp_path / "run.duckdb")
+    run_file.copy()
+    assert (tmp_path / "run.duckdb.part").is_file()
+    run_file.abandon()
     assert not (tmp_path / "run.duckdb").exists() and not list(tmp_path.glob("run.duckdb.part*"))
     assert con.execute("SELECT database_name FROM duckdb_databases() WHERE database_name = 'run_file'").fetchall() == []
-    assert con.execute("SELECT count(*) FROM big").fetchone() == (3_000_000,)  # the database is left usable
+    assert con.execute("SELECT count(*) FROM statuses").fetchone() == (1,)  # the database is left usable

@@ -1,19 +1,16 @@
-"""Copy a run's finished tables from the in-memory database into ``run.duckdb``, in a thread of its own.
+"""Copy a run's finished tables from the in-memory database into ``run.duckdb``.
 
-The copy is DuckDB's work (scanning, compressing, writing to disk), during which DuckDB releases the
-GIL; the exports that run meanwhile are largely Python (the workbooks' XML streamed into zip files).
-Side by side they overlap instead of adding up. The copy reads through a cursor of its own (a second
-connection to the same database: DuckDB's snapshots keep its reads consistent), so the two threads
-never share a connection.
+The file is written as ``run.duckdb.part`` and put in place only when whole: a failure in the copy (or
+anything after it, before the run's metadata is in) leaves no run.duckdb, half-written or not.
 
-The file is written as ``run.duckdb.part`` and put in place only when whole: a failure in the copy or in
-the exports (or a run stopped) leaves no run.duckdb, half-written or not.
+The copy runs after the exports, not beside them: both are DuckDB's work on every core (the work
+lists' XML is rendered by DuckDB, Python only streams it), so on two cores a copy in a thread of its
+own made the exports slower by about what it saved (docs/engine.md, section 4).
 """
 
 from __future__ import annotations
 
 import contextlib
-import threading
 from pathlib import Path
 
 import duckdb
@@ -24,7 +21,7 @@ from birtizim.tables.sql import quote_literal
 # What run.duckdb keeps: the results and the agency rows they explain (with their fingerprints). Registry
 # rows live on as ``statuses`` (one per person); intermediate tables stay behind in memory. The review
 # band keeps its candidates with each comparison's weight, and the decisions their states. The run's
-# metadata (``run_meta``) is added last, once its timings are known.
+# metadata (``run_meta``) is added last, once the copy's time is known.
 PERSISTED = (
     "statuses",
     "links",
@@ -46,60 +43,35 @@ AGENCY = (
 )
 
 
-class Persisting:
-    """The copy into ``db`` under way: ``wait`` for it, then ``finish`` it, or ``abandon`` it.
-
-    Start it only once every persisted table is final: the tables are read as they stand when each copy
-    begins.
-    """
+class RunFile:
+    """``run.duckdb`` being written: ``copy`` the tables, then ``finish`` it, or ``abandon`` it."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, db: Path) -> None:
+        self._con = con
         self._db = db
         self._part = db.with_suffix(".duckdb.part")
-        self._part.unlink(missing_ok=True)
-        self._cur = con.cursor()
         self._attached = False
-        self._error: BaseException | None = None
-        self._stop = threading.Event()
-        self._cur.execute(f"ATTACH {quote_literal(str(self._part))} AS run_file")
+
+    def copy(self) -> None:
+        """Every persisted table and the agency rows, into ``run.duckdb.part``."""
+        self._part.unlink(missing_ok=True)
+        self._con.execute(f"ATTACH {quote_literal(str(self._part))} AS run_file")
         self._attached = True
-        self._thread = threading.Thread(target=self._copy, name="persist run.duckdb", daemon=True)
-        self._thread.start()
-
-    def _copy(self) -> None:
-        try:
-            for statement in (
-                *(f"CREATE TABLE run_file.{table} AS SELECT * FROM memory.{table}" for table in PERSISTED),
-                AGENCY,
-                # the compressed blocks reach the disk here, while the exports still run, not at DETACH
-                "CHECKPOINT run_file",
-            ):
-                if self._stop.is_set():
-                    return
-                self._cur.execute(statement)
-        except BaseException as exc:  # a thread's exception would be lost: wait() raises it in the run's thread
-            self._error = exc
-
-    def wait(self) -> None:
-        """Wait for the tables' copy; its failure, if any, is raised here."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+        for table in PERSISTED:
+            self._con.execute(f"CREATE TABLE run_file.{table} AS SELECT * FROM memory.{table}")
+        self._con.execute(AGENCY)
+        # the blocks reach the disk now, inside the copy's time, rather than at DETACH after it is taken
+        self._con.execute("CHECKPOINT run_file")
 
     def finish(self, meta: str) -> None:
-        """Add the run's metadata (``run_meta``, its JSON) and the ``persons`` view, and put the file in place."""
-        self.wait()
-        self._cur.execute("CREATE TABLE run_file.run_meta AS SELECT ? AS meta", [meta])
-        self._cur.execute(f"CREATE VIEW run_file.persons AS SELECT {export.PERSON_COLUMNS} FROM statuses")
+        """Add the run's metadata (``run_meta``, its JSON) and the ``persons`` view; put the file in place."""
+        self._con.execute("CREATE TABLE run_file.run_meta AS SELECT ? AS meta", [meta])
+        self._con.execute(f"CREATE VIEW run_file.persons AS SELECT {export.PERSON_COLUMNS} FROM statuses")
         self._detach()
         self._part.replace(self._db)
 
     def abandon(self) -> None:
-        """Stop the copy (the run failed) and remove the part-written file; safe after ``finish``."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._cur.interrupt()
-        self._thread.join()
+        """Remove the part-written file (the run failed); safe after ``finish``."""
         try:
             # the run's own failure is the one to report, not a second one from closing the file
             with contextlib.suppress(duckdb.Error):
@@ -111,7 +83,4 @@ class Persisting:
     def _detach(self) -> None:
         if self._attached:
             self._attached = False
-            try:
-                self._cur.execute("DETACH run_file")
-            finally:
-                self._cur.close()
+            self._con.execute("DETACH run_file")

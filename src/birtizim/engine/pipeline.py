@@ -111,17 +111,15 @@ def reconcile(
         t = timed("status", t)
         report.build(con, chosen, ingested)
         t = timed("report", t)
-        # Every persisted table is final now: run.duckdb is written in a thread while the exports are
-        # (persist.py), and a failure in either stops both and leaves no run.duckdb.
-        saving = persist.Persisting(con, db)
+        export.write_parquet(con, out)
+        identity.write(con, out)
+        export.write_report(con, out / "report.xlsx", full_iin=full_iin, lang=lang)
+        export.write_worklists(con, out / "worklists", full_iin=full_iin, lang=lang)
+        t = timed("export", t)
+        run_file = persist.RunFile(con, db)
         try:
-            export.write_parquet(con, out)
-            identity.write(con, out)
-            export.write_report(con, out / "report.xlsx", full_iin=full_iin, lang=lang)
-            export.write_worklists(con, out / "worklists", full_iin=full_iin, lang=lang)
-            t = timed("export", t)
-            saving.wait()
-            # not a progress step: the seconds the run waited for run.duckdb once the exports were done
+            run_file.copy()
+            # not a progress step (the pages name those): the copy into run.duckdb, in run.json's timings
             timings["persist"] = round(time.perf_counter() - t, 2)
             run = Run(
                 folder=out,
@@ -150,9 +148,9 @@ def reconcile(
                 "warnings": run.warnings,
                 "sources": [{**asdict(i), "path": str(i.path)} for i in ingested],
             }
-            saving.finish(json.dumps(meta, ensure_ascii=False))
+            run_file.finish(json.dumps(meta, ensure_ascii=False))
         except BaseException:
-            saving.abandon()
+            run_file.abandon()
             raise
         (out / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
         return run
