@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from birtizim.engine import decisions as decision_table
-from birtizim.engine import export, identity, iin, ingest, link, names, plan, publication, report, status
+from birtizim.engine import export, identity, iin, ingest, link, names, persist, plan, publication, report, status
 from birtizim.engine.ingest import Ingested, Source
 from birtizim.tables import places
 
@@ -76,7 +76,7 @@ def reconcile(
     db.unlink(missing_ok=True)
     # The work happens in memory (a file-backed database writes every intermediate table to disk,
     # which made some steps twice as slow); spill files go next to the run if memory runs short.
-    # The finished tables are copied into run.duckdb at the end.
+    # The finished tables are copied into run.duckdb at the end (persist.py).
     con = duckdb.connect(config={"temp_directory": str(out / ".spill"), "memory_limit": memory_limit})
     timings: dict[str, float] = {}
 
@@ -115,36 +115,43 @@ def reconcile(
         identity.write(con, out)
         export.write_report(con, out / "report.xlsx", full_iin=full_iin, lang=lang)
         export.write_worklists(con, out / "worklists", full_iin=full_iin, lang=lang)
-        timed("export", t)
-        run = Run(
-            folder=out,
-            region=chosen.code,
-            as_of=as_of,
-            seconds=round(time.perf_counter() - started, 2),
-            ingested=ingested,
-            districts=report.districts(con),
-            timings=timings,
-            linking=linking,
-            warnings=reading.warnings,
-            district_names={d.code: d.name_en for d in (*chosen.districts, places.UNPLACED)},
-            decisions=applied,
-            identities=_identity_counts(con, known),
-        )
-        meta = {
-            "region": run.region,
-            "region_name": chosen.name_en,
-            "as_of": as_of.isoformat(),
-            "seconds": run.seconds,
-            "timings": timings,
-            "linking": asdict(linking),
-            "decisions": asdict(applied),
-            "file_checks": [asdict(w) for w in checks],
-            "identities": run.identities,
-            "warnings": run.warnings,
-            "sources": [{**asdict(i), "path": str(i.path)} for i in ingested],
-        }
-        con.execute("CREATE OR REPLACE TABLE run_meta AS SELECT ? AS meta", [json.dumps(meta, ensure_ascii=False)])
-        _persist(con, db)
+        t = timed("export", t)
+        run_file = persist.RunFile(con, db)
+        try:
+            run_file.copy()
+            # not a progress step (the pages name those): the copy into run.duckdb, in run.json's timings
+            timings["persist"] = round(time.perf_counter() - t, 2)
+            run = Run(
+                folder=out,
+                region=chosen.code,
+                as_of=as_of,
+                seconds=round(time.perf_counter() - started, 2),
+                ingested=ingested,
+                districts=report.districts(con),
+                timings=timings,
+                linking=linking,
+                warnings=reading.warnings,
+                district_names={d.code: d.name_en for d in (*chosen.districts, places.UNPLACED)},
+                decisions=applied,
+                identities=_identity_counts(con, known),
+            )
+            meta = {
+                "region": run.region,
+                "region_name": chosen.name_en,
+                "as_of": as_of.isoformat(),
+                "seconds": run.seconds,
+                "timings": timings,
+                "linking": asdict(linking),
+                "decisions": asdict(applied),
+                "file_checks": [asdict(w) for w in checks],
+                "identities": run.identities,
+                "warnings": run.warnings,
+                "sources": [{**asdict(i), "path": str(i.path)} for i in ingested],
+            }
+            run_file.finish(json.dumps(meta, ensure_ascii=False))
+        except BaseException:
+            run_file.abandon()
+            raise
         (out / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
         return run
     finally:
@@ -155,41 +162,3 @@ def reconcile(
 def _identity_counts(con: duckdb.DuckDBPyConnection, known: int) -> dict[str, int]:
     total = con.execute("SELECT count(*) FROM identities").fetchone()
     return {"read": known, "new": (int(total[0]) if total else 0) - known}
-
-
-# What run.duckdb keeps: the results and the agency rows they explain (with their fingerprints). Registry
-# rows live on as ``statuses`` (one per person); intermediate tables stay behind in memory. The review
-# band keeps its candidates with each comparison's weight, and the decisions their states.
-PERSISTED = (
-    "statuses",
-    "links",
-    "review",
-    "review_candidates",
-    "decided",
-    "merged",
-    "conflicts",
-    "rejects",
-    "district_report",
-    "source_report",
-    "worklist",
-    "data_quality",
-    "outcome_evidence",
-    "run_meta",
-)
-
-
-def _persist(con: duckdb.DuckDBPyConnection, db: Path) -> None:
-    part = db.with_suffix(".duckdb.part")
-    part.unlink(missing_ok=True)
-    con.execute(f"ATTACH '{part}' AS run_file")
-    try:
-        for table in PERSISTED:
-            con.execute(f"CREATE TABLE run_file.{table} AS SELECT * FROM memory.{table}")
-        con.execute(
-            "CREATE TABLE run_file.agency AS SELECT r.*, f.fingerprint "
-            "FROM memory.records r JOIN memory.row_fingerprints f USING (record_id)"
-        )
-        con.execute(f"CREATE VIEW run_file.persons AS SELECT {export.PERSON_COLUMNS} FROM statuses")
-    finally:
-        con.execute("DETACH run_file")
-    part.replace(db)
