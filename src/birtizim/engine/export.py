@@ -23,7 +23,7 @@ PARQUET_QUERIES = {
     "links": """
         SELECT a.source, a.row_number, l.person_id, l.method, l.match_probability
         FROM links l JOIN agency a USING (record_id) ORDER BY a.source, a.row_number""",
-    "conflicts": "SELECT * FROM conflicts ORDER BY type, source, row_number",
+    "conflicts": "SELECT * FROM conflicts ORDER BY type, source, row_number, person_id, CAST(facts AS VARCHAR)",
     "rejects": "SELECT * FROM rejects ORDER BY source, row_number",
     "raw_iins": """
         SELECT source, row_number, iin_raw FROM agency ORDER BY source, row_number""",
@@ -114,7 +114,7 @@ def write_report(
                            {labels.word_sql("source", "c.source", lang)} AS source, c.row_number, {iin} AS iin,
                            s.last_name, s.first_name, {labels.word_sql("district", "s.district", lang)} AS district
                     FROM conflicts c LEFT JOIN statuses s USING (person_id)
-                    ORDER BY c.type, c.source, c.row_number""",
+                    ORDER BY c.type, c.source, c.row_number, c.person_id, CAST(c.facts AS VARCHAR)""",
                     lang,
                 ),
             ),
@@ -171,12 +171,13 @@ def write_worklists(
         "outcome": labels.sentence_sql("outcome", "outcome", "outcome_facts", lang),
         "details": "details_words",
     }
-    # each resident's conflicts as sentences in the reader's language, joined once per resident
+    # each resident's conflicts as sentences in the reader's language, joined once per resident (in
+    # order: the same run gives the same cells)
+    sentence = labels.sentence_sql("conflict", "f->>'type'", "f", lang)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE worklist_details AS
-        SELECT person_id, string_agg(DISTINCT {labels.sentence_sql("conflict", "f->>'type'", "f", lang)}, '; ')
-                   AS details_words
+        SELECT person_id, string_agg(DISTINCT {sentence}, '; ' ORDER BY {sentence}) AS details_words
         FROM (SELECT person_id, unnest(CAST(facts AS JSON[])) AS f FROM worklist WHERE facts IS NOT NULL)
         GROUP BY person_id
         """

@@ -264,7 +264,8 @@ def build_worklist(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
         CREATE OR REPLACE TABLE worklist AS
         WITH calls AS (
             SELECT person_id, list_sort(list(DISTINCT type)) AS types,
-                   string_agg(DISTINCT type, ', ') AS conflicts, string_agg(DISTINCT detail, '; ') AS details,
+                   string_agg(DISTINCT type, ', ' ORDER BY type) AS conflicts,
+                   string_agg(DISTINCT detail, '; ' ORDER BY detail) AS details,
                    -- the conflicts' facts as one JSON array, for pages in the reader's language
                    '[' || string_agg(DISTINCT facts, ',' ORDER BY facts) || ']' AS facts
             FROM conflicts WHERE person_id IS NOT NULL AND type NOT IN ({quality})
