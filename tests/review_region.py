@@ -13,9 +13,11 @@ import csv
 import datetime as dt
 import json
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 
@@ -57,7 +59,7 @@ def with_namesakes(
     shutil.copytree(region, out, dirs_exist_ok=True)
     persons = pq.read_table(region / "truth" / "persons.parquet").to_pylist()
     as_of = dt.date.fromisoformat(json.loads((region / "manifest.json").read_text(encoding="utf-8"))["as_of"])
-    names = [(p["last_name"], p["first_name"], p["patronymic"]) for p in persons]
+    names = Counter((p["last_name"], p["first_name"], p["patronymic"]) for p in persons)
     taken = {p["iin"] for p in persons}
     # a resident another list names without an IIN would send that row to review too (its namesake added)
     rows = pq.read_table(region / "truth" / "rows.parquet", columns=["person_id", "noise_iin_missing"]).to_pylist()
@@ -68,12 +70,15 @@ def with_namesakes(
         if p["registry_status"] == "resident"
         and p["patronymic"]
         and 50 <= (as_of - p["birth_date"]).days // 365 <= 60
-        and names.count((p["last_name"], p["first_name"], p["patronymic"])) == 1
+        and names[(p["last_name"], p["first_name"], p["patronymic"])] == 1
         and p["person_id"] not in unnamed
     ]
     eligible.sort(key=lambda p: first.index(p["district"]) if p["district"] in first else len(first))
-    chosen = list({p["district"]: p for p in reversed(eligible)}.values())  # each district's first resident
-    chosen = sorted(chosen, key=eligible.index)[:n]
+    chosen: list[dict[str, Any]] = []
+    for p in eligible:  # each district's first resident
+        if all(c["district"] != p["district"] for c in chosen):
+            chosen.append(p)
+    chosen = chosen[:n]
     assert len(chosen) == n, "the region has too few residents of pension age"
     header, registry = _read(out / REGISTRY)
     by_iin = {row[header.index("ИИН")]: row for row in registry}
