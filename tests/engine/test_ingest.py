@@ -1,6 +1,7 @@
 """Reading agency files as they really arrive, and refusing clearly what cannot be read."""
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import duckdb
@@ -10,7 +11,8 @@ import xlsxwriter
 from birtizim.engine import iin, ingest
 from birtizim.engine.ingest import Source
 from birtizim.engine.sources import Mapping, SourceError
-from birtizim.tables import sniff
+from birtizim.tables import readers, sniff
+from tests.sheets import workbook
 from tests.staging import staging_connection
 
 REGISTRY = (
@@ -176,9 +178,12 @@ def test_unknown_districts_are_kept_and_flagged(tmp_path: Path) -> None:
         ("+77012345678", "+7 701 234 56 78"),
         ("7012345678", "+7 701 234 56 78"),
         ("8-701-234-56-78 (моб.)", "+7 701 234 56 78"),
+        ("\u00a0+7 (701) 234-56-78\u00a0", "+7 701 234 56 78"),  # the cell goes in untrimmed
+        ('" 8 701 234 56 78\t"', "+7 701 234 56 78"),
         ("+7 701 234 56 7", None),  # a digit lost: not another number
         ("12345", None),
         ("", None),
+        ('"\u3000 "', None),
     ],
 )
 def test_the_registry_phone_is_read_in_any_usual_form(tmp_path: Path, written: str, read: str | None) -> None:
@@ -191,3 +196,54 @@ def test_the_registry_phone_is_read_in_any_usual_form(tmp_path: Path, written: s
     )
     ingest.ingest_source(con, Source("registry", path), 0)
     assert con.execute("SELECT phone FROM stage").fetchall() == [(read,)]
+
+
+def _registry_and_workbook(tmp_path: Path, disability: bytes) -> list[Source]:
+    registry = write(
+        tmp_path,
+        "registry.csv",
+        "ИИН,Фамилия,Имя,Дата рождения,Район\n"
+        f"{iin.make(dt.date(1979, 10, 28), 'M', 3027)},Ахметов,Ерлан,28.10.1979,Талгарский район\n"
+        f"{iin.make(dt.date(2006, 12, 11), 'F', 1)},Оспанова,Айгерім,11.12.2006,Илийский район\n",
+    )
+    return [Source("registry", registry), Source("disability", write(tmp_path, "disability.xlsx", disability))]
+
+
+def test_a_lists_workbook_is_parsed_beside_the_registry_and_staged_as_if_read_in_its_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet = workbook(
+        [
+            ["ЖСН", "Тегі", "Аты", "Туған күні"],
+            [61211600012, "Оспанова", "Айгерім", dt.date(2006, 12, 11)],
+            [None, None, None, None],
+            ["791028302728", "Ахметов", "Ерлан", "28.10.79"],
+        ]
+    )
+    sources = _registry_and_workbook(tmp_path, sheet)
+    threads: list[str] = []
+    parse = readers.parse_xlsx
+
+    def watched(path: Path) -> readers.ParsedSheet:
+        threads.append(threading.current_thread().name)
+        return parse(path)
+
+    monkeypatch.setattr(readers, "parse_xlsx", watched)
+
+    def staged() -> tuple[list[tuple[object, ...]], list[int]]:
+        con = staging_connection()
+        reading = ingest.read(con, sources, as_of=dt.date(2026, 12, 1))
+        return con.execute("SELECT * FROM records ORDER BY record_id").fetchall(), [i.rows_in for i in reading.ingested]
+
+    ahead = staged()
+    assert threads and threads[0] != threading.main_thread().name  # parsed in a thread of its own
+    monkeypatch.setattr(ingest, "PREFETCH_BYTES", 0)  # read in its turn, batch by batch
+    assert staged() == ahead
+    assert len(threads) == 1
+    assert ahead[1] == [2, 2]  # the blank row is not a row
+
+
+def test_a_damaged_lists_workbook_parsed_ahead_fails_the_run_with_its_sentence(tmp_path: Path) -> None:
+    sources = _registry_and_workbook(tmp_path, b"PK\x03\x04 not really a zip")
+    with pytest.raises(SourceError, match=r"disability\.xlsx: cannot be read as a spreadsheet"):
+        ingest.read(staging_connection(), sources, as_of=dt.date(2026, 12, 1))

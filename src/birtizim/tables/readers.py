@@ -38,7 +38,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -46,6 +46,9 @@ from birtizim.tables import headers as header_rules
 from birtizim.tables import limits, sniff, workbook
 from birtizim.tables.sniff import TableError
 from birtizim.tables.sql import quote_ident, quote_literal
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 ROW = "_row"
 BATCH_ROWS = 50_000
@@ -61,13 +64,19 @@ class ReadResult:
     delimiter: str | None
 
 
-def read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+def read(con: duckdb.DuckDBPyConnection, path: Path, table: str, parsed: ParsedSheet | None = None) -> ReadResult:
+    """``path`` into DuckDB as ``table``; a workbook already parsed (``parse_xlsx``) is given as ``parsed``."""
     sniff.check_file(path)
+    if parsed is not None or is_workbook(path):
+        return _read_xlsx(con, path, table, parsed)
+    return _read_csv(con, path, table)
+
+
+def is_workbook(path: Path) -> bool:
+    """Whether ``read`` takes ``path`` as a workbook: by its first bytes, not its name."""
     with path.open("rb") as f:
         head = f.read(8)
-    if head.startswith((sniff.XLSX_MAGIC, workbook.OLE2_MAGIC)):
-        return _read_xlsx(con, path, table)
-    return _read_csv(con, path, table)
+    return head.startswith((sniff.XLSX_MAGIC, workbook.OLE2_MAGIC))
 
 
 def drop(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -288,7 +297,25 @@ def _blank(cells: list[Any]) -> bool:
     return all(c is None or c == "" for c in cells)
 
 
-def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+@dataclass(frozen=True)
+class ParsedSheet:
+    """A workbook's first sheet parsed by Python, not yet in DuckDB: ``read`` loads it as it would the file."""
+
+    path: Path
+    headers: list[str]
+    batches: list[pa.Table]  # ``_row`` and one string column per header
+
+
+def parse_xlsx(path: Path) -> ParsedSheet:
+    """The whole first sheet of ``path``, parsed without DuckDB (so another thread can do it while
+    DuckDB works: engine.ingest reads the lists' spreadsheets so, beside the registry)."""
+    headers, batches = _xlsx_batches(path)
+    return ParsedSheet(path, headers, list(batches))
+
+
+def _xlsx_batches(path: Path) -> tuple[list[str], Iterator[pa.Table]]:
+    """The first sheet's headers, and its rows below the header as Arrow tables of ``BATCH_ROWS``
+    (blank rows left out, each row keeping its number): parsed as they are asked for."""
     import pyarrow as pa
 
     rows = workbook.sheet_rows(workbook.open_first_sheet(path, str(path)))
@@ -301,21 +328,10 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRe
         raise TableError(f"{path}: the spreadsheet is empty")
     names = header_rules.clean([cell_text(c) or "" for c in header], reserved=(ROW,))
     schema = pa.schema([(ROW, pa.int64()), *((h, pa.string()) for h in names)])
-    read_table = quote_ident(table + "_read")
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {read_table} ("
-        + ", ".join([f"{ROW} BIGINT", *(f"{quote_ident(h)} VARCHAR" for h in names)])
-        + ")"
-    )
-    batch: list[tuple[int, list[Any]]] = []
-    rows_in = 0
-    arrow_name = table + "_arrow"
-
     width = len(names)
 
-    def flush() -> None:
-        # Spreadsheets are the small lists: Python reads them batch by batch (memory stays flat), a
-        # column at a time, and text cells (most of them) are taken as they are.
+    def table(batch: list[tuple[int, list[Any]]]) -> pa.Table:
+        # A column at a time, and text cells (most of them) taken as they are.
         numbers, rows_ = zip(*batch, strict=True)
         padded = [c if len(c) >= width else [*c, *([None] * (width - len(c)))] for c in rows_]
         columns = [pa.array(numbers, pa.int64())]
@@ -323,22 +339,42 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRe
             pa.array([(v or None) if type(v) is str else cell_text(v) for v in column], pa.string())
             for column in itertools.islice(zip(*padded, strict=False), width)
         ]
-        con.register(arrow_name, pa.Table.from_arrays(columns, schema=schema))
+        return pa.Table.from_arrays(columns, schema=schema)
+
+    def batches() -> Iterator[pa.Table]:
+        batch: list[tuple[int, list[Any]]] = []
+        for number, cells in rows:
+            if _blank(cells):
+                continue
+            batch.append((number, cells))
+            if len(batch) >= BATCH_ROWS:
+                yield table(batch)
+                batch = []
+        if batch:
+            yield table(batch)
+
+    return names, batches()
+
+
+def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str, parsed: ParsedSheet | None = None) -> ReadResult:
+    # Read here, spreadsheets go to DuckDB batch by batch (memory stays flat); parsed beforehand
+    # (parse_xlsx), they are loaded whole.
+    names, batches = (parsed.headers, iter(parsed.batches)) if parsed else _xlsx_batches(path)
+    read_table = quote_ident(table + "_read")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {read_table} ("
+        + ", ".join([f"{ROW} BIGINT", *(f"{quote_ident(h)} VARCHAR" for h in names)])
+        + ")"
+    )
+    rows_in = 0
+    arrow_name = table + "_arrow"
+    for batch in batches:
+        con.register(arrow_name, batch)
         try:
             con.execute(f"INSERT INTO {read_table} SELECT * FROM {quote_ident(arrow_name)}")
         finally:
             con.unregister(arrow_name)
-        batch.clear()
-
-    for number, cells in rows:
-        if _blank(cells):
-            continue
-        batch.append((number, cells))
-        rows_in += 1
-        if len(batch) >= BATCH_ROWS:
-            flush()
-    if batch:
-        flush()
+        rows_in += batch.num_rows
     con.execute(f"CREATE OR REPLACE TEMP VIEW {quote_ident(table)} AS SELECT * FROM {read_table}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(table + '_parse_rejects')} ({ROW} BIGINT, reason VARCHAR)")
     return ReadResult(table, names, rows_in, "xlsx", None)
