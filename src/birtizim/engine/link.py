@@ -269,7 +269,8 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
     disputed_columns = columns.replace("iin, iin_head,", "NULL AS iin, NULL AS iin_head,")
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE splink_left AS
+        -- a view: the registry side is every resident, and a copy of two million rows cost 0.6 s
+        CREATE OR REPLACE VIEW splink_left AS
         SELECT person_id AS unique_id, {columns}
         FROM persons;
         CREATE OR REPLACE TABLE splink_right AS
@@ -316,7 +317,7 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
     # each disputed row with its holder, whatever the score
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE splink_left AS
+        CREATE OR REPLACE VIEW splink_left AS
         SELECT person_id AS unique_id, {columns}
         FROM persons WHERE person_id IN (SELECT holder FROM iin_disputed);
         CREATE OR REPLACE TABLE splink_right AS
@@ -333,7 +334,7 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
         threshold=None,
         only_by_iin=True,
     )
-    con.execute("DROP TABLE splink_left; DROP TABLE splink_right; DROP TABLE splink_train")
+    con.execute("DROP VIEW splink_left; DROP TABLE splink_right; DROP TABLE splink_train")
 
     _list_prior(con, as_of)
     weigh_iin_holders(con, model, prior, linking)
