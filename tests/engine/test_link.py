@@ -18,7 +18,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from birtizim.engine import link, names, pipeline
+from birtizim.engine import link, names, pipeline, probabilistic
 from birtizim.engine.ingest import Source
 from birtizim.synth import damage
 from tests.regions import synthetic_region
@@ -266,3 +266,23 @@ def test_a_list_without_patronymic_birth_date_sex_or_district_reconciles(region:
     assert "name" in training["fixed"]
     linked = pq.read_table(done.folder / "links.parquet").to_pylist()
     assert len(linked) + done.review == len(people)
+
+
+def test_the_training_sample_is_the_same_whatever_order_the_rows_are_in() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE listed AS SELECT range AS id FROM range(100000)")
+    con.execute("CREATE TABLE reordered AS SELECT * FROM listed ORDER BY hash(id)")  # the same rows, elsewhere
+
+    def sample(table: str) -> set[tuple[int, ...]]:
+        return set(con.execute(probabilistic.sample_sql(f"SELECT id FROM {table}", "id", 1_000)).fetchall())
+
+    assert sample("listed") == sample("reordered")
+    assert len(sample("listed")) == 1_000
+
+    # The reservoir sample training took before follows the scan: the same rows in another order (as
+    # two loads of the same files leave them) gave another sample, and another model.
+    def reservoir(table: str) -> set[tuple[int, ...]]:
+        query = f"SELECT id FROM {table} USING SAMPLE reservoir(1000 ROWS) REPEATABLE ({probabilistic.SEED})"
+        return set(con.execute(query).fetchall())
+
+    assert reservoir("listed") != reservoir("reordered")

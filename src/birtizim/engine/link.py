@@ -267,6 +267,8 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
     # other candidates are found and scored without it (a "different IIN" would count the same
     # evidence twice).
     disputed_columns = columns.replace("iin, iin_head,", "NULL AS iin, NULL AS iin_head,")
+    linked = f"SELECT record_id AS unique_id, {columns} FROM agency WHERE record_id IN (SELECT record_id FROM links)"
+    linked_sample = probabilistic.sample_sql(linked, "unique_id", probabilistic.TRAINING_SAMPLE)
     con.execute(
         f"""
         -- a view: the registry side is every resident, and a copy of two million rows cost 0.6 s
@@ -283,10 +285,7 @@ def link_probabilistic(con: duckdb.DuckDBPyConnection, linking: Linking, as_of: 
         CREATE OR REPLACE TABLE splink_train AS
         SELECT * FROM splink_right
         UNION ALL
-        SELECT * FROM (
-            SELECT record_id AS unique_id, {columns} FROM agency
-            WHERE record_id IN (SELECT record_id FROM links)
-        ) USING SAMPLE reservoir({probabilistic.TRAINING_SAMPLE} ROWS) REPEATABLE ({probabilistic.SEED});
+        SELECT * FROM ({linked_sample});
         """
     )
     probabilistic.quiet()
@@ -501,8 +500,9 @@ def weigh_iin_holders(con: duckdb.DuckDBPyConnection, model: dict[str, Any], pri
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE holder_decision AS
-        SELECT record_id, arg_max(person_id, p) AS person_id, max(p) AS p,
-               arg_max(is_holder, p) AS is_holder, any_value(holder) AS holder
+        -- namesakes with the same evidence tie: the smaller id, so that every run picks the same one
+        SELECT record_id, first(person_id ORDER BY p DESC, person_id) AS person_id, max(p) AS p,
+               first(is_holder ORDER BY p DESC, person_id) AS is_holder, any_value(holder) AS holder
         FROM holder_posterior WHERE person_id IS NOT NULL GROUP BY record_id;
         INSERT INTO iin_doubtful
         SELECT record_id FROM holder_decision JOIN holder_evidence USING (record_id)
@@ -671,12 +671,14 @@ def _first_name_agreement_by_chance(con: duckdb.DuckDBPyConnection) -> dict[str,
     """How often the first names of two different residents agree exactly, closely (Jaro-Winkler ≥ 0.88
     or one edit), only in their first letter, or in their first letter at all, over random pairs of
     residents."""
+    sample = probabilistic.sample_sql(
+        "SELECT person_id, first_key FROM persons WHERE first_key IS NOT NULL", "person_id", FIRST_NAME_SAMPLE
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE first_sample AS
-        SELECT first_key, row_number() OVER (ORDER BY hash(person_id)) AS k
-        FROM (SELECT person_id, first_key FROM persons WHERE first_key IS NOT NULL
-              USING SAMPLE reservoir({FIRST_NAME_SAMPLE} ROWS) REPEATABLE ({probabilistic.SEED}))
+        SELECT first_key, row_number() OVER (ORDER BY hash(person_id), person_id) AS k
+        FROM ({sample})
         """
     )
     n = con.execute("SELECT count(*) FROM first_sample").fetchone()

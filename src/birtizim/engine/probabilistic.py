@@ -87,6 +87,17 @@ class Training:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def sample_sql(query: str, key: str, rows: int) -> str:
+    """SQL for ``rows`` rows of ``query`` chosen by a hash of its column ``key``.
+
+    The same rows whatever order DuckDB holds them in: a reservoir sample follows the scan, and the
+    order rows land in a table varies from run to run with the threads that wrote them (two loads of
+    the same files put a quarter of the rows at other positions), so a model trained on one was not
+    the same from run to run. Splink samples by a hash of the id too.
+    """
+    return f"SELECT * FROM ({query}) ORDER BY hash({key}, {SEED}), {key} LIMIT {rows}"
+
+
 def shape_of(con: duckdb.DuckDBPyConnection, left: str, right: str) -> Shape:
     """Which optional fields both tables carry (at least ``PRESENT_SHARE`` of the rows on each side)."""
     counts = ", ".join(f"count({f}) / greatest(count(*), 1)" for f in OPTIONAL_FIELDS)
