@@ -37,7 +37,7 @@ import duckdb
 from birtizim.engine import names
 from birtizim.engine.sources import KINDS, Mapping, SourceError, recognise
 from birtizim.reference import Region, regions
-from birtizim.tables import cells, places, readers
+from birtizim.tables import cells, places, readers, sniff
 from birtizim.tables.sql import quote_ident, quote_literal
 
 Progress = Callable[[str], None]
@@ -692,7 +692,7 @@ PREFETCH_BYTES = 32 << 20
 def _prefetched(path: Path) -> bool:
     """Whether the file is a workbook small enough to parse ahead of its turn."""
     try:
-        return readers.is_workbook(path) and path.stat().st_size <= PREFETCH_BYTES
+        return sniff.is_spreadsheet(path) and path.stat().st_size <= PREFETCH_BYTES
     except OSError:  # read() says what is wrong with the file, in its turn
         return False
 

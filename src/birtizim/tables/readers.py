@@ -67,16 +67,9 @@ class ReadResult:
 def read(con: duckdb.DuckDBPyConnection, path: Path, table: str, parsed: ParsedSheet | None = None) -> ReadResult:
     """``path`` into DuckDB as ``table``; a workbook already parsed (``parse_xlsx``) is given as ``parsed``."""
     sniff.check_file(path)
-    if parsed is not None or is_workbook(path):
+    if parsed is not None or sniff.is_spreadsheet(path):
         return _read_xlsx(con, path, table, parsed)
     return _read_csv(con, path, table)
-
-
-def is_workbook(path: Path) -> bool:
-    """Whether ``read`` takes ``path`` as a workbook: by its first bytes, not its name."""
-    with path.open("rb") as f:
-        head = f.read(8)
-    return head.startswith((sniff.XLSX_MAGIC, workbook.OLE2_MAGIC))
 
 
 def drop(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -301,7 +294,6 @@ def _blank(cells: list[Any]) -> bool:
 class ParsedSheet:
     """A workbook's first sheet parsed by Python, not yet in DuckDB: ``read`` loads it as it would the file."""
 
-    path: Path
     headers: list[str]
     batches: list[pa.Table]  # ``_row`` and one string column per header
 
@@ -310,7 +302,7 @@ def parse_xlsx(path: Path) -> ParsedSheet:
     """The whole first sheet of ``path``, parsed without DuckDB (so another thread can do it while
     DuckDB works: engine.ingest reads the lists' spreadsheets so, beside the registry)."""
     headers, batches = _xlsx_batches(path)
-    return ParsedSheet(path, headers, list(batches))
+    return ParsedSheet(headers, list(batches))
 
 
 def _xlsx_batches(path: Path) -> tuple[list[str], Iterator[pa.Table]]:
@@ -404,7 +396,7 @@ def rows(source: Path | bytes, *, name: str) -> Rows:
         head = source[:8]
         if not source:
             raise TableError(f"{name}: the file is empty")
-    if isinstance(source, bytes) or head.startswith((sniff.XLSX_MAGIC, workbook.OLE2_MAGIC)):
+    if isinstance(source, bytes) or sniff.is_spreadsheet(source, head):
         sheet = workbook.open_first_sheet(source, name)
         return Rows([(n, cells[: limits.MAX_COLUMNS]) for n, cells in workbook.sheet_rows(sheet)], "xlsx", None)
     encoding = sniff.detect_encoding(source)

@@ -19,6 +19,7 @@ from typing import Any
 from birtizim.tables import limits
 
 XLSX_MAGIC = b"PK\x03\x04"  # every .xlsx is a zip file
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_BYTES = 4 << 20
@@ -30,11 +31,12 @@ class TableError(ValueError):
 
 
 def is_spreadsheet(path: Path, head: bytes | None = None) -> bool:
-    """An .xlsx by its content (a zip file), whatever its name says."""
+    """A workbook by its content, whatever its name says: an .xlsx (a zip file), or an old .xls that the
+    workbook reader refuses with a sentence saying so."""
     if head is None:
         with path.open("rb") as f:
             head = f.read(len(XLSX_MAGIC))
-    return head.startswith(XLSX_MAGIC)
+    return head.startswith((XLSX_MAGIC, OLE2_MAGIC))
 
 
 def is_binary(head: bytes) -> bool:

@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from birtizim.tables import limits
-from birtizim.tables.sniff import XLSX_MAGIC, TableError
+from birtizim.tables.sniff import OLE2_MAGIC, XLSX_MAGIC, TableError
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix (<x:row ...>)
 # A row's or a cell's start tag with its reference, empty when it has none: one pass over the sheet
 # finds both the tags and their references (each pass costs a scan of the whole sheet).
